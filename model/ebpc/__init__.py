@@ -1,0 +1,46 @@
+"""EBPC golden model: bit-exact encoder/decoder of the EBPC stream format, baselines, stats."""
+
+from .baselines import METHODS, Stats, compare, ebpc_bits, plain_bpc_bits, stats, zero_rle_bits, zvc_bits
+from .codec import (
+    DecodeError,
+    Encoded,
+    Symbol,
+    SymbolKind,
+    WordRangeError,
+    as_words,
+    decode,
+    encode,
+    symbol_trace,
+)
+from .conformance import BUNDLED_CASES, Case, CaseFileError, bundled_cases, load_cases, save_cases
+from .params import ParameterError, Params
+
+__all__ = [
+    "BUNDLED_CASES",
+    "METHODS",
+    "bundled_cases",
+    "Case",
+    "CaseFileError",
+    "DecodeError",
+    "Encoded",
+    "ParameterError",
+    "Params",
+    "Stats",
+    "Symbol",
+    "SymbolKind",
+    "WordRangeError",
+    "as_words",
+    "compare",
+    "decode",
+    "ebpc_bits",
+    "encode",
+    "load_cases",
+    "plain_bpc_bits",
+    "save_cases",
+    "stats",
+    "symbol_trace",
+    "zero_rle_bits",
+    "zvc_bits",
+]
+
+__version__ = "0.1.0"

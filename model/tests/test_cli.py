@@ -1,0 +1,92 @@
+"""The `ebpc` command line: round trip, stats, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ebpc.cli import main
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_encode_decode_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rng = np.random.default_rng(3)
+    maps = np.where(rng.random((2, 4, 8, 8)) < 0.5, 0, rng.integers(-2000, 2000, (2, 4, 8, 8))).astype(np.int16)
+    np.save(tmp_path / "in.npy", maps)
+    code, out, _ = _run([
+        "encode", str(tmp_path / "in.npy"), "-o", str(tmp_path / "c.npz"),
+        "--width", "16", "--block", "16", "--max-zero-run", "32",
+    ], capsys)
+    assert code == 0 and "ratio" in out
+    with np.load(tmp_path / "c.npz") as archive:
+        assert set(archive.files) == {"znz", "bpc", "num_words", "width", "block", "max_zero_run"}
+        assert int(archive["num_words"]) == maps.size and int(archive["block"]) == 16
+    code, _, _ = _run(["decode", str(tmp_path / "c.npz"), "-o", str(tmp_path / "out.npy")], capsys)
+    assert code == 0
+    back = np.load(tmp_path / "out.npy")
+    assert back.dtype == np.int16
+    np.testing.assert_array_equal(back, maps.reshape(-1))
+
+
+def test_unsigned_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    np.save(tmp_path / "u.npy", np.array([255, 0, 128, 7], dtype=np.uint8))
+    assert _run(["encode", str(tmp_path / "u.npy"), "-o", str(tmp_path / "u.npz")], capsys)[0] == 0
+    assert _run(["decode", str(tmp_path / "u.npz"), "-o", str(tmp_path / "u2.npy")], capsys)[0] == 0
+    assert np.load(tmp_path / "u2.npy").tolist() == [-1, 0, -128, 7]
+
+
+def test_stats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    np.save(tmp_path / "a.npy", np.array([0, 0, 1, 2, 3, 0, 5, 6] * 10, dtype=np.int8))
+    code, out, _ = _run(["stats", str(tmp_path / "a.npy")], capsys)
+    assert code == 0
+    assert "EBPC" in out and "ZVC" in out and "zero-RLE" in out and "0.375" in out
+
+
+def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
+    np.save(tmp / "empty.npy", np.zeros(0, dtype=np.int8))
+    np.save(tmp / "float.npy", np.ones(4))
+    np.save(tmp / "big.npy", np.array([300, 1]))
+    np.save(tmp / "ok.npy", np.array([1, 2, 3]))
+    (tmp / "corrupt.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    np.savez(tmp / "partial.npz", znz=np.zeros(1))
+    np.savez(tmp / "badstream.npz", znz=np.array([255]), bpc=np.array([1, 2, 3]), num_words=4, width=8, block=8,
+             max_zero_run=16)
+    out = str(tmp / "o")
+    return {
+        "missing file": ["encode", str(tmp / "nope.npy"), "-o", out],
+        "empty array": ["encode", str(tmp / "empty.npy"), "-o", out],
+        "float array": ["encode", str(tmp / "float.npy"), "-o", out],
+        "out of range": ["encode", str(tmp / "big.npy"), "-o", out],
+        "illegal width": ["encode", str(tmp / "ok.npy"), "-o", out, "--width", "12"],
+        "illegal zero run": ["stats", str(tmp / "ok.npy"), "--max-zero-run", "24"],
+        "corrupt npz": ["decode", str(tmp / "corrupt.npz"), "-o", out],
+        "partial npz": ["decode", str(tmp / "partial.npz"), "-o", out],
+        "malformed stream": ["decode", str(tmp / "badstream.npz"), "-o", out],
+        "npy given to decode": ["decode", str(tmp / "ok.npy"), "-o", out],
+    }
+
+
+def test_bad_input_gives_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, args in _bad_inputs(tmp_path).items():
+        code, _, err = _run(args, capsys)
+        assert code != 0, name
+        lines = err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("ebpc: error:"), (name, err)
+
+
+def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ebpc", "encode", str(tmp_path / "missing.npy"), "-o", str(tmp_path / "x.npz")],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1

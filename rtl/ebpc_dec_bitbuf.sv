@@ -1,0 +1,99 @@
+// EBPC decoder: bit buffer between a W-bit word stream and a symbol parser.
+//
+// Contract:
+// - Holds up to BufBits bits, MSB-aligned: win_o[BufBits-1] is the next unread bit,
+//   cnt_o bits are valid, all bits below them read as 0.
+// - Each cycle the parser removes take_i (<= cnt_o) bits from the top; a word is accepted
+//   (valid_i && ready_o) when en_i is high, the word carrying `last` has not been accepted
+//   yet, and at least DataWidth bits are free before this cycle's take (ready_o does not
+//   depend on take_i or valid_i). The accepted word lands behind the remaining bits in the
+//   same cycle, so a word is visible in win_o the cycle after its handshake.
+// - last_in_o: the word carrying `last` is in the buffer; no word is accepted after it
+//   until flush_i.
+// - drain_i: discard the contents and accept-and-discard words until the `last` word has
+//   been accepted (last_in_o then goes high). flush_i: empty the buffer and clear
+//   last_in_o (no word accepted in that cycle). flush_i wins over drain_i and take_i.
+// - Throughput: one word per cycle in, any number of bits out per cycle.
+module ebpc_dec_bitbuf #(
+  parameter int DataWidth = 8,   // W
+  parameter int BufBits   = 32,  // buffer size in bits, > DataWidth
+  parameter int CntWidth  = 8    // width of cnt_o/take_i, must hold BufBits
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  input  logic                 en_i,
+  input  logic                 drain_i,
+  input  logic                 flush_i,
+  input  logic [CntWidth-1:0]  take_i,
+  input  logic                 valid_i,
+  output logic                 ready_o,
+  input  logic [DataWidth-1:0] data_i,
+  input  logic                 last_i,
+  output logic [BufBits-1:0]   win_o,
+  output logic [CntWidth-1:0]  cnt_o,
+  output logic                 last_in_o
+);
+  if (BufBits <= DataWidth || (1 << CntWidth) <= BufBits) begin : g_param_error
+`ifdef __ICARUS__
+    initial $fatal(1, "ebpc_dec_bitbuf: need DataWidth < BufBits < 2**CntWidth (%0d %0d %0d)",
+                   DataWidth, BufBits, CntWidth);
+`else
+    $error("ebpc_dec_bitbuf: need DataWidth < BufBits < 2**CntWidth (%0d %0d %0d)",
+           DataWidth, BufBits, CntWidth);
+`endif
+  end
+
+  logic [BufBits-1:0]  buf_q, buf_d;
+  logic [CntWidth-1:0] cnt_q, cnt_d, cnt_rest;
+  logic                last_q, last_d;
+  logic                accept;
+  logic [BufBits-1:0]  word_aligned;
+
+  assign win_o     = buf_q;
+  assign cnt_o     = cnt_q;
+  assign last_in_o = last_q;
+
+  assign ready_o = !flush_i && !last_q &&
+                   (drain_i || (en_i && ({1'b0, cnt_q} + (CntWidth+1)'(DataWidth) <=
+                                         (CntWidth+1)'(BufBits))));
+  assign accept  = valid_i && ready_o;
+
+  assign cnt_rest     = cnt_q - take_i;
+  // The new word, MSB-aligned, then moved behind the bits that stay.
+  assign word_aligned = {data_i, {(BufBits-DataWidth){1'b0}}} >> cnt_rest;
+
+  always_comb begin
+    buf_d  = buf_q;
+    cnt_d  = cnt_q;
+    last_d = last_q;
+    if (flush_i) begin
+      buf_d  = '0;
+      cnt_d  = '0;
+      last_d = 1'b0;
+    end else if (drain_i) begin
+      buf_d = '0;
+      cnt_d = '0;
+      if (accept && last_i) last_d = 1'b1;
+    end else begin
+      buf_d = buf_q << take_i;
+      cnt_d = cnt_rest;
+      if (accept) begin
+        buf_d  = buf_d | word_aligned;
+        cnt_d  = cnt_rest + CntWidth'(DataWidth);
+        last_d = last_i;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      buf_q  <= '0;
+      cnt_q  <= '0;
+      last_q <= 1'b0;
+    end else begin
+      buf_q  <= buf_d;
+      cnt_q  <= cnt_d;
+      last_q <= last_d;
+    end
+  end
+endmodule

@@ -1,0 +1,63 @@
+// EBPC decoder: small synchronous FIFO (first-word-fall-through).
+//
+// Contract:
+// - push_i writes data_i when !full_o; pop_i removes the head when !empty_o.
+//   Pushing into a full FIFO or popping an empty one is ignored (the users never do it).
+// - head_o shows the oldest entry combinationally (valid while !empty_o): zero latency
+//   from push to visibility in the next cycle; push and pop may happen in the same cycle.
+// - Throughput: one push and one pop per cycle. Storage is a plain register array
+//   (no reset needed for the data; pointers are reset).
+module ebpc_dec_fifo #(
+  parameter int Width = 8,  // entry width, >= 1
+  parameter int Depth = 4   // number of entries, power of two, >= 2
+) (
+  input  logic             clk_i,
+  input  logic             rst_ni,
+  input  logic             push_i,
+  input  logic [Width-1:0] data_i,
+  input  logic             pop_i,
+  output logic [Width-1:0] head_o,
+  output logic             empty_o,
+  output logic             full_o
+);
+  localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1;
+
+  if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : g_param_error
+`ifdef __ICARUS__
+    initial $fatal(1, "ebpc_dec_fifo: Width must be >= 1 and Depth a power of two >= 2 (Width=%0d Depth=%0d)",
+                   Width, Depth);
+`else
+    $error("ebpc_dec_fifo: Width must be >= 1 and Depth a power of two >= 2 (Width=%0d Depth=%0d)",
+           Width, Depth);
+`endif
+  end
+
+  logic [Width-1:0] mem_q [Depth];
+  logic [AddrW-1:0] wr_ptr_q, rd_ptr_q;
+  logic [AddrW:0]   fill_q;
+  logic             do_push, do_pop;
+
+  assign empty_o = (fill_q == '0);
+  assign full_o  = (fill_q == (AddrW+1)'(Depth));
+  assign head_o  = mem_q[rd_ptr_q];
+  assign do_push = push_i && !full_o;
+  assign do_pop  = pop_i && !empty_o;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_ptr_q <= '0;
+      rd_ptr_q <= '0;
+      fill_q   <= '0;
+    end else begin
+      if (do_push) wr_ptr_q <= wr_ptr_q + 1'b1;
+      if (do_pop)  rd_ptr_q <= rd_ptr_q + 1'b1;
+      if (do_push && !do_pop)      fill_q <= fill_q + 1'b1;
+      else if (do_pop && !do_push) fill_q <= fill_q - 1'b1;
+    end
+  end
+
+  // Data storage: no reset (contents are only read when valid).
+  always_ff @(posedge clk_i) begin
+    if (do_push) mem_q[wr_ptr_q] <= data_i;
+  end
+endmodule

@@ -1,0 +1,245 @@
+// EBPC decoder: output stage (word rebuild, block buffer, output register, done/error).
+//
+// Contract:
+// - Per transmission: pops L from the length queue, then produces exactly L words
+//   (out_last_o on the last one) from the decision queue: DecNz takes the next word of
+//   the block buffer, DecRun emits value+1 zeros, DecFill (ZNZ error) turns every
+//   remaining word into 0. A `bad` block (BPC error) makes every later non-zero word 0.
+// - Block buffer: one decoded block (base + planes 0..W-1 of the deltas); words are
+//   rebuilt one per cycle (b[0] = base, b[i] = b[i-1] + d[i] mod 2^W). It is freed after
+//   N words, after a bad block is met, or at the end of the transmission that used it,
+//   and can be refilled in the cycle it is freed (no bubble between blocks).
+// - Output register: out_valid_o/out_data_o/out_last_o are registered; one word per
+//   cycle while out_ready_i is high (AXI-stream style, data held while not ready).
+// - done_o pulses (with error_o = the transmission's flags from the record queue) in the
+//   cycle the final word is handed over (or later, once the parsers have drained the
+//   inputs). L = 0: no word, only the done pulse.
+module ebpc_dec_out #(
+  parameter int DataWidth  = 8,
+  parameter int BlockSize  = 8,
+  parameter int MaxZeroRun = 16,
+  parameter int CountWidth = 32,
+  parameter int DecWidth   = 6
+) (
+  input  logic                               clk_i,
+  input  logic                               rst_ni,
+  input  logic                               lq_empty_i,
+  input  logic [CountWidth-1:0]              lq_head_i,
+  output logic                               lq_pop_o,
+  input  logic                               dq_empty_i,
+  input  logic [DecWidth-1:0]                dq_head_i,
+  output logic                               dq_pop_o,
+  input  logic                               rq_empty_i,
+  input  logic [7:0]                         rq_head_i,
+  output logic                               rq_pop_o,
+  input  logic                               blk_valid_i,
+  output logic                               blk_ready_o,
+  input  logic                               blk_bad_i,
+  input  logic [DataWidth-1:0]               blk_base_i,
+  input  logic [DataWidth*(BlockSize-1)-1:0] blk_planes_i,
+  output logic                               out_valid_o,
+  input  logic                               out_ready_i,
+  output logic [DataWidth-1:0]               out_data_o,
+  output logic                               out_last_o,
+  output logic                               done_o,
+  output logic [7:0]                         error_o
+);
+  localparam int W     = DataWidth;
+  localparam int N     = BlockSize;
+  localparam int LogZ  = $clog2(MaxZeroRun);
+  localparam int PopsW = $clog2(N + 1);
+
+  localparam logic [1:0] DecNz  = 2'd0;
+  localparam logic [1:0] DecRun = 2'd1;
+
+  typedef enum logic [1:0] {OIdle, ORun, OEnd} ostate_e;
+  ostate_e state_q, state_d;
+
+  logic [CountWidth-1:0] rem_q, rem_d;
+  logic [LogZ-1:0]       zrun_q, zrun_d;
+  logic                  fill_q, fill_d, zmode_q, zmode_d;
+  logic                  out_valid_q, out_valid_d, out_last_q, out_last_d;
+  logic [W-1:0]          out_data_q, out_data_d;
+
+  logic                  ob_valid_q, ob_valid_d, ob_bad_q, ob_bad_d, ob_first_q, ob_first_d;
+  logic [W-1:0]          ob_acc_q, ob_acc_d, ob_word, ob_d_head;
+  logic [W*(N-1)-1:0]    ob_dl_q, ob_dl_d, blk_deltas;
+  logic [PopsW-1:0]      ob_pops_q, ob_pops_d;
+  logic                  ob_pop, ob_free, ob_free_now;
+
+  logic                  load_en, produce, handed, start_next;
+  logic [W-1:0]          word;
+  logic [1:0]            dq_kind;
+  logic [LogZ-1:0]       dq_val;
+
+  assign dq_kind = dq_head_i[DecWidth-1 -: 2];
+  assign dq_val  = dq_head_i[LogZ-1:0];
+
+  // Deltas d[1..N-1] (low W bits) from the bit-planes: entry e holds d[e+1], whose bit k
+  // is position e of plane k (position 0 = plane bit N-2).
+  for (genvar e = 0; e < N - 1; e++) begin : g_delta
+    for (genvar k = 0; k < W; k++) begin : g_bit
+      assign blk_deltas[e*W + k] = blk_planes_i[k*(N-1) + (N-2-e)];
+    end
+  end
+
+  assign ob_d_head   = ob_dl_q[W-1:0];
+  assign ob_word     = ob_first_q ? ob_acc_q : ob_acc_q + ob_d_head;
+  assign ob_free_now = ob_free || (ob_pop && ob_pops_q == PopsW'(N - 1));
+  assign blk_ready_o = !ob_valid_q || ob_free_now;
+
+  assign out_valid_o = out_valid_q;
+  assign out_data_o  = out_data_q;
+  assign out_last_o  = out_last_q;
+
+  always_comb begin
+    state_d     = state_q;
+    rem_d       = rem_q;
+    zrun_d      = zrun_q;
+    fill_d      = fill_q;
+    zmode_d     = zmode_q;
+    out_valid_d = out_valid_q;
+    out_data_d  = out_data_q;
+    out_last_d  = out_last_q;
+    lq_pop_o    = 1'b0;
+    dq_pop_o    = 1'b0;
+    rq_pop_o    = 1'b0;
+    done_o      = 1'b0;
+    error_o     = '0;
+    ob_pop      = 1'b0;
+    ob_free     = 1'b0;
+    produce     = 1'b0;
+    word        = '0;
+    start_next  = 1'b0;
+    load_en     = !out_valid_q || out_ready_i;
+    handed      = !out_valid_q || out_ready_i;
+
+    if (out_valid_q && out_ready_i) out_valid_d = 1'b0;
+
+    case (state_q)
+      OIdle: start_next = 1'b1;
+      ORun: begin
+        if (load_en) begin
+          if (fill_q) begin
+            produce = 1'b1;
+          end else if (zrun_q != '0) begin
+            produce = 1'b1;
+            zrun_d  = zrun_q - 1'b1;
+          end else if (!dq_empty_i) begin
+            if (dq_kind == DecNz) begin
+              if (zmode_q) begin
+                dq_pop_o = 1'b1;
+                produce  = 1'b1;
+              end else if (ob_valid_q) begin
+                dq_pop_o = 1'b1;
+                produce  = 1'b1;
+                if (ob_bad_q) begin
+                  zmode_d = 1'b1;
+                  ob_free = 1'b1;
+                end else begin
+                  word   = ob_word;
+                  ob_pop = 1'b1;
+                end
+              end
+            end else if (dq_kind == DecRun) begin
+              dq_pop_o = 1'b1;
+              produce  = 1'b1;
+              zrun_d   = dq_val;
+            end else begin
+              dq_pop_o = 1'b1;
+              produce  = 1'b1;
+              fill_d   = 1'b1;
+            end
+          end
+        end
+        if (produce) begin
+          out_valid_d = 1'b1;
+          out_data_d  = word;
+          out_last_d  = (rem_q == CountWidth'(1));
+          rem_d       = rem_q - 1'b1;
+          if (rem_q == CountWidth'(1)) state_d = OEnd;
+        end
+      end
+      OEnd: begin
+        if (handed && !rq_empty_i) begin
+          done_o   = 1'b1;
+          error_o  = rq_head_i;
+          rq_pop_o = 1'b1;
+          fill_d   = 1'b0;
+          zmode_d  = 1'b0;
+          zrun_d   = '0;
+          if (ob_valid_q && (ob_pops_q != '0 || ob_bad_q)) ob_free = 1'b1;
+          start_next = 1'b1;
+          state_d    = OIdle;
+        end
+      end
+      default: state_d = OIdle;
+    endcase
+
+    if (start_next && !lq_empty_i) begin
+      lq_pop_o = 1'b1;
+      rem_d    = lq_head_i;
+      if (lq_head_i == '0) state_d = OEnd;
+      else                 state_d = ORun;
+    end
+  end
+
+  // Block buffer.
+  always_comb begin
+    ob_valid_d = ob_valid_q;
+    ob_bad_d   = ob_bad_q;
+    ob_first_d = ob_first_q;
+    ob_acc_d   = ob_acc_q;
+    ob_dl_d    = ob_dl_q;
+    ob_pops_d  = ob_pops_q;
+    if (ob_pop) begin
+      ob_acc_d   = ob_word;
+      ob_first_d = 1'b0;
+      ob_pops_d  = ob_pops_q + 1'b1;
+      if (!ob_first_q) ob_dl_d = ob_dl_q >> W;
+    end
+    if (ob_free_now) ob_valid_d = 1'b0;
+    if (blk_valid_i && blk_ready_o) begin
+      ob_valid_d = 1'b1;
+      ob_bad_d   = blk_bad_i;
+      ob_first_d = 1'b1;
+      ob_acc_d   = blk_base_i;
+      ob_dl_d    = blk_deltas;
+      ob_pops_d  = '0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q     <= OIdle;
+      rem_q       <= '0;
+      zrun_q      <= '0;
+      fill_q      <= 1'b0;
+      zmode_q     <= 1'b0;
+      out_valid_q <= 1'b0;
+      out_data_q  <= '0;
+      out_last_q  <= 1'b0;
+      ob_valid_q  <= 1'b0;
+      ob_bad_q    <= 1'b0;
+      ob_first_q  <= 1'b0;
+      ob_acc_q    <= '0;
+      ob_dl_q     <= '0;
+      ob_pops_q   <= '0;
+    end else begin
+      state_q     <= state_d;
+      rem_q       <= rem_d;
+      zrun_q      <= zrun_d;
+      fill_q      <= fill_d;
+      zmode_q     <= zmode_d;
+      out_valid_q <= out_valid_d;
+      out_data_q  <= out_data_d;
+      out_last_q  <= out_last_d;
+      ob_valid_q  <= ob_valid_d;
+      ob_bad_q    <= ob_bad_d;
+      ob_first_q  <= ob_first_d;
+      ob_acc_q    <= ob_acc_d;
+      ob_dl_q     <= ob_dl_d;
+      ob_pops_q   <= ob_pops_d;
+    end
+  end
+endmodule

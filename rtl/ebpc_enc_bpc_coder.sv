@@ -1,0 +1,231 @@
+// EBPC encoder: bit-plane coder for one block.
+//
+// Contract:
+// - Block input (blk_valid_i/blk_ready_o): BlockSize words (word i in blk_data_i[i*W +: W],
+//   padding slots already zero), blk_last_i = last block of the transmission, blk_empty_i = no
+//   block at all (all-zero transmission token). On load the (W+1)-bit deltas are transposed into
+//   delta bit-planes and stored; blk_ready_o is high when idle or when the current block's final
+//   chunk is taken this cycle (double buffering: the next block loads with no gap).
+// - Chunk output (chk_valid_o/chk_ready_i): one chunk per cycle, ceil((W+1)/PlanesPerCycle)
+//   chunks per block. Chunk g holds the codes of planes g*P .. g*P+P-1 (group 0 starts with the
+//   W-bit base), including the code of every all-zero-DBX run that ends inside the group (a run
+//   ends at the next non-zero DBX or at plane W). chk_bits_o is right-aligned, MSB-first, clean
+//   above chk_len_o; at most ChunkWidth bits. chk_last_o on the final chunk of the last block;
+//   an empty token gives one chunk with chk_len_o = 0, chk_last_o = chk_empty_o = 1.
+// - Latency: the first chunk of a block is offered the cycle after the block is loaded.
+// - Throughput: one block per ceil((W+1)/PlanesPerCycle) cycles when chunks are taken at once.
+module ebpc_enc_bpc_coder #(
+  parameter int DataWidth      = 8,
+  parameter int BlockSize      = 8,
+  parameter int PlanesPerCycle = 9,
+  parameter int ChunkWidth     = 86  // >= W + (3+log2 W) + P * max(N, 5+ceil(log2 N), 3+log2 W)
+) (
+  input  logic                            clk_i,
+  input  logic                            rst_ni,
+  input  logic                            blk_valid_i,
+  output logic                            blk_ready_o,
+  input  logic [BlockSize*DataWidth-1:0]  blk_data_i,
+  input  logic                            blk_last_i,
+  input  logic                            blk_empty_i,
+  output logic                            chk_valid_o,
+  input  logic                            chk_ready_i,
+  output logic [ChunkWidth-1:0]           chk_bits_o,
+  output logic [$clog2(ChunkWidth+1)-1:0] chk_len_o,
+  output logic                            chk_last_o,
+  output logic                            chk_empty_o
+);
+
+  localparam int W         = DataWidth;
+  localparam int P         = PlanesPerCycle;
+  localparam int Np        = BlockSize - 1;                 // bits per plane
+  localparam int LogN      = $clog2(BlockSize);             // position field
+  localparam int LogW      = $clog2(DataWidth);             // run length field
+  localparam int Groups    = (DataWidth + PlanesPerCycle) / PlanesPerCycle;
+  localparam int PlanesW   = Groups * PlanesPerCycle * Np;  // plane store incl. unused tail
+  localparam int RunWidth  = $clog2(DataWidth + 2);
+  localparam int GrpWidth  = (Groups > 1) ? $clog2(Groups) : 1;
+  localparam int LenWidth  = $clog2(ChunkWidth + 1);
+
+  logic                  busy_q, busy_d;
+  logic [GrpWidth-1:0]   grp_q, grp_d;
+  logic [PlanesW-1:0]    planes_q, planes_d, planes_load;
+  logic [Np-1:0]         prev_q, prev_d;
+  logic [RunWidth-1:0]   run_q, run_d;
+  logic [W-1:0]          base_q, base_d;
+  logic                  last_q, last_d, empty_q, empty_d;
+  logic                  chk_fire, final_grp, load;
+  logic [W-1:0]          blk_base;
+
+  assign blk_base = blk_data_i[W-1:0];
+
+  // ---------------------------------------------------------------------------------------
+  // Deltas and their transposition into bit-planes (plane k at planes_load[k*Np +: Np], the
+  // delta d[1] at the plane's MSB = position 0).
+  // ---------------------------------------------------------------------------------------
+  logic [W:0] delta;
+  always_comb begin
+    planes_load = '0;
+    delta       = '0;
+    for (int i = 1; i < BlockSize; i++) begin
+      delta = {blk_data_i[i*W + W-1], blk_data_i[i*W +: W]}
+            - {blk_data_i[(i-1)*W + W-1], blk_data_i[(i-1)*W +: W]};
+      for (int k = 0; k <= W; k++) begin
+        planes_load[k*Np + (Np-i)] = delta[k];
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Code the current group of planes (combinational, from registers only).
+  // ---------------------------------------------------------------------------------------
+  logic [ChunkWidth-1:0] acc;
+  logic [LenWidth-1:0]   len;
+  logic [RunWidth-1:0]   run;
+  logic [Np-1:0]         prv, pl, dbx, two;
+  logic [LogN-1:0]       pos;
+  logic                  is_single, is_pair;
+  int                    k;
+
+  always_comb begin
+    acc       = '0;
+    len       = '0;
+    run       = run_q;
+    prv       = prev_q;
+    pl        = '0;
+    dbx       = '0;
+    two       = '0;
+    pos       = '0;
+    is_single = 1'b0;
+    is_pair   = 1'b0;
+    k         = 0;
+    if (grp_q == '0) begin
+      acc = ChunkWidth'(base_q);
+      len = LenWidth'(W);
+    end
+    for (int i = 0; i < P; i++) begin
+      k = int'(grp_q) * P + i;
+      if (k <= W) begin
+        pl  = planes_q[i*Np +: Np];
+        dbx = (k == 0) ? pl : (pl ^ prv);
+        prv = pl;
+        if (dbx == '0) begin
+          run = run + 1'b1;
+          if (k == W) begin
+            // The block ends inside a run: emit it.
+            if (run == RunWidth'(1)) begin
+              acc = (acc << 2) | ChunkWidth'(2'b01);
+              len = len + LenWidth'(2);
+            end else begin
+              acc = (acc << (3 + LogW)) | ChunkWidth'({3'b001, LogW'(run - 2'd2)});
+              len = len + LenWidth'(3 + LogW);
+            end
+          end
+        end else begin
+          if (run != '0) begin
+            if (run == RunWidth'(1)) begin
+              acc = (acc << 2) | ChunkWidth'(2'b01);
+              len = len + LenWidth'(2);
+            end else begin
+              acc = (acc << (3 + LogW)) | ChunkWidth'({3'b001, LogW'(run - 2'd2)});
+              len = len + LenWidth'(3 + LogW);
+            end
+          end
+          run = '0;
+          // Classify the non-zero DBX (first matching rule wins).
+          two       = dbx & (dbx >> 1);
+          is_single = ((dbx & (dbx - 1'b1)) == '0);
+          is_pair   = (two != '0) && ((two & (two - 1'b1)) == '0) && (dbx == (two | (two << 1)));
+          // Positions count from the plane's MSB (d[1]); the pair's left one is two's bit + 1.
+          pos = '0;
+          for (int j = 0; j < Np; j++) begin
+            if (is_single && dbx[j]) pos = LogN'(Np - 1 - j);
+            if (is_pair && two[j])   pos = LogN'(Np - 2 - j);
+          end
+          if (dbx == '1) begin
+            acc = acc << 5;                                       // 00000
+            len = len + LenWidth'(5);
+          end else if (pl == '0) begin
+            acc = (acc << 5) | ChunkWidth'(5'b00001);
+            len = len + LenWidth'(5);
+          end else if (is_pair) begin
+            acc = (acc << (5 + LogN)) | ChunkWidth'({5'b00010, pos});
+            len = len + LenWidth'(5 + LogN);
+          end else if (is_single) begin
+            acc = (acc << (5 + LogN)) | ChunkWidth'({5'b00011, pos});
+            len = len + LenWidth'(5 + LogN);
+          end else begin
+            acc = (acc << BlockSize) | ChunkWidth'({1'b1, dbx});
+            len = len + LenWidth'(BlockSize);
+          end
+        end
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Handshakes and state.
+  // ---------------------------------------------------------------------------------------
+  assign chk_valid_o = busy_q;
+  assign chk_bits_o  = empty_q ? '0 : acc;
+  assign chk_len_o   = empty_q ? '0 : len;
+  assign final_grp   = empty_q || (grp_q == GrpWidth'(Groups - 1));
+  assign chk_last_o  = last_q && final_grp;
+  assign chk_empty_o = empty_q;
+  assign chk_fire    = chk_valid_o && chk_ready_i;
+  assign blk_ready_o = !busy_q || (chk_fire && final_grp);
+  assign load        = blk_valid_i && blk_ready_o;
+
+  always_comb begin
+    busy_d   = busy_q;
+    grp_d    = grp_q;
+    planes_d = planes_q;
+    prev_d   = prev_q;
+    run_d    = run_q;
+    base_d   = base_q;
+    last_d   = last_q;
+    empty_d  = empty_q;
+    if (chk_fire) begin
+      if (final_grp) begin
+        busy_d = 1'b0;
+      end else begin
+        grp_d    = grp_q + 1'b1;
+        planes_d = planes_q >> (P * Np);
+        prev_d   = prv;
+        run_d    = run;
+      end
+    end
+    if (load) begin
+      busy_d   = 1'b1;
+      grp_d    = '0;
+      planes_d = planes_load;
+      prev_d   = '0;
+      run_d    = '0;
+      base_d   = blk_base;
+      last_d   = blk_last_i;
+      empty_d  = blk_empty_i;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q   <= 1'b0;
+      grp_q    <= '0;
+      planes_q <= '0;
+      prev_q   <= '0;
+      run_q    <= '0;
+      base_q   <= '0;
+      last_q   <= 1'b0;
+      empty_q  <= 1'b0;
+    end else begin
+      busy_q   <= busy_d;
+      grp_q    <= grp_d;
+      planes_q <= planes_d;
+      prev_q   <= prev_d;
+      run_q    <= run_d;
+      base_q   <= base_d;
+      last_q   <= last_d;
+      empty_q  <= empty_d;
+    end
+  end
+
+endmodule

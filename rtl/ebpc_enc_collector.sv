@@ -1,0 +1,85 @@
+// EBPC encoder: block collector.
+//
+// Gathers the non-zero input words of a transmission into blocks of BlockSize words
+// (word i of the block in blk_data_o[i*W +: W]; unfilled slots are zero, which is exactly the
+// format's zero padding of the last block) and hands each block to the plane coder.
+//
+// Contract:
+// - in_fire_i: a word is consumed this cycle (the caller honours in_ready_o). Zero words are not
+//   stored; in_last_i closes the transmission.
+// - A full block is held until the transmission continues with a non-zero word (then it is handed
+//   over as "not last" in that cycle and the new word starts the next block) or the transmission
+//   ends (then it is handed over as the last block). This is how the last block of a
+//   transmission is known without look-ahead.
+// - A closed transmission (blk_last_o) is handed over as soon as the coder takes it; an all-zero
+//   transmission is handed over as an empty token (blk_empty_o, no data).
+// - in_ready_o is conservative (does not look at the word): when the collector is full or closed
+//   it requires the coder to take a block this cycle. It never depends on in_valid.
+// - Throughput: one word per cycle as long as the coder takes a block within BlockSize cycles.
+module ebpc_enc_collector #(
+  parameter int DataWidth = 8,
+  parameter int BlockSize = 8
+) (
+  input  logic                           clk_i,
+  input  logic                           rst_ni,
+  output logic                           in_ready_o,
+  input  logic                           in_fire_i,
+  input  logic [DataWidth-1:0]           in_data_i,
+  input  logic                           in_last_i,
+  output logic                           blk_valid_o,
+  input  logic                           blk_ready_i,
+  output logic [BlockSize*DataWidth-1:0] blk_data_o,
+  output logic                           blk_last_o,
+  output logic                           blk_empty_o
+);
+
+  localparam int CntWidth = $clog2(BlockSize + 1);
+
+  logic [BlockSize*DataWidth-1:0] blk_q, blk_d;
+  logic [CntWidth-1:0]            cnt_q, cnt_d;
+  logic                           closed_q, closed_d;
+  logic                           full, nonzero, handoff;
+
+  assign full       = (cnt_q == CntWidth'(BlockSize));
+  assign nonzero    = (in_data_i != '0);
+  assign in_ready_o = !(closed_q || full) || blk_ready_i;
+
+  assign blk_valid_o = closed_q || (full && in_fire_i && nonzero);
+  assign blk_data_o  = blk_q;
+  assign blk_last_o  = closed_q;
+  assign blk_empty_o = closed_q && (cnt_q == '0);
+  assign handoff     = blk_valid_o && blk_ready_i;
+
+  always_comb begin
+    blk_d    = blk_q;
+    cnt_d    = cnt_q;
+    closed_d = closed_q;
+    if (handoff) begin
+      blk_d    = '0;
+      cnt_d    = '0;
+      closed_d = 1'b0;
+    end
+    if (in_fire_i) begin
+      if (nonzero) begin
+        for (int i = 0; i < BlockSize; i++) begin
+          if (cnt_d == CntWidth'(i)) blk_d[i*DataWidth +: DataWidth] = in_data_i;
+        end
+        cnt_d = cnt_d + 1'b1;
+      end
+      if (in_last_i) closed_d = 1'b1;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      blk_q    <= '0;
+      cnt_q    <= '0;
+      closed_q <= 1'b0;
+    end else begin
+      blk_q    <= blk_d;
+      cnt_q    <= cnt_d;
+      closed_q <= closed_d;
+    end
+  end
+
+endmodule

@@ -1,0 +1,107 @@
+// EBPC encoder: variable-length bit packer.
+//
+// Contract:
+// - Input: one chunk per handshake (in_valid_i & in_ready_o): in_len_i bits (0..MaxLen),
+//   right-aligned in in_bits_i, first bit of the stream at bit in_len_i-1 (MSB-first order).
+//   Bits of in_bits_i at or above in_len_i must be zero. in_last_i marks the final chunk of a
+//   transmission. in_empty_i marks an "empty transmission" token (in_len_i = 0, in_last_i = 1):
+//   it produces no output word, only a done event with count 0.
+// - Output: W-bit words, valid/ready; a source-stable stream. Bits are packed MSB-first; the final
+//   word of a transmission is zero-padded and carries out_last_o.
+// - done_o pulses for one cycle when a transmission's final word is handed over (or when an empty
+//   token is accepted); done_count_o is the number of words of that transmission (0 for a token).
+// - Throughput: one output word per cycle whenever >= W bits are buffered (or the final partial
+//   word is pending), while accepting a chunk in the same cycle. A new transmission's first chunk
+//   is accepted in the cycle the previous transmission's final word is handed over (no bubble).
+// - Latency: a chunk's bits can leave in the cycle after it is accepted.
+// - in_ready_o does not depend on in_valid_i, in_bits_i or in_len_i (only on state, out_ready_i
+//   and in_empty_i).
+module ebpc_enc_packer #(
+  parameter int Width      = 8,   // output word width W
+  parameter int MaxLen     = 16,  // longest chunk accepted per cycle
+  parameter int CountWidth = 32
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  logic                  in_valid_i,
+  output logic                  in_ready_o,
+  input  logic [MaxLen-1:0]     in_bits_i,
+  input  logic [$clog2(MaxLen+1)-1:0] in_len_i,
+  input  logic                  in_last_i,
+  input  logic                  in_empty_i,
+  output logic                  out_valid_o,
+  input  logic                  out_ready_i,
+  output logic [Width-1:0]      out_data_o,
+  output logic                  out_last_o,
+  output logic                  done_o,
+  output logic [CountWidth-1:0] done_count_o
+);
+
+  // Buffer capacity: accepting a chunk is allowed while at most Width bits remain after this
+  // cycle's output word, so the buffer never overflows and output never starves needlessly.
+  localparam int Cap       = MaxLen + Width;
+  localparam int FillWidth = $clog2(Cap + 1);
+
+  logic [Cap-1:0]        buf_q, buf_d, buf_after;
+  logic [FillWidth-1:0]  fill_q, fill_d, fill_after;
+  logic                  flush_q, flush_d;
+  logic [CountWidth-1:0] cnt_q, cnt_d;
+  logic                  out_fire, final_fire, in_fire;
+  logic [FillWidth-1:0]  ins_shift;
+
+  // The buffer is left-aligned: the oldest bit sits at buf_q[Cap-1]; bits below the fill are zero.
+  assign out_data_o  = buf_q[Cap-1 -: Width];
+  assign out_valid_o = flush_q ? (fill_q != '0) : (fill_q >= FillWidth'(Width));
+  assign out_last_o  = flush_q && (fill_q <= FillWidth'(Width));
+  assign out_fire    = out_valid_o && out_ready_i;
+  assign final_fire  = out_fire && out_last_o;
+
+  always_comb begin
+    buf_after  = buf_q;
+    fill_after = fill_q;
+    if (final_fire) begin
+      buf_after  = '0;
+      fill_after = '0;
+    end else if (out_fire) begin
+      buf_after  = buf_q << Width;
+      fill_after = fill_q - FillWidth'(Width);
+    end
+  end
+
+  // While a transmission is being flushed, the next one may only start in the cycle its final
+  // word leaves; an empty token waits until the flush is over (one done event per cycle).
+  assign in_ready_o = (!flush_q || (final_fire && !in_empty_i)) &&
+                      (fill_after <= FillWidth'(Width));
+  assign in_fire    = in_valid_i && in_ready_o;
+  assign ins_shift  = FillWidth'(Cap) - fill_after - FillWidth'(in_len_i);
+
+  always_comb begin
+    buf_d   = buf_after;
+    fill_d  = fill_after;
+    flush_d = flush_q && !final_fire;
+    cnt_d   = final_fire ? '0 : (out_fire ? cnt_q + 1'b1 : cnt_q);
+    if (in_fire) begin
+      buf_d  = buf_after | (Cap'(in_bits_i) << ins_shift);
+      fill_d = fill_after + FillWidth'(in_len_i);
+      if (in_last_i && !in_empty_i) flush_d = 1'b1;
+    end
+  end
+
+  assign done_o       = final_fire || (in_fire && in_empty_i);
+  assign done_count_o = final_fire ? cnt_q + 1'b1 : '0;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      buf_q   <= '0;
+      fill_q  <= '0;
+      flush_q <= 1'b0;
+      cnt_q   <= '0;
+    end else begin
+      buf_q   <= buf_d;
+      fill_q  <= fill_d;
+      flush_q <= flush_d;
+      cnt_q   <= cnt_d;
+    end
+  end
+
+endmodule

@@ -1,0 +1,67 @@
+// EBPC encoder: ZNZ (zero / non-zero run-length) symbol generator.
+//
+// Contract:
+// - word_fire_i: a word is consumed this cycle; word_zero_i says whether it is zero,
+//   word_last_i whether it is the last word of its transmission.
+// - sym_len_o/sym_bits_o: the ZNZ bits this word completes, combinationally in the same cycle
+//   (0 bits: a zero word that extends an open run). At most one run symbol plus one `1`:
+//   2 + log2(MaxZeroRun) bits. sym_bits_o is right-aligned, MSB-first, clean above sym_len_o.
+// - A run is emitted as soon as it reaches MaxZeroRun, at the next non-zero word, or at the last
+//   word of the transmission; the run state is cleared after a last word.
+// - Throughput: one word per cycle, no stall of its own. No handshake: the caller only asserts
+//   word_fire_i when the packer can take the longest symbol.
+module ebpc_enc_znz #(
+  parameter int MaxZeroRun = 16,
+  localparam int LogZ      = $clog2(MaxZeroRun),
+  localparam int SymWidth  = LogZ + 2
+) (
+  input  logic                          clk_i,
+  input  logic                          rst_ni,
+  input  logic                          word_fire_i,
+  input  logic                          word_zero_i,
+  input  logic                          word_last_i,
+  output logic [SymWidth-1:0]           sym_bits_o,
+  output logic [$clog2(SymWidth+1)-1:0] sym_len_o
+);
+
+  localparam int LenWidth = $clog2(SymWidth + 1);
+
+  logic [LogZ-1:0] run_q, run_d;  // zero words seen in the open run (0 .. MaxZeroRun-1)
+
+  always_comb begin
+    run_d      = run_q;
+    sym_bits_o = '0;
+    sym_len_o  = '0;
+    if (word_fire_i) begin
+      if (word_zero_i) begin
+        if (run_q == LogZ'(MaxZeroRun - 1) || word_last_i) begin
+          // The run (run_q + 1 zeros) is complete: `0` then (run length - 1).
+          sym_bits_o = SymWidth'(run_q);
+          sym_len_o  = LenWidth'(LogZ + 1);
+          run_d      = '0;
+        end else begin
+          run_d = run_q + 1'b1;
+        end
+      end else begin
+        if (run_q != '0) begin
+          // Close the open run of run_q zeros, then the `1` of this word.
+          sym_bits_o = {1'b0, run_q - 1'b1, 1'b1};
+          sym_len_o  = LenWidth'(LogZ + 2);
+        end else begin
+          sym_bits_o = SymWidth'(1);
+          sym_len_o  = LenWidth'(1);
+        end
+        run_d = '0;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q <= '0;
+    end else begin
+      run_q <= run_d;
+    end
+  end
+
+endmodule

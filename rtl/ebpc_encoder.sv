@@ -1,0 +1,301 @@
+// EBPC stream encoder (top).
+//
+// Encodes transmissions of W-bit words (in_last_i on the last word) into the two packed
+// streams of /work/shared/ebpc-format.md: ZNZ (zero/non-zero run-length) and BPC (bit-plane
+// coded blocks of BlockSize non-zero words).
+//
+// Contract:
+// - Input and both outputs are valid/ready streams; outputs hold valid and data until ready.
+//   Each output carries exactly the packed words of its stream (MSB-first, final word
+//   zero-padded) with *_last_o on the final word. An all-zero transmission produces no BPC word.
+// - done_o pulses one cycle once both streams' final words of a transmission have been handed
+//   over (2 cycles after the later of the two); znz_count_o/bpc_count_o are its word counts,
+//   held until the next done_o. Transmissions are strictly in order on both streams.
+// - Throughput (outputs always ready): one input word per cycle, limited only by the output
+//   streams (one word per cycle each), as long as a block's ceil((W+1)/PlanesPerCycle) coding
+//   cycles fit in BlockSize cycles. Back-to-back transmissions need no idle cycle; the only
+//   possible stall at a transmission end is when a closed last block waits for the coder
+//   (at most ceil((W+1)/PlanesPerCycle)-1 cycles; none with the W=8 default).
+//   At most MaxInflight transmissions may be between their last input word and done_o.
+// - Latency: a ZNZ word leaves 1 cycle after the input word that completes it; a BPC block's
+//   first word 2-3 cycles after the block is handed to the coder (a full block is handed over
+//   when the next non-zero word or the transmission end arrives).
+// - in_ready_o depends combinationally on znz_ready_i and bpc_ready_i (not on in_valid_i or
+//   in_data_i); output valids come from registers only.
+// - rst_ni (asynchronous, active low) returns everything to idle at any time.
+module ebpc_encoder #(
+  parameter int DataWidth      = 8,   // W: 8, 16 or 32
+  parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
+  parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
+  // Bit-planes coded per cycle (1 .. W+1). Defaults code a block in ceil((W+1)/P) cycles:
+  // W=8: 1 cycle, W=16: 2 cycles, W=32: 5 cycles.
+  parameter int PlanesPerCycle = (DataWidth <= 8) ? 9 : ((DataWidth <= 16) ? 9 : 7),
+  parameter int CountWidth     = 32
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  input  logic                  in_valid_i,
+  output logic                  in_ready_o,
+  input  logic [DataWidth-1:0]  in_data_i,
+  input  logic                  in_last_i,
+  output logic                  znz_valid_o,
+  input  logic                  znz_ready_i,
+  output logic [DataWidth-1:0]  znz_data_o,
+  output logic                  znz_last_o,
+  output logic                  bpc_valid_o,
+  input  logic                  bpc_ready_i,
+  output logic [DataWidth-1:0]  bpc_data_o,
+  output logic                  bpc_last_o,
+  output logic                  done_o,
+  output logic [CountWidth-1:0] znz_count_o,
+  output logic [CountWidth-1:0] bpc_count_o
+);
+
+  // ---------------------------------------------------------------------------------------
+  // Parameter checks (elaboration errors). Icarus 11 has no elaboration-time $error, so under
+  // Icarus an undefined module named after the problem aborts elaboration instead.
+  // ---------------------------------------------------------------------------------------
+  if (!(DataWidth == 8 || DataWidth == 16 || DataWidth == 32)) begin : gen_bad_data_width
+`ifdef __ICARUS__
+    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
+`else
+    $fatal(1, "ebpc_encoder: DataWidth=%0d is illegal: must be 8, 16 or 32", DataWidth);
+`endif
+  end
+  if (BlockSize < 2 || BlockSize > 2 * DataWidth) begin : gen_bad_block_size
+`ifdef __ICARUS__
+    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
+`else
+    $fatal(1, "ebpc_encoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)",
+           BlockSize, 2 * DataWidth);
+`endif
+  end
+  if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
+  begin : gen_bad_max_zero_run
+`ifdef __ICARUS__
+    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
+`else
+    $fatal(1, "ebpc_encoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
+           MaxZeroRun);
+`endif
+  end
+  if (PlanesPerCycle < 1 || PlanesPerCycle > DataWidth + 1) begin : gen_bad_planes_per_cycle
+`ifdef __ICARUS__
+    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
+`else
+    $fatal(1, "ebpc_encoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
+           PlanesPerCycle, DataWidth + 1);
+`endif
+  end
+  if (CountWidth < 1 || CountWidth > 64) begin : gen_bad_count_width
+`ifdef __ICARUS__
+    ebpc_encoder_ERROR_CountWidth_must_be_1_to_64 u_param_error ();
+`else
+    $fatal(1, "ebpc_encoder: CountWidth=%0d is illegal: must be 1 .. 64", CountWidth);
+`endif
+  end
+
+  // ---------------------------------------------------------------------------------------
+  // Derived sizes.
+  // ---------------------------------------------------------------------------------------
+  localparam int LogN        = $clog2(BlockSize);
+  localparam int LogW        = $clog2(DataWidth);
+  localparam int LogZ        = $clog2(MaxZeroRun);
+  localparam int SymLen      = (BlockSize > 5 + LogN) ? BlockSize : 5 + LogN;  // longest symbol
+  localparam int RunLen      = 3 + LogW;                                       // longest run code
+  // Longest chunk of one coder cycle: base + a run carried in + per plane its symbol or the
+  // code of a run ending at it.
+  localparam int ChunkWidth  = DataWidth + RunLen +
+                               PlanesPerCycle * ((SymLen > RunLen) ? SymLen : RunLen);
+  localparam int ZnzWidth    = LogZ + 2;
+  localparam int MaxInflight = 4;
+  localparam int InflWidth   = $clog2(MaxInflight + 1);
+
+  // ---------------------------------------------------------------------------------------
+  // Input handshake.
+  // ---------------------------------------------------------------------------------------
+  logic                 in_fire;
+  logic                 znz_pk_ready, coll_ready, infl_ok;
+  logic [InflWidth-1:0] infl_q, infl_d;
+  logic                 pop;
+
+  assign infl_ok    = (infl_q != InflWidth'(MaxInflight));
+  assign in_ready_o = znz_pk_ready && coll_ready && infl_ok;
+  assign in_fire    = in_valid_i && in_ready_o;
+
+  // ---------------------------------------------------------------------------------------
+  // ZNZ path.
+  // ---------------------------------------------------------------------------------------
+  logic [ZnzWidth-1:0]              znz_bits;
+  logic [$clog2(ZnzWidth+1)-1:0]    znz_len;
+  logic                             znz_done;
+  logic [CountWidth-1:0]            znz_done_count;
+
+  ebpc_enc_znz #(
+    .MaxZeroRun (MaxZeroRun)
+  ) u_znz (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .word_fire_i (in_fire),
+    .word_zero_i (in_data_i == '0),
+    .word_last_i (in_last_i),
+    .sym_bits_o  (znz_bits),
+    .sym_len_o   (znz_len)
+  );
+
+  ebpc_enc_packer #(
+    .Width      (DataWidth),
+    .MaxLen     (ZnzWidth),
+    .CountWidth (CountWidth)
+  ) u_znz_packer (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .in_valid_i   (in_fire && (znz_len != '0)),
+    .in_ready_o   (znz_pk_ready),
+    .in_bits_i    (znz_bits),
+    .in_len_i     (znz_len),
+    .in_last_i    (in_last_i),
+    .in_empty_i   (1'b0),
+    .out_valid_o  (znz_valid_o),
+    .out_ready_i  (znz_ready_i),
+    .out_data_o   (znz_data_o),
+    .out_last_o   (znz_last_o),
+    .done_o       (znz_done),
+    .done_count_o (znz_done_count)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // BPC path: collector -> plane coder -> packer.
+  // ---------------------------------------------------------------------------------------
+  logic                              blk_valid, blk_ready, blk_last, blk_empty;
+  logic [BlockSize*DataWidth-1:0]    blk_data;
+  logic                              chk_valid, chk_ready, chk_last, chk_empty;
+  logic [ChunkWidth-1:0]             chk_bits;
+  logic [$clog2(ChunkWidth+1)-1:0]   chk_len;
+  logic                              bpc_done;
+  logic [CountWidth-1:0]             bpc_done_count;
+
+  ebpc_enc_collector #(
+    .DataWidth (DataWidth),
+    .BlockSize (BlockSize)
+  ) u_collector (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .in_ready_o  (coll_ready),
+    .in_fire_i   (in_fire),
+    .in_data_i   (in_data_i),
+    .in_last_i   (in_last_i),
+    .blk_valid_o (blk_valid),
+    .blk_ready_i (blk_ready),
+    .blk_data_o  (blk_data),
+    .blk_last_o  (blk_last),
+    .blk_empty_o (blk_empty)
+  );
+
+  ebpc_enc_bpc_coder #(
+    .DataWidth      (DataWidth),
+    .BlockSize      (BlockSize),
+    .PlanesPerCycle (PlanesPerCycle),
+    .ChunkWidth     (ChunkWidth)
+  ) u_coder (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .blk_valid_i (blk_valid),
+    .blk_ready_o (blk_ready),
+    .blk_data_i  (blk_data),
+    .blk_last_i  (blk_last),
+    .blk_empty_i (blk_empty),
+    .chk_valid_o (chk_valid),
+    .chk_ready_i (chk_ready),
+    .chk_bits_o  (chk_bits),
+    .chk_len_o   (chk_len),
+    .chk_last_o  (chk_last),
+    .chk_empty_o (chk_empty)
+  );
+
+  ebpc_enc_packer #(
+    .Width      (DataWidth),
+    .MaxLen     (ChunkWidth),
+    .CountWidth (CountWidth)
+  ) u_bpc_packer (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .in_valid_i   (chk_valid),
+    .in_ready_o   (chk_ready),
+    .in_bits_i    (chk_bits),
+    .in_len_i     (chk_len),
+    .in_last_i    (chk_last),
+    .in_empty_i   (chk_empty),
+    .out_valid_o  (bpc_valid_o),
+    .out_ready_i  (bpc_ready_i),
+    .out_data_o   (bpc_data_o),
+    .out_last_o   (bpc_last_o),
+    .done_o       (bpc_done),
+    .done_count_o (bpc_done_count)
+  );
+
+  // ---------------------------------------------------------------------------------------
+  // Completion: pair the per-stream done events of each transmission (in order). Entries only
+  // exist for transmissions between their last input word and done_o, which infl_q bounds to
+  // MaxInflight, so the FIFOs cannot overflow.
+  // ---------------------------------------------------------------------------------------
+  logic                  znz_q_empty, bpc_q_empty;
+  logic [CountWidth-1:0] znz_q_count, bpc_q_count;
+  logic                  done_q;
+  logic [CountWidth-1:0] znz_count_q, bpc_count_q;
+
+  ebpc_enc_fifo #(
+    .Width (CountWidth),
+    .Depth (MaxInflight)
+  ) u_znz_done_fifo (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .push_i  (znz_done),
+    .data_i  (znz_done_count),
+    .pop_i   (pop),
+    .data_o  (znz_q_count),
+    .empty_o (znz_q_empty)
+  );
+
+  ebpc_enc_fifo #(
+    .Width (CountWidth),
+    .Depth (MaxInflight)
+  ) u_bpc_done_fifo (
+    .clk_i   (clk_i),
+    .rst_ni  (rst_ni),
+    .push_i  (bpc_done),
+    .data_i  (bpc_done_count),
+    .pop_i   (pop),
+    .data_o  (bpc_q_count),
+    .empty_o (bpc_q_empty)
+  );
+
+  assign pop = !znz_q_empty && !bpc_q_empty;
+
+  always_comb begin
+    infl_d = infl_q;
+    if ((in_fire && in_last_i) && !pop) infl_d = infl_q + 1'b1;
+    else if (!(in_fire && in_last_i) && pop) infl_d = infl_q - 1'b1;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      infl_q      <= '0;
+      done_q      <= 1'b0;
+      znz_count_q <= '0;
+      bpc_count_q <= '0;
+    end else begin
+      infl_q <= infl_d;
+      done_q <= pop;
+      if (pop) begin
+        znz_count_q <= znz_q_count;
+        bpc_count_q <= bpc_q_count;
+      end
+    end
+  end
+
+  assign done_o      = done_q;
+  assign znz_count_o = znz_count_q;
+  assign bpc_count_o = bpc_count_q;
+
+endmodule

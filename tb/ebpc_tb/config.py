@@ -1,0 +1,93 @@
+"""Bench configuration read from the environment (set by :mod:`ebpc_tb.runner`).
+
+=============== ===========================================================
+``EBPC_W``       DataWidth (default 8)
+``EBPC_N``       BlockSize (default 8)
+``EBPC_Z``       MaxZeroRun (default 16)
+``EBPC_SEED``    base random seed (default 1); every test derives its own
+``EBPC_VECTORS`` extra vectors (JSON list in the conformance-case format)
+``EBPC_SCALE``   multiplier on the number of random transmissions (float)
+``EBPC_FULL``    ``1``: the large run (10x transmissions, longer streams)
+``EBPC_COVERAGE`` path of a JSON file to write functional coverage to
+=============== ===========================================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import random
+from pathlib import Path
+
+TB_DIR = Path(__file__).resolve().parent.parent          # .../tb
+REPO_DIR = TB_DIR.parent
+DATA_DIR = TB_DIR / "data"
+CONFORMANCE_FILE = DATA_DIR / "conformance_cases.json"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "")
+    if raw.strip() == "":
+        return default
+    try:
+        return int(raw, 0)
+    except ValueError as exc:
+        raise ValueError(f"environment variable {name}={raw!r} is not an integer") from exc
+
+
+def _env_bool(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclasses.dataclass(frozen=True)
+class TbConfig:
+    width: int = 8
+    block: int = 8
+    max_zero_run: int = 16
+    seed: int = 1
+    vectors: str | None = None
+    full: bool = False
+    scale: float = 1.0
+    coverage: str | None = None
+
+    @classmethod
+    def from_env(cls) -> "TbConfig":
+        scale = float(os.environ.get("EBPC_SCALE", "") or 1.0)
+        return cls(
+            width=_env_int("EBPC_W", 8),
+            block=_env_int("EBPC_N", 8),
+            max_zero_run=_env_int("EBPC_Z", 16),
+            seed=_env_int("EBPC_SEED", 1),
+            vectors=os.environ.get("EBPC_VECTORS") or None,
+            full=_env_bool("EBPC_FULL"),
+            scale=scale,
+            coverage=os.environ.get("EBPC_COVERAGE") or None,
+        )
+
+    @property
+    def is_default(self) -> bool:
+        return (self.width, self.block, self.max_zero_run) == (8, 8, 16)
+
+    def count(self, base: int, minimum: int = 1) -> int:
+        """Scale a number of random transmissions (``EBPC_FULL`` x10, ``EBPC_SCALE``)."""
+        n = base * (10 if self.full else 1) * self.scale
+        return max(minimum, int(round(n)))
+
+    def rng(self, test_name: str) -> random.Random:
+        """A :class:`random.Random` seeded from the base seed and the test name."""
+        return random.Random(self.test_seed(test_name))
+
+    def test_seed(self, test_name: str) -> int:
+        digest = hashlib.sha256(f"{self.seed}:{test_name}".encode()).digest()
+        return int.from_bytes(digest[:8], "little")
+
+    def describe(self) -> str:
+        return (f"W={self.width} N={self.block} Z={self.max_zero_run} seed={self.seed}"
+                f"{' FULL' if self.full else ''}{f' scale={self.scale}' if self.scale != 1 else ''}")
+
+    def reproduce_hint(self, top: str, test_name: str) -> str:
+        return (f"reproduce: python -m ebpc_tb.run --top {top} --w {self.width} --n {self.block} "
+                f"--z {self.max_zero_run} --seed {self.seed} --testcase {test_name}"
+                + (f" --vectors {self.vectors}" if self.vectors else "")
+                + (" --full" if self.full else ""))

@@ -1,0 +1,506 @@
+"""Test environments for the three EBPC tops.
+
+Each bench owns the clock, the reset, one :class:`~ebpc_tb.stream.StreamSource`
+per DUT input stream, one :class:`~ebpc_tb.stream.StreamSink` +
+:class:`~ebpc_tb.stream.StreamMonitor` per output stream (every stream also
+gets a :class:`~ebpc_tb.stream.ProtocolChecker`, our own drivers included), a
+``done_o`` sampler and a scoreboard.
+
+Typical use (inside a cocotb test)::
+
+    tb = EncoderBench(dut, cfg, "test_random")
+    await tb.start()
+    for values in stimulus:
+        tb.send(values)
+    await tb.finish()         # waits (with a no-progress watchdog), then final checks
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+
+import cocotb
+import ebpc
+from cocotb.clock import Clock
+from cocotb.simtime import get_sim_time
+from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+
+from .config import TbConfig
+from .scoreboard import DecoderScoreboard, EncoderScoreboard
+from .stream import (BackpressureConfig, GapConfig, StreamMonitor, StreamSink,
+                     StreamSource, _resolve)
+
+__all__ = ["EncoderBench", "DecoderBench", "LoopbackBench", "HangError",
+           "random_backpressure", "random_gaps"]
+
+CLOCK_NS = 10
+
+
+class HangError(AssertionError):
+    """No progress for too long: the DUT (or the bench) hangs."""
+
+
+def random_backpressure(rng: random.Random, heavy: bool = False) -> BackpressureConfig:
+    """A random ready pattern: mild, heavy, or with long stalls."""
+    if heavy:
+        return BackpressureConfig(ready_prob=rng.choice([0.1, 0.3, 0.5]),
+                                  stall_prob=0.01, max_stall=rng.choice([50, 200]))
+    kind = rng.choice(["always", "mild", "mild", "heavy", "stalls"])
+    if kind == "always":
+        return BackpressureConfig()
+    if kind == "mild":
+        return BackpressureConfig(ready_prob=rng.choice([0.6, 0.8, 0.95]))
+    if kind == "heavy":
+        return BackpressureConfig(ready_prob=rng.choice([0.1, 0.25, 0.4]))
+    return BackpressureConfig(ready_prob=0.9, stall_prob=0.005, max_stall=rng.choice([40, 150]))
+
+
+def random_gaps(rng: random.Random) -> GapConfig:
+    kind = rng.choice(["none", "none", "some", "many", "long"])
+    if kind == "none":
+        return GapConfig()
+    if kind == "some":
+        return GapConfig(prob=0.2, max_gap=3)
+    if kind == "many":
+        return GapConfig(prob=0.6, max_gap=6)
+    return GapConfig(prob=0.1, max_gap=3, long_prob=0.005, long_max=120)
+
+
+class _Bench:
+    top = "?"
+
+    def __init__(self, dut, cfg: TbConfig | None = None, test_name: str = "test",
+                 rng: random.Random | None = None):
+        self.dut = dut
+        self.cfg = cfg or TbConfig.from_env()
+        self.test_name = test_name
+        self.seed = self.cfg.test_seed(test_name)
+        self.rng = rng or random.Random(self.seed)
+        self.log = logging.getLogger(f"cocotb.tb.{self.top}")
+        self.clk = dut.clk_i
+        self.rst_n = dut.rst_ni
+        self.cycle = 0
+        self.done_count = 0
+        self.resets = 0
+        self.context = f"[{self.cfg.describe()} test={test_name} test-seed={self.seed}] "
+        w = len(self._data_port())
+        if w != self.cfg.width:
+            raise ValueError(f"DUT data width {w} differs from EBPC_W={self.cfg.width}: "
+                             f"the bench was started with the wrong parameters")
+        self._pending_done = None
+        self.coverage = None
+        if self.cfg.coverage:
+            from .coverage import Coverage
+            self.coverage = Coverage.get(self.cfg)
+        self.rst_n.value = 0
+        Clock(self.clk, CLOCK_NS, unit="ns").start()
+
+    def _data_port(self):
+        raise NotImplementedError
+
+    def _sub_rng(self, tag: str) -> random.Random:
+        return random.Random(f"{self.seed}:{tag}")
+
+    # -- reset -----------------------------------------------------------------
+    async def start(self, cycles: int = 4) -> None:
+        """Apply reset, start the cycle sampler."""
+        self.rst_n.value = 0
+        await ClockCycles(self.clk, cycles)
+        self.rst_n.value = 1
+        await RisingEdge(self.clk)
+        cocotb.start_soon(self._sampler())
+
+    async def reset_now(self, cycles: int = 3) -> None:
+        """Assert reset in the middle of traffic; drop everything in flight."""
+        await RisingEdge(self.clk)
+        self.rst_n.value = 0
+        self.resets += 1
+        self._pending_done = None
+        self._flush()
+        await ClockCycles(self.clk, cycles)
+        self.rst_n.value = 1
+        await RisingEdge(self.clk)
+        self._flush()
+        if self.coverage:
+            self.coverage.sample_event("reset_mid_transmission")
+
+    def _flush(self) -> None:
+        raise NotImplementedError
+
+    # -- per-cycle sampling of done_o --------------------------------------------
+    async def _sampler(self) -> None:
+        # done_o is sampled every cycle; its check runs one cycle later so that
+        # the monitors have certainly seen the words handed over in the same
+        # cycle (the scoreboards compare sim times, so a late word still fails).
+        edge = RisingEdge(self.clk)
+        ro = ReadOnly()
+        done = self.dut.done_o
+        self._pending_done = None
+        while True:
+            await edge
+            await ro
+            self.cycle += 1
+            if self._pending_done is not None:
+                pending, self._pending_done = self._pending_done, None
+                self._on_done(*pending)
+            if _resolve(self.rst_n) != 1:
+                continue
+            d = _resolve(done)
+            if d is None:
+                raise AssertionError(f"{self.context}done_o is X/Z at cycle {self.cycle}")
+            if d:
+                self.done_count += 1
+                self._pending_done = (get_sim_time(), self._sample_done())
+
+    def _sample_done(self):
+        """Read the signals that are valid with done_o (in the done cycle)."""
+        raise NotImplementedError
+
+    def _on_done(self, time, sample) -> None:
+        raise NotImplementedError
+
+    # -- completion --------------------------------------------------------------
+    def _progress(self) -> tuple:
+        raise NotImplementedError
+
+    def _busy(self) -> bool:
+        raise NotImplementedError
+
+    def _state(self) -> str:
+        return ""
+
+    def _stall_budget(self) -> int:
+        return 0
+
+    async def wait_all(self, limit: int | None = None) -> None:
+        """Wait until every queued transmission completed.
+
+        Fails with :class:`HangError` after ``limit`` cycles without progress
+        (default: 2000 + the longest configured stall/gap).
+        """
+        limit = limit or (2000 + self._stall_budget())
+        last = self._progress()
+        idle = 0
+        step = 16
+        while self._busy():
+            await ClockCycles(self.clk, step)
+            now = self._progress()
+            if now != last:
+                last = now
+                idle = 0
+            else:
+                idle += step
+                if idle >= limit:
+                    raise HangError(f"{self.context}no progress for {idle} cycles (cycle {self.cycle}): "
+                                    f"{self._state()}\n{self.cfg.reproduce_hint(self.top, self.test_name)}")
+
+    async def finish(self, settle: int = 30) -> None:
+        """Wait for completion, watch a few more cycles for extra words, run final checks."""
+        await self.wait_all()
+        await ClockCycles(self.clk, settle)
+        self.sb.final_check()
+        self.log.info("%s%s", self.context, self.sb.summary())
+        if self.coverage:
+            self.coverage.save()
+
+
+class EncoderBench(_Bench):
+    """ebpc_encoder: ``in`` -> ``znz`` + ``bpc``, ``done_o`` with word counts."""
+
+    top = "encoder"
+
+    def __init__(self, dut, cfg=None, test_name="test", rng=None, *,
+                 gaps: GapConfig | None = None,
+                 znz_bp: BackpressureConfig | None = None,
+                 bpc_bp: BackpressureConfig | None = None):
+        super().__init__(dut, cfg, test_name, rng)
+        c = self.cfg
+        self.sb = EncoderScoreboard(c.width, c.block, c.max_zero_run, self.log, self.context)
+        self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps,
+                                rng=self._sub_rng("in"))
+        self.znz_sink = StreamSink(dut, "znz", self.clk, backpressure=znz_bp, rng=self._sub_rng("znz"))
+        self.bpc_sink = StreamSink(dut, "bpc", self.clk, backpressure=bpc_bp, rng=self._sub_rng("bpc"))
+        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+        self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=False, reset_n=self.rst_n,
+                                     callback=self.sb.on_znz, keep=False)
+        self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=False, reset_n=self.rst_n,
+                                     callback=self.sb.on_bpc, keep=False)
+        if self.coverage:
+            self.coverage.attach_encoder(self)
+
+    def _data_port(self):
+        return self.dut.in_data_i
+
+    def set_traffic(self, gaps=None, znz_bp=None, bpc_bp=None) -> None:
+        if gaps is not None:
+            self.src.gaps = gaps
+        if znz_bp is not None:
+            self.znz_sink.set_backpressure(znz_bp)
+        if bpc_bp is not None:
+            self.bpc_sink.set_backpressure(bpc_bp)
+
+    def send(self, values, name: str = "", znz=None, bpc=None) -> None:
+        """Queue one transmission (expected streams from the model unless ``znz``/``bpc`` given)."""
+        values = [int(v) for v in values]
+        self.sb.expect(values, name, znz, bpc)
+        self.src.send_frame(values)
+        if self.coverage:
+            self.coverage.sample_transmission(values)
+
+    def _flush(self) -> None:
+        self.src.flush()
+        self.sb.flush()
+
+    def _sample_done(self):
+        zc = _resolve(self.dut.znz_count_o)
+        bc = _resolve(self.dut.bpc_count_o)
+        if zc is None or bc is None:
+            raise AssertionError(f"{self.context}znz_count_o/bpc_count_o X/Z with done_o")
+        return zc, bc
+
+    def _on_done(self, time, sample) -> None:
+        self.sb.on_done(sample[0], sample[1], time)
+
+    def _progress(self):
+        return (self.sb.progress, self.src.words_sent)
+
+    def _busy(self) -> bool:
+        return self.sb.outstanding > 0 or not self.src.idle
+
+    def _stall_budget(self) -> int:
+        b = 0
+        for s in (self.znz_sink, self.bpc_sink):
+            if s.backpressure.stall_prob:
+                b = max(b, s.backpressure.max_stall)
+        g = self.src.gaps
+        return b + (g.long_max if g.long_prob else 0)
+
+    def _state(self) -> str:
+        q = self.sb._done_q
+        first = q[0] if q else None
+        s = (f"{self.sb.outstanding} transmission(s) outstanding, input words sent {self.src.words_sent}, "
+             f"source idle={self.src.idle}")
+        if first:
+            s += (f"; first: #{first.index} '{first.name}' L={len(first.values)} ZNZ {first.znz_seen}/"
+                  f"{len(first.znz)} BPC {first.bpc_seen}/{len(first.bpc)}")
+        return s
+
+
+class DecoderBench(_Bench):
+    """ebpc_decoder: ``len`` + ``znz`` + ``bpc`` -> ``out``, ``done_o`` + ``error_o``."""
+
+    top = "decoder"
+
+    def __init__(self, dut, cfg=None, test_name="test", rng=None, *,
+                 len_gaps: GapConfig | None = None, znz_gaps: GapConfig | None = None,
+                 bpc_gaps: GapConfig | None = None, out_bp: BackpressureConfig | None = None):
+        super().__init__(dut, cfg, test_name, rng)
+        c = self.cfg
+        self.sb = DecoderScoreboard(c.width, self.log, self.context)
+        self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
+                                    gaps=len_gaps, rng=self._sub_rng("len"))
+        self.znz_src = StreamSource(dut, "znz", self.clk, reset_n=self.rst_n, gaps=znz_gaps,
+                                    rng=self._sub_rng("znz"))
+        self.bpc_src = StreamSource(dut, "bpc", self.clk, reset_n=self.rst_n, gaps=bpc_gaps,
+                                    rng=self._sub_rng("bpc"))
+        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"))
+        self.len_mon = StreamMonitor(dut, "len", self.clk, into_dut=True, with_last=False,
+                                     reset_n=self.rst_n, keep=False)
+        self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+        self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+        self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,
+                                     callback=self.sb.on_out, keep=False)
+        if self.coverage:
+            self.coverage.attach_decoder(self)
+
+    def _data_port(self):
+        return self.dut.znz_data_i
+
+    @property
+    def sources(self):
+        return (self.len_src, self.znz_src, self.bpc_src)
+
+    def set_traffic(self, len_gaps=None, znz_gaps=None, bpc_gaps=None, out_bp=None) -> None:
+        if len_gaps is not None:
+            self.len_src.gaps = len_gaps
+        if znz_gaps is not None:
+            self.znz_src.gaps = znz_gaps
+        if bpc_gaps is not None:
+            self.bpc_src.gaps = bpc_gaps
+        if out_bp is not None:
+            self.out_sink.set_backpressure(out_bp)
+
+    def send(self, values, name: str = "", znz=None, bpc=None) -> None:
+        """Queue the streams for ``values`` (the model's unless ``znz``/``bpc`` given), expect ``values``."""
+        c = self.cfg
+        values = [int(v) for v in values]
+        if znz is None or bpc is None:
+            enc = ebpc.encode(values, c.width, c.block, c.max_zero_run)
+            znz = [int(x) for x in enc.znz] if znz is None else znz
+            bpc = [int(x) for x in enc.bpc] if bpc is None else bpc
+        self.send_streams(len(values), [int(x) for x in znz], [int(x) for x in bpc])
+        self.sb.expect(values, name)
+        if self.coverage:
+            self.coverage.sample_transmission(values)
+
+    def send_streams(self, length: int, znz: list[int], bpc: list[int]) -> None:
+        """Queue raw input streams (``last`` on each stream's final word)."""
+        self.len_src.send_word(length)
+        if znz:
+            self.znz_src.send_frame(znz)
+        if bpc:
+            self.bpc_src.send_frame(bpc)
+
+    def send_malformed(self, length: int, znz: list[int], bpc: list[int], error: int,
+                       allowed: int = 0, name: str = "") -> None:
+        self.send_streams(length, znz, bpc)
+        self.sb.expect_error(length, error, allowed, name)
+        if self.coverage:
+            self.coverage.sample_event(f"malformed:{name.split(' ')[0]}")
+
+    def _flush(self) -> None:
+        for s in self.sources:
+            s.flush()
+        self.sb.flush()
+
+    def _sample_done(self):
+        err = _resolve(self.dut.error_o)
+        if err is None:
+            raise AssertionError(f"{self.context}error_o X/Z with done_o")
+        return err
+
+    def _on_done(self, time, err) -> None:
+        self.sb.on_done(err, time)
+        if self.coverage:
+            self.coverage.sample_error(err)
+
+    def _progress(self):
+        return (self.sb.progress, *(s.words_sent for s in self.sources))
+
+    def _busy(self) -> bool:
+        return self.sb.outstanding > 0 or not all(s.idle for s in self.sources)
+
+    def _stall_budget(self) -> int:
+        b = self.out_sink.backpressure.max_stall if self.out_sink.backpressure.stall_prob else 0
+        g = max((s.gaps.long_max if s.gaps.long_prob else 0) for s in self.sources)
+        return b + g
+
+    def _state(self) -> str:
+        q = self.sb._done_q
+        first = q[0] if q else None
+        s = (f"{self.sb.outstanding} transmission(s) outstanding; words accepted len/znz/bpc = "
+             f"{self.len_src.words_sent}/{self.znz_src.words_sent}/{self.bpc_src.words_sent}, idle = "
+             f"{[x.idle for x in self.sources]}")
+        if first:
+            s += f"; first: #{first.index} '{first.name}' L={first.length}, {first.seen} output words"
+        return s
+
+
+class LoopbackBench(_Bench):
+    """ebpc_loopback: ``in`` + ``len`` -> ``out``; ``znz_stall_i``/``bpc_stall_i`` stall the link."""
+
+    top = "loopback"
+
+    def __init__(self, dut, cfg=None, test_name="test", rng=None, *,
+                 gaps: GapConfig | None = None, len_gaps: GapConfig | None = None,
+                 out_bp: BackpressureConfig | None = None,
+                 znz_stall: BackpressureConfig | None = None,
+                 bpc_stall: BackpressureConfig | None = None):
+        super().__init__(dut, cfg, test_name, rng)
+        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context)
+        self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps, rng=self._sub_rng("in"))
+        self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
+                                    gaps=len_gaps, rng=self._sub_rng("len"))
+        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"))
+        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+        self.len_mon = StreamMonitor(dut, "len", self.clk, into_dut=True, with_last=False,
+                                     reset_n=self.rst_n, keep=False)
+        self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,
+                                     callback=self.sb.on_out, keep=False)
+        self.dut.znz_stall_i.value = 0
+        self.dut.bpc_stall_i.value = 0
+        self._stall_tasks = []
+        self.stall_cfg = {"znz": znz_stall, "bpc": bpc_stall}
+        self.set_stalls(znz_stall, bpc_stall)
+        if self.coverage:
+            self.coverage.attach_loopback(self)
+
+    def _data_port(self):
+        return self.dut.in_data_i
+
+    def set_stalls(self, znz: BackpressureConfig | None, bpc: BackpressureConfig | None) -> None:
+        """Random stalls of the internal links; the config's ``ready_prob`` is the no-stall chance."""
+        for t in self._stall_tasks:
+            t.cancel()
+        self._stall_tasks = []
+        self.stall_cfg = {"znz": znz, "bpc": bpc}
+        for name, cfg in (("znz", znz), ("bpc", bpc)):
+            sig = getattr(self.dut, f"{name}_stall_i")
+            sig.value = 0
+            if cfg is not None and not cfg.always:
+                self._stall_tasks.append(cocotb.start_soon(self._drive_stall(sig, cfg, self._sub_rng(name))))
+
+    async def _drive_stall(self, sig, cfg: BackpressureConfig, rng: random.Random) -> None:
+        edge = RisingEdge(self.clk)
+        while True:
+            if cfg.stall_prob and rng.random() < cfg.stall_prob:
+                sig.value = 1
+                for _ in range(rng.randint(1, cfg.max_stall)):
+                    await edge
+                continue
+            sig.value = 0 if rng.random() < cfg.ready_prob else 1
+            await edge
+
+    def set_traffic(self, gaps=None, len_gaps=None, out_bp=None) -> None:
+        if gaps is not None:
+            self.src.gaps = gaps
+        if len_gaps is not None:
+            self.len_src.gaps = len_gaps
+        if out_bp is not None:
+            self.out_sink.set_backpressure(out_bp)
+
+    def send(self, values, name: str = "") -> None:
+        values = [int(v) for v in values]
+        self.src.send_frame(values)
+        self.len_src.send_word(len(values))
+        self.sb.expect(values, name)
+        if self.coverage:
+            self.coverage.sample_transmission(values)
+
+    def _flush(self) -> None:
+        self.src.flush()
+        self.len_src.flush()
+        self.sb.flush()
+
+    def _sample_done(self):
+        err = _resolve(self.dut.error_o)
+        if err is None:
+            raise AssertionError(f"{self.context}error_o X/Z with done_o")
+        return err
+
+    def _on_done(self, time, err) -> None:
+        self.sb.on_done(err, time)
+
+    def _progress(self):
+        return (self.sb.progress, self.src.words_sent, self.len_src.words_sent)
+
+    def _busy(self) -> bool:
+        return self.sb.outstanding > 0 or not (self.src.idle and self.len_src.idle)
+
+    def _stall_budget(self) -> int:
+        b = self.out_sink.backpressure.max_stall if self.out_sink.backpressure.stall_prob else 0
+        for cfg in self.stall_cfg.values():
+            if cfg is not None and cfg.stall_prob:
+                b += cfg.max_stall
+        g = self.src.gaps
+        return b + (g.long_max if g.long_prob else 0)
+
+    def _state(self) -> str:
+        q = self.sb._done_q
+        first = q[0] if q else None
+        s = (f"{self.sb.outstanding} transmission(s) outstanding; input words accepted {self.src.words_sent}, "
+             f"lengths accepted {self.len_src.words_sent}")
+        if first:
+            s += f"; first: #{first.index} '{first.name}' L={first.length}, {first.seen} output words"
+        return s

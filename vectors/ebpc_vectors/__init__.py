@@ -1,0 +1,17 @@
+"""Real feature-map stimulus for EBPC: capture with torch, convert, report.
+
+Modules:
+    nets      plain-torch networks with torchvision-compatible parameter names
+    images    bundled scikit-image photographs or a user folder, preprocessed
+    quant     per-layer fixed-point and float16 / bfloat16 quantisers
+    capture   hooks every ReLU / ReLU6, stores maps (.npz) and a manifest (.json)
+    store     reading and writing vector sets
+    to_cases  converts maps into the bench stimulus format (conformance-like JSON)
+    report    compression-ratio tables and charts (ZVC, zero-RLE, BPC, EBPC)
+"""
+
+__all__ = ["VectorsError"]
+
+
+class VectorsError(Exception):
+    """Bad user input or an unusable file: reported as one line, exit status 2."""

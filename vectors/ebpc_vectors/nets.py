@@ -1,0 +1,408 @@
+"""Networks in plain torch (torchvision is not required).
+
+The ImageNet networks use torchvision's parameter names, so torchvision's
+checkpoints (``*.pth`` from ``download.pytorch.org``) load into them unchanged.
+Every activation is its own ``nn.ReLU`` / ``nn.ReLU6`` module (never reused,
+never in place), so each has a distinct name for the capture hooks.  ReLUs have
+no parameters, so splitting torchvision's shared ``relu`` of a ResNet block into
+``relu1`` / ``relu2`` does not change the checkpoint keys.
+
+The CIFAR-10 ResNet-20/32/44/56 follow He et al. (2015) with the "option A"
+shortcut, matching the checkpoints of akamaster/pytorch_resnet_cifar10.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import VectorsError
+
+# --------------------------------------------------------------------------- ImageNet
+
+
+class AlexNet(nn.Module):
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, kernel_size=11, stride=4, padding=2), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+            nn.Conv2d(64, 192, kernel_size=5, padding=2), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+            nn.Conv2d(192, 384, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(384, 256, kernel_size=3, padding=1), nn.ReLU(),
+            nn.Conv2d(256, 256, kernel_size=3, padding=1), nn.ReLU(),
+            nn.MaxPool2d(kernel_size=3, stride=2),
+        )
+        self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
+        self.classifier = nn.Sequential(
+            nn.Dropout(0.5), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),
+            nn.Dropout(0.5), nn.Linear(4096, 4096), nn.ReLU(),
+            nn.Linear(4096, num_classes),
+        )
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+
+
+class VGG16(nn.Module):
+    CFG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
+           512, 512, 512, "M", 512, 512, 512, "M")
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        cin = 3
+        for v in self.CFG:
+            if v == "M":
+                layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
+            else:
+                layers += [nn.Conv2d(cin, v, kernel_size=3, padding=1), nn.ReLU()]
+                cin = v
+        self.features = nn.Sequential(*layers)
+        self.avgpool = nn.AdaptiveAvgPool2d((7, 7))
+        self.classifier = nn.Sequential(
+            nn.Linear(512 * 7 * 7, 4096), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(4096, num_classes),
+        )
+
+    def forward(self, x):
+        x = self.avgpool(self.features(x))
+        return self.classifier(torch.flatten(x, 1))
+
+
+class BasicBlock(nn.Module):
+    """torchvision's ResNet basic block (names conv1/bn1/conv2/bn2/downsample)."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.relu2 = nn.ReLU()
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(
+                nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = self.relu1(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        idt = x if self.downsample is None else self.downsample(x)
+        return self.relu2(out + idt)
+
+
+class ResNet34(nn.Module):
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU()
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        cin = 64
+        for i, (cout, n, stride) in enumerate(
+                ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2)), start=1):
+            blocks = []
+            for b in range(n):
+                blocks.append(BasicBlock(cin, cout, stride if b == 0 else 1))
+                cin = cout
+            setattr(self, f"layer{i}", nn.Sequential(*blocks))
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(512, num_classes)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+class Fire(nn.Module):
+    def __init__(self, cin: int, squeeze: int, e1: int, e3: int) -> None:
+        super().__init__()
+        self.squeeze = nn.Conv2d(cin, squeeze, 1)
+        self.squeeze_activation = nn.ReLU()
+        self.expand1x1 = nn.Conv2d(squeeze, e1, 1)
+        self.expand1x1_activation = nn.ReLU()
+        self.expand3x3 = nn.Conv2d(squeeze, e3, 3, padding=1)
+        self.expand3x3_activation = nn.ReLU()
+
+    def forward(self, x):
+        x = self.squeeze_activation(self.squeeze(x))
+        return torch.cat([self.expand1x1_activation(self.expand1x1(x)),
+                          self.expand3x3_activation(self.expand3x3(x))], 1)
+
+
+class SqueezeNet11(nn.Module):
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 64, 3, stride=2), nn.ReLU(),
+            nn.MaxPool2d(3, 2, ceil_mode=True),
+            Fire(64, 16, 64, 64), Fire(128, 16, 64, 64),
+            nn.MaxPool2d(3, 2, ceil_mode=True),
+            Fire(128, 32, 128, 128), Fire(256, 32, 128, 128),
+            nn.MaxPool2d(3, 2, ceil_mode=True),
+            Fire(256, 48, 192, 192), Fire(384, 48, 192, 192),
+            Fire(384, 64, 256, 256), Fire(512, 64, 256, 256),
+        )
+        self.classifier = nn.Sequential(
+            nn.Dropout(0.5), nn.Conv2d(512, num_classes, 1), nn.ReLU(),
+            nn.AdaptiveAvgPool2d((1, 1)))
+
+    def forward(self, x):
+        return torch.flatten(self.classifier(self.features(x)), 1)
+
+
+def _conv_bn_relu6(cin: int, cout: int, k: int = 3, stride: int = 1,
+                   groups: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, k, stride, (k - 1) // 2, groups=groups, bias=False),
+        nn.BatchNorm2d(cout), nn.ReLU6())
+
+
+class InvertedResidual(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int, expand: int) -> None:
+        super().__init__()
+        hidden = cin * expand
+        self.use_res = stride == 1 and cin == cout
+        layers: list[nn.Module] = []
+        if expand != 1:
+            layers.append(_conv_bn_relu6(cin, hidden, k=1))
+        layers += [_conv_bn_relu6(hidden, hidden, stride=stride, groups=hidden),
+                   nn.Conv2d(hidden, cout, 1, bias=False), nn.BatchNorm2d(cout)]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.conv(x) if self.use_res else self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2),
+                (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        layers: list[nn.Module] = [_conv_bn_relu6(3, 32, stride=2)]
+        cin = 32
+        for t, c, n, s in self.SETTINGS:
+            for i in range(n):
+                layers.append(InvertedResidual(cin, c, s if i == 0 else 1, t))
+                cin = c
+        layers.append(_conv_bn_relu6(cin, 1280, k=1))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes))
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.features(x), 1)
+        return self.classifier(torch.flatten(x, 1))
+
+
+# --------------------------------------------------------------------------- CIFAR-10
+
+
+class CifarBlock(nn.Module):
+    """Basic block with the "option A" shortcut (subsample + zero-pad channels)."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.relu2 = nn.ReLU()
+        self.pad = (cout - cin) // 2 if (stride != 1 or cin != cout) else None
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
+        if self.pad is None:
+            sc = x
+        else:
+            sc = F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
+        return self.relu2(out + sc)
+
+
+class CifarResNet(nn.Module):
+    def __init__(self, depth: int, num_classes: int = 10) -> None:
+        super().__init__()
+        if (depth - 2) % 6:
+            raise ValueError("CIFAR ResNet depth must be 6n+2")
+        n = (depth - 2) // 6
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.relu = nn.ReLU()
+        cin = 16
+        for s, cout in enumerate((16, 32, 64), start=1):
+            blocks = []
+            for b in range(n):
+                blocks.append(CifarBlock(cin, cout, 2 if (b == 0 and s > 1) else 1))
+                cin = cout
+            setattr(self, f"layer{s}", nn.Sequential(*blocks))
+        self.linear = nn.Linear(64, num_classes)
+
+    def forward(self, x):
+        x = self.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        x = F.adaptive_avg_pool2d(x, 1)
+        return self.linear(torch.flatten(x, 1))
+
+
+# --------------------------------------------------------------------------- registry
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+
+#: Repository copy of the CIFAR-10 checkpoints (resnet20, resnet32 are committed).
+REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+#: Where this project's shared data lives on the development machines.
+SHARED_WEIGHTS_DIR = Path("/work/shared/weights/cifar10-resnet")
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    name: str
+    dataset: str          # 'imagenet' or 'cifar10'
+    factory: object       # callable -> nn.Module
+    files: tuple          # checkpoint file names, preferred first
+    input_size: int
+    description: str
+
+
+NETS: dict[str, NetSpec] = {
+    "alexnet": NetSpec("alexnet", "imagenet", AlexNet,
+                       ("alexnet-owt-7be5be79.pth", "alexnet-owt-4df8aa71.pth"), 224, "AlexNet"),
+    "vgg16": NetSpec("vgg16", "imagenet", VGG16, ("vgg16-397923af.pth",), 224, "VGG-16"),
+    "resnet34": NetSpec("resnet34", "imagenet", ResNet34,
+                        ("resnet34-b627a593.pth", "resnet34-333f7ec4.pth"), 224, "ResNet-34"),
+    "squeezenet1_1": NetSpec("squeezenet1_1", "imagenet", SqueezeNet11,
+                             ("squeezenet1_1-b8a52dc0.pth", "squeezenet1_1-f364aa15.pth"),
+                             224, "SqueezeNet 1.1"),
+    "mobilenet_v2": NetSpec("mobilenet_v2", "imagenet", MobileNetV2,
+                            ("mobilenet_v2-b0353104.pth", "mobilenet_v2-7ebf99e0.pth"),
+                            224, "MobileNetV2"),
+}
+for _d, _f in ((20, "resnet20-12fca82f.th"), (32, "resnet32-d509ac18.th"),
+               (44, "resnet44-014dd654.th"), (56, "resnet56-4bfd9763.th")):
+    NETS[f"resnet{_d}"] = NetSpec(f"resnet{_d}", "cifar10",
+                                  (lambda d=_d: CifarResNet(d)), (_f,), 32,
+                                  f"CIFAR-10 ResNet-{_d}")
+
+
+def get_spec(name: str) -> NetSpec:
+    try:
+        return NETS[name]
+    except KeyError:
+        raise VectorsError(
+            f"unknown network {name!r}; choose from {', '.join(NETS)}") from None
+
+
+def hub_dir() -> Path:
+    """torch hub checkpoint cache (honours TORCH_HOME), without touching the network."""
+    return Path(torch.hub.get_dir()) / "checkpoints"
+
+
+def default_weight_paths(spec: NetSpec) -> list[Path]:
+    """Candidate checkpoint paths, in search order."""
+    if spec.dataset == "cifar10":
+        dirs = []
+        if os.environ.get("EBPC_WEIGHTS_DIR"):
+            dirs.append(Path(os.environ["EBPC_WEIGHTS_DIR"]))
+        dirs += [REPO_WEIGHTS_DIR, SHARED_WEIGHTS_DIR]
+    else:
+        dirs = [hub_dir()]
+    return [d / f for d in dirs for f in spec.files]
+
+
+def find_weights(spec: NetSpec) -> Path | None:
+    for p in default_weight_paths(spec):
+        if p.is_file():
+            return p
+    return None
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _state_dict_from(obj) -> dict:
+    if isinstance(obj, dict) and "state_dict" in obj and isinstance(obj["state_dict"], dict):
+        obj = obj["state_dict"]
+    if not isinstance(obj, dict) or not obj:
+        raise VectorsError("checkpoint holds no state dict")
+    out = {}
+    for k, v in obj.items():
+        out[k[len("module."):] if k.startswith("module.") else k] = v
+    return out
+
+
+def load_weights(model: nn.Module, path: Path) -> None:
+    """Load a checkpoint strictly (only BN's num_batches_tracked may be absent)."""
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 - any unreadable file is a user error
+        raise VectorsError(f"cannot read weights {path}: {type(e).__name__}: "
+                           f"{str(e).splitlines()[0] if str(e) else ''}") from None
+    sd = _state_dict_from(obj)
+    try:
+        res = model.load_state_dict(sd, strict=False)
+    except RuntimeError as e:
+        raise VectorsError(f"weights {path} do not fit the network: "
+                           f"{str(e).splitlines()[0]}") from None
+    missing = [k for k in res.missing_keys if not k.endswith("num_batches_tracked")]
+    if missing or res.unexpected_keys:
+        raise VectorsError(
+            f"weights {path} do not fit the network: missing {missing[:3]}, "
+            f"unexpected {list(res.unexpected_keys)[:3]}")
+
+
+@dataclass
+class LoadedNet:
+    spec: NetSpec
+    model: nn.Module
+    weights: str           # file path or 'untrained'
+    weights_sha256: str    # hex digest or 'untrained'
+
+
+def build(name: str, weights: str | os.PathLike | None = None, untrained: bool = False,
+          seed: int = 0) -> LoadedNet:
+    """Build a network in eval mode.
+
+    weights: explicit checkpoint path; None searches the default places (repo
+    copy / shared folder for CIFAR-10, the torch hub cache for ImageNet).
+    untrained: use a seeded random initialisation when no weights are found
+    (an explicit ``weights`` path still wins). Never downloads anything.
+    """
+    spec = get_spec(name)
+    torch.manual_seed(seed)
+    model = spec.factory()
+    if weights is not None:
+        path = Path(weights)
+        if not path.is_file():
+            raise VectorsError(f"weights file not found: {path}")
+    else:
+        path = find_weights(spec)
+    if path is None:
+        if not untrained:
+            where = ", ".join(str(p.parent) for p in default_weight_paths(spec)[:: len(spec.files)])
+            raise VectorsError(
+                f"no weights for {name} (looked for {spec.files[0]} in {where}); "
+                f"give --weights PATH, or --untrained for random weights")
+        model.eval()
+        return LoadedNet(spec, model, "untrained", "untrained")
+    load_weights(model, path)
+    model.eval()
+    return LoadedNet(spec, model, str(path), sha256_file(path))

@@ -1,0 +1,134 @@
+"""Hooks, gradients, manifests."""
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from ebpc_vectors import VectorsError, nets
+from ebpc_vectors.capture import activation_modules, capture_maps, main
+from ebpc_vectors.images import preprocess, skimage_image
+from ebpc_vectors.store import MANIFEST_FORMAT, VectorSet, array_sha256
+
+RELU_COUNTS = {"alexnet": 7, "vgg16": 15, "resnet34": 33, "squeezenet1_1": 26,
+               "mobilenet_v2": 35, "resnet20": 19, "resnet32": 31}
+
+
+def _resnet20_expected_shapes():
+    shapes = [(1, 16, 32, 32)]
+    for c, hw in ((16, 32), (32, 16), (64, 8)):
+        shapes += [(1, c, hw, hw)] * 6
+    return shapes
+
+
+def test_resnet20_one_map_per_relu_nchw():
+    net = nets.build("resnet20")
+    x = preprocess(skimage_image("chelsea"), "cifar10")
+    maps, logits = capture_maps(net.model, x)
+    names = [n for n, _ in activation_modules(net.model)]
+    assert [m[0] for m in maps] == names and len(names) == 19
+    assert all(k == "act" for _, k, _ in maps)
+    assert [m[2].shape for m in maps] == _resnet20_expected_shapes()
+    for _, _, a in maps:
+        assert a.dtype == np.float32 and a.min() >= 0 and (a == 0).any()
+    # the hooked outputs are the real activations: the last map pooled gives the logits
+    pooled = torch.from_numpy(maps[-1][2]).mean((2, 3))
+    assert torch.allclose(net.model.linear(pooled), logits, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["alexnet", "resnet34", "squeezenet1_1", "mobilenet_v2", "vgg16"])
+def test_imagenet_hooks_untrained(name):
+    net = nets.build(name, untrained=True)
+    mods = activation_modules(net.model)
+    assert len(mods) == RELU_COUNTS[name]
+    if name == "mobilenet_v2":
+        assert all(isinstance(m, nn.ReLU6) for _, m in mods)
+    x = preprocess(skimage_image("coffee"), "imagenet")
+    maps, logits = capture_maps(net.model, x)
+    assert len(maps) == RELU_COUNTS[name] and logits.shape == (1, 1000)
+    assert len({m[0] for m in maps}) == len(maps)      # every activation once, by name
+    assert maps[0][2].ndim == 4 and maps[0][2].shape[:2] == (1, mods[0][1] and maps[0][2].shape[1])
+    for _, _, a in maps:
+        assert a.ndim in (2, 4) and a.shape[0] == 1
+    if name == "mobilenet_v2":
+        assert max(a.max() for _, _, a in maps) <= 6.0
+
+
+def test_gradients_at_relu_input_and_output():
+    net = nets.build("resnet20")
+    x = preprocess(skimage_image("chelsea"), "cifar10")
+    maps, _ = capture_maps(net.model, x, gradients=True, grad_point="input")
+    acts = {n: a for n, k, a in maps if k == "act"}
+    grads = {n: g for n, k, g in maps if k == "grad"}
+    assert list(acts) == list(grads) and len(grads) == 19
+    for n in acts:
+        assert grads[n].shape == acts[n].shape
+        assert (grads[n][acts[n] == 0] == 0).all()   # ReLU backward zeroes where inactive
+        assert np.abs(grads[n]).max() > 0
+    out, _ = capture_maps(net.model, x, gradients=True, grad_point="output")
+    gout = {n: g for n, k, g in out if k == "grad"}
+    for n in acts:
+        assert np.allclose(grads[n], gout[n] * (acts[n] > 0), atol=0)
+    # independent check of one point with autograd.grad on the logits' cross entropy
+    feats = {}
+    h = net.model.layer3[2].relu2.register_forward_hook(lambda m, i, o: feats.setdefault("o", o))
+    logits = net.model(x)
+    h.remove()
+    loss = torch.nn.functional.cross_entropy(logits, logits.argmax(1))
+    (g,) = torch.autograd.grad(loss, feats["o"])
+    assert np.allclose(gout["layer3.2.relu2"], g.numpy(), atol=1e-7)
+    assert all(p.grad is None for p in net.model.parameters())
+
+
+def test_capture_cli_writes_sets_and_manifest(tmp_path):
+    rc = main(["--net", "resnet20", "--images", "chelsea,coffee", "--quant", "fixed8,float16",
+               "--grad-images", "coffee", "--layers", "layer3.*", "--out", str(tmp_path),
+               "--quiet"])
+    assert rc == 0
+    wpath = nets.REPO_WEIGHTS_DIR / "resnet20-12fca82f.th"
+    for q, width, dtype in (("fixed8", 8, "int8"), ("float16", 16, "uint16")):
+        m = json.loads((tmp_path / f"resnet20-{q}.json").read_text())
+        assert m["format"] == MANIFEST_FORMAT and m["network"] == "resnet20"
+        assert m["dataset"] == "cifar10" and m["trained"] is True
+        assert m["weights"] == wpath.name and m["weights_sha256"] == nets.sha256_file(wpath)
+        assert m["quant"]["name"] == q and m["quant"]["width"] == width
+        assert m["quant"]["safety"] == (0.75 if q == "fixed8" else None)
+        assert m["gradients"]["images"] == ["coffee"] and "cross_entropy" in m["gradients"]["loss"]
+        assert [i["name"] for i in m["images"]] == ["chelsea", "coffee"]
+        assert m["images"][0]["predicted_class"] == 3
+        assert m["file"] == f"resnet20-{q}.npz" and m["command"].startswith("python -m")
+        ents = m["entries"]
+        assert len(ents) == 6 + 6 + 6      # chelsea act, coffee act + grad
+        assert {e["kind"] for e in ents if e["image"] == "chelsea"} == {"act"}
+        s = VectorSet(tmp_path / f"resnet20-{q}.json")
+        for e in ents:
+            for f in ("key", "image", "layer", "kind", "shape", "width", "dtype", "words",
+                      "zeros", "sparsity", "sha256", "file"):
+                assert f in e, f
+            assert e["layer"].startswith("layer3.") and e["width"] == width
+            a = s.array(e)
+            assert a.dtype == np.dtype(dtype) and list(a.shape) == e["shape"] == [1, 64, 8, 8]
+            assert e["words"] == a.size and e["sha256"] == array_sha256(a)
+            assert e["zeros"] == int((s.words(e) == 0).sum())
+            assert e["sparsity"] == pytest.approx(e["zeros"] / e["words"], abs=1e-6)
+        s.close()
+
+
+def test_untrained_recorded(tmp_path, monkeypatch):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "th"))
+    rc = main(["--net", "squeezenet1_1", "--untrained", "--images", "rocket", "--layers",
+               "features.12.*", "--out", str(tmp_path), "--quiet"])
+    assert rc == 0
+    m = json.loads((tmp_path / "squeezenet1_1-fixed8.json").read_text())
+    assert m["weights"] == "untrained" and m["weights_sha256"] == "untrained"
+    assert m["trained"] is False and len(m["entries"]) == 3
+
+
+def test_layers_filter_matching_nothing(tmp_path):
+    with pytest.raises(VectorsError):
+        from ebpc_vectors.capture import run
+        from ebpc_vectors.images import load_images
+        run(nets.build("resnet20"), load_images(["chelsea"]), ["fixed8"], tmp_path,
+            layers=["nothing*"], progress=False)
