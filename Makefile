@@ -53,10 +53,10 @@ bench:
 	$(PYTHON) -m ebpc_tb.bench
 
 vectors:
-	$(PYTHON) -m ebpc_vectors.make_committed
+	$(PYTHON) -m ebpc_vectors.committed --out vectors/data
 
 report:
-	$(PYTHON) -m ebpc_vectors.report
+	$(PYTHON) -m ebpc_vectors.report --data vectors/data --out reports
 
 coverage:
 	$(PYTHON) -m ebpc_tb.coverage_report

@@ -90,16 +90,16 @@ module ebpc_dec_bpc #(
 
   // Chain of plane-symbol decoders.
   logic            needed, active, base_ok;
-  logic [CntW-1:0] off    [P+1];
-  logic [7:0]      plane  [P+1];
-  logic [N-2:0]    prev   [P+1];
-  logic            en_s   [P+1];
-  logic            valid_s[P];
-  logic            errp_s [P];
-  logic            errr_s [P];
-  logic [CntW-1:0] len_s  [P];
-  logic [7:0]      np_s   [P];
-  logic [N-2:0]    dbp_s  [P];
+  // Stage chain (element s = stage s). Declared as nets: several continuous assignments
+  // drive parts of each vector, which Icarus 11 only handles well for nets.
+  wire [P:0][CntW-1:0]   off;
+  wire [P:0][7:0]        plane;
+  wire [P:0][N-2:0]      prev;
+  wire [P:0]             en_s;
+  wire [P-1:0]           valid_s, errp_s, errr_s;
+  wire [P-1:0][CntW-1:0] len_s;
+  wire [P-1:0][7:0]      np_s;
+  wire [P-1:0][N-2:0]    dbp_s;
 
   assign needed  = (nnz_i > jn_q);
   assign active  = (state_q == BAct) && (!base_pend_q || needed);

@@ -60,82 +60,75 @@ module ebpc_enc_bpc_coder #(
 
   // ---------------------------------------------------------------------------------------
   // Deltas and their transposition into bit-planes (plane k at planes_load[k*Np +: Np], the
-  // delta d[1] at the plane's MSB = position 0).
+  // delta d[1] at the plane's MSB = position 0). Combinational logic lives in functions with
+  // automatic locals: Icarus re-triggers an always_comb that reads a variable it also writes.
   // ---------------------------------------------------------------------------------------
-  logic [W:0] delta;
-  always_comb begin
-    planes_load = '0;
-    delta       = '0;
+  function automatic logic [PlanesW-1:0] transpose(input logic [BlockSize*W-1:0] blk);
+    logic [PlanesW-1:0] res;
+    logic [W:0]         delta;
+    res = '0;
     for (int i = 1; i < BlockSize; i++) begin
-      delta = {blk_data_i[i*W + W-1], blk_data_i[i*W +: W]}
-            - {blk_data_i[(i-1)*W + W-1], blk_data_i[(i-1)*W +: W]};
-      for (int k = 0; k <= W; k++) begin
-        planes_load[k*Np + (Np-i)] = delta[k];
-      end
+      delta = {blk[i*W + W-1], blk[i*W +: W]} - {blk[(i-1)*W + W-1], blk[(i-1)*W +: W]};
+      for (int k = 0; k <= W; k++) res[k*Np + (Np-i)] = delta[k];
     end
-  end
+    return res;
+  endfunction
+
+  assign planes_load = transpose(blk_data_i);
 
   // ---------------------------------------------------------------------------------------
-  // Code the current group of planes (combinational, from registers only).
+  // Code one group of planes. Returns {last plane, open run length, length, bits}.
   // ---------------------------------------------------------------------------------------
-  logic [ChunkWidth-1:0] acc;
-  logic [LenWidth-1:0]   len;
-  logic [RunWidth-1:0]   run;
-  logic [Np-1:0]         prv, pl, dbx, two;
-  logic [LogN-1:0]       pos;
-  logic                  is_single, is_pair;
-  int                    k;
+  localparam int ResWidth = Np + RunWidth + LenWidth + ChunkWidth;
 
-  always_comb begin
-    acc       = '0;
-    len       = '0;
-    run       = run_q;
-    prv       = prev_q;
-    pl        = '0;
-    dbx       = '0;
-    two       = '0;
-    pos       = '0;
-    is_single = 1'b0;
-    is_pair   = 1'b0;
-    k         = 0;
-    if (grp_q == '0) begin
-      acc = ChunkWidth'(base_q);
+  function automatic logic [ResWidth-1:0] code_group(
+    input logic [P*Np-1:0]     planes,   // the group's planes, first at the LSBs
+    input logic [Np-1:0]       prev_in,  // plane before the group (unused for group 0)
+    input logic [RunWidth-1:0] run_in,   // all-zero DBX run open before the group
+    input logic [GrpWidth-1:0] grp,
+    input logic [W-1:0]        base
+  );
+    logic [ChunkWidth-1:0] acc;
+    logic [LenWidth-1:0]   len;
+    logic [RunWidth-1:0]   run;
+    logic [Np-1:0]         prv, pl, dbx, two;
+    logic [LogN-1:0]       pos;
+    logic                  is_single, is_pair, emit_run;
+    int                    k;
+    acc = '0;
+    len = '0;
+    run = run_in;
+    prv = prev_in;
+    if (grp == '0) begin
+      acc = ChunkWidth'(base);
       len = LenWidth'(W);
     end
     for (int i = 0; i < P; i++) begin
-      k = int'(grp_q) * P + i;
+      k = int'(grp) * P + i;
       if (k <= W) begin
-        pl  = planes_q[i*Np +: Np];
+        pl  = planes[i*Np +: Np];
         dbx = (k == 0) ? pl : (pl ^ prv);
         prv = pl;
-        if (dbx == '0) begin
-          run = run + 1'b1;
-          if (k == W) begin
-            // The block ends inside a run: emit it.
-            if (run == RunWidth'(1)) begin
-              acc = (acc << 2) | ChunkWidth'(2'b01);
-              len = len + LenWidth'(2);
-            end else begin
-              acc = (acc << (3 + LogW)) | ChunkWidth'({3'b001, LogW'(run - 2'd2)});
-              len = len + LenWidth'(3 + LogW);
-            end
+        if (dbx == '0) run = run + 1'b1;
+        // A run ends at a non-zero DBX (its code precedes that symbol) or at the block's end.
+        emit_run = (dbx != '0) ? (run != '0) : (k == W);
+        if (emit_run) begin
+          if (run == RunWidth'(1)) begin
+            acc = (acc << 2) | ChunkWidth'(2'b01);
+            len = len + LenWidth'(2);
+          end else begin
+            acc = (acc << (3 + LogW)) | ChunkWidth'({3'b001, LogW'(run - 2'd2)});
+            len = len + LenWidth'(3 + LogW);
           end
-        end else begin
-          if (run != '0) begin
-            if (run == RunWidth'(1)) begin
-              acc = (acc << 2) | ChunkWidth'(2'b01);
-              len = len + LenWidth'(2);
-            end else begin
-              acc = (acc << (3 + LogW)) | ChunkWidth'({3'b001, LogW'(run - 2'd2)});
-              len = len + LenWidth'(3 + LogW);
-            end
-          end
+        end
+        if (dbx != '0) begin
           run = '0;
-          // Classify the non-zero DBX (first matching rule wins).
+          // Classify the non-zero DBX (first matching rule wins). Positions count from the
+          // plane's MSB (d[1]); the pair's left one is one above the single bit of `two`.
           two       = dbx & (dbx >> 1);
           is_single = ((dbx & (dbx - 1'b1)) == '0);
-          is_pair   = (two != '0) && ((two & (two - 1'b1)) == '0) && (dbx == (two | (two << 1)));
-          // Positions count from the plane's MSB (d[1]); the pair's left one is two's bit + 1.
+          is_pair   = (two != '0) && ((two & (two - 1'b1)) == '0) &&
+                      (dbx == (two | (two << 1)));
           pos = '0;
           for (int j = 0; j < Np; j++) begin
             if (is_single && dbx[j]) pos = LogN'(Np - 1 - j);
@@ -160,7 +153,15 @@ module ebpc_enc_bpc_coder #(
         end
       end
     end
-  end
+    return {prv, run, len, acc};
+  endfunction
+
+  logic [ChunkWidth-1:0] acc;
+  logic [LenWidth-1:0]   len;
+  logic [RunWidth-1:0]   run;
+  logic [Np-1:0]         prv;
+
+  assign {prv, run, len, acc} = code_group(planes_q[P*Np-1:0], prev_q, run_q, grp_q, base_q);
 
   // ---------------------------------------------------------------------------------------
   // Handshakes and state.

