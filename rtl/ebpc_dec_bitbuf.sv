@@ -33,14 +33,9 @@ module ebpc_dec_bitbuf #(
   output logic [CntWidth-1:0]  cnt_o,
   output logic                 last_in_o
 );
+  // Illegal parameters stop elaboration (missing module named after the rule).
   if (BufBits <= DataWidth || (1 << CntWidth) <= BufBits) begin : g_param_error
-`ifdef __ICARUS__
-    initial $fatal(1, "ebpc_dec_bitbuf: need DataWidth < BufBits < 2**CntWidth (%0d %0d %0d)",
-                   DataWidth, BufBits, CntWidth);
-`else
-    $error("ebpc_dec_bitbuf: need DataWidth < BufBits < 2**CntWidth (%0d %0d %0d)",
-           DataWidth, BufBits, CntWidth);
-`endif
+    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth i_param_error ();
   end
 
   logic [BufBits-1:0]  buf_q, buf_d;

@@ -22,14 +22,9 @@ module ebpc_dec_fifo #(
 );
   localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1;
 
+  // Illegal parameters stop elaboration (missing module named after the rule).
   if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : g_param_error
-`ifdef __ICARUS__
-    initial $fatal(1, "ebpc_dec_fifo: Width must be >= 1 and Depth a power of two >= 2 (Width=%0d Depth=%0d)",
-                   Width, Depth);
-`else
-    $error("ebpc_dec_fifo: Width must be >= 1 and Depth a power of two >= 2 (Width=%0d Depth=%0d)",
-           Width, Depth);
-`endif
+    ebpc_dec_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 i_param_error ();
   end
 
   logic [Width-1:0] mem_q [Depth];

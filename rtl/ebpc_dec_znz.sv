@@ -3,21 +3,25 @@
 // Contract:
 // - Takes the length L of the next transmission (len_valid_i/len_ready_o) when idle and
 //   the length queue has room; L is forwarded to the output stage through lq_*.
-// - Parses one ZNZ symbol per cycle from its bit buffer and pushes one decision per symbol
-//   into the decision queue (dq_*): {kind, value} with kind DecNz (one non-zero word),
-//   DecRun (value+1 zero words) or DecFill (error: the rest of the transmission is zeros).
+// - Per cycle, parses either one zero-run symbol or up to NzRun consecutive `1` symbols
+//   from its bit buffer and pushes one decision into the decision queue (dq_*):
+//   {kind, value} with kind DecNz (value+1 non-zero words), DecRun (value+1 zero words)
+//   or DecFill (error: the rest of the transmission is zeros). Parsing runs of `1`s at
+//   once lets this parser run ahead of the output (one word per cycle), so the BPC parser
+//   learns early which blocks are needed.
 // - Counts the non-zero symbols of the current transmission (nnz_o, live, for the BPC
-//   parser) and raises fin_o once the transmission is accounted for (or failed) and its
-//   ZNZ words are consumed through `last`; it then waits for ack_i (joint finish with the
-//   BPC parser) before taking the next length. flags_o holds the ZNZ error flags
-//   (bit0 run overflow, bit1 truncated, bit5 trailing, bit7 zero length); err_o is high
-//   when bit0 or bit1 is set (the BPC stream is then drained without a trailing check).
-// - ZNZ words are only accepted while a transmission with L >= 1 is being parsed.
+//   parser). Once the transmission is accounted for (or failed) and its ZNZ words are
+//   consumed through `last`, it pushes {flags, nnz} into the finish queue (fq_*) and
+//   takes the next length (it may run ahead of the BPC parser by the depth of that
+//   queue). ZNZ flags: bit0 run overflow, bit1 truncated, bit5 trailing, bit7 zero length.
+// - ZNZ words are only accepted while a transmission with L >= 1 is being parsed (the
+//   first one already in the cycle its length is taken).
 module ebpc_dec_znz #(
   parameter int DataWidth  = 8,
   parameter int MaxZeroRun = 16,
   parameter int CountWidth = 32,
-  parameter int DecWidth   = 6    // 2 + log2(MaxZeroRun)
+  parameter int NzRun      = 8,   // most non-zero symbols per decision (power of two)
+  parameter int DecWidth   = 5    // 2 + max(log2(MaxZeroRun), log2(NzRun))
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -35,14 +39,15 @@ module ebpc_dec_znz #(
   output logic [DecWidth-1:0]   dq_data_o,
   input  logic                  dq_full_i,
   output logic [CountWidth-1:0] nnz_o,
-  output logic                  fin_o,
-  output logic                  err_o,
-  output logic [7:0]            flags_o,
-  input  logic                  ack_i
+  output logic                  nz_seen_o,
+  output logic                  fq_push_o,
+  output logic [CountWidth+7:0] fq_data_o,
+  input  logic                  fq_full_i
 );
   localparam int LogZ     = $clog2(MaxZeroRun);
+  localparam int ValW     = DecWidth - 2;
   localparam int SymBits  = 1 + LogZ;
-  localparam int BufBits  = 2 * DataWidth + SymBits;
+  localparam int BufBits  = 2 * DataWidth + ((SymBits > NzRun) ? SymBits : NzRun);
   localparam int BufCntW  = $clog2(BufBits + 1);
 
   localparam logic [1:0] DecNz   = 2'd0;
@@ -87,17 +92,35 @@ module ebpc_dec_znz #(
   logic [CountWidth-1:0] run_len;
   logic [BufCntW-1:0]    sym_len, cnt_after;
 
+  // Leading `1` symbols (bits past the valid ones read 0), at most NzRun and the words
+  // left.
+  logic [NzRun-1:0]      head;
+  logic [7:0]            ones;
+  logic [CountWidth-1:0] nz_take;
+  assign head = win[BufBits-1 -: NzRun];
+  function automatic logic [7:0] lead_ones(logic [NzRun-1:0] v);
+    logic [7:0] n;
+    logic       stop;
+    n    = '0;
+    stop = 1'b0;
+    for (int i = NzRun - 1; i >= 0; i--) begin
+      if (!v[i]) stop = 1'b1;
+      if (!stop) n = n + 1'b1;
+    end
+    return n;
+  endfunction
+  assign ones = lead_ones(head);
+  assign nz_take = (CountWidth'(ones) > rem_q) ? rem_q : CountWidth'(ones);
+
   assign sym_nz       = win[BufBits-1];
   assign run_field    = win[BufBits-2 -: LogZ];
   assign run_len      = CountWidth'(run_field) + 1'b1;
-  assign sym_len      = sym_nz ? BufCntW'(1) : BufCntW'(SymBits);
+  assign sym_len      = sym_nz ? BufCntW'(nz_take) : BufCntW'(SymBits);
   assign sym_complete = (cnt >= sym_len);
   assign cnt_after    = cnt - sym_len;
 
-  assign nnz_o   = nnz_q;
-  assign fin_o   = (state_q == ZFin);
-  assign flags_o = flags_q;
-  assign err_o   = flags_q[0] || flags_q[1];
+  assign nnz_o     = nnz_q;
+  assign fq_data_o = {flags_q, nnz_q};
   assign lq_data_o = len_data_i;
 
   always_comb begin
@@ -111,22 +134,11 @@ module ebpc_dec_znz #(
     take        = '0;
     len_ready_o = 1'b0;
     lq_push_o   = 1'b0;
+    fq_push_o   = 1'b0;
     dq_push_o   = 1'b0;
-    dq_data_o   = {DecNz, {LogZ{1'b0}}};
+    dq_data_o   = {DecNz, {ValW{1'b0}}};
     case (state_q)
-      ZIdle: begin
-        len_ready_o = !lq_full_i;
-        if (len_valid_i && !lq_full_i) begin
-          lq_push_o = 1'b1;
-          rem_d     = len_data_i;
-          if (len_data_i == '0) begin
-            flags_d[7] = 1'b1;
-            state_d    = ZFin;
-          end else begin
-            state_d = ZRun;
-          end
-        end
-      end
+      ZIdle: ;
       ZRun: begin
         en = 1'b1;
         if (!dq_full_i) begin
@@ -134,15 +146,15 @@ module ebpc_dec_znz #(
             take      = sym_len;
             dq_push_o = 1'b1;
             if (sym_nz) begin
-              dq_data_o = {DecNz, {LogZ{1'b0}}};
-              rem_d     = rem_q - 1'b1;
-              nnz_d     = nnz_q + 1'b1;
+              dq_data_o = {DecNz, ValW'(nz_take - 1'b1)};
+              rem_d     = rem_q - nz_take;
+              nnz_d     = nnz_q + nz_take;
             end else if (run_len > rem_q) begin
-              dq_data_o  = {DecFill, {LogZ{1'b0}}};
+              dq_data_o  = {DecFill, {ValW{1'b0}}};
               flags_d[0] = 1'b1;
               state_d    = ZDrain;
             end else begin
-              dq_data_o = {DecRun, run_field};
+              dq_data_o = {DecRun, ValW'(run_field)};
               rem_d     = rem_q - run_len;
             end
             if (state_d == ZRun && rem_d == '0) begin
@@ -158,7 +170,7 @@ module ebpc_dec_znz #(
           end else if (last_in) begin
             // The stream ended before L words were accounted for.
             dq_push_o  = 1'b1;
-            dq_data_o  = {DecFill, {LogZ{1'b0}}};
+            dq_data_o  = {DecFill, {ValW{1'b0}}};
             flags_d[1] = 1'b1;
             state_d    = ZDrain;
           end
@@ -173,7 +185,9 @@ module ebpc_dec_znz #(
         end
       end
       ZFin: begin
-        if (ack_i) begin
+        // Hand {flags, nnz} to the BPC side, then take the next length (same cycle).
+        fq_push_o = !fq_full_i;
+        if (!fq_full_i) begin
           nnz_d   = '0;
           flags_d = '0;
           state_d = ZIdle;
@@ -181,7 +195,28 @@ module ebpc_dec_znz #(
       end
       default: state_d = ZIdle;
     endcase
+
+    // Next length. The first ZNZ word of a transmission with L >= 1 is accepted in the
+    // cycle its length is (so znz_ready_o depends on len_valid_i and len_data_i).
+    if (state_q == ZIdle || (state_q == ZFin && !fq_full_i)) begin
+      len_ready_o = !lq_full_i;
+      if (len_valid_i && !lq_full_i) begin
+        lq_push_o = 1'b1;
+        rem_d     = len_data_i;
+        if (len_data_i == '0) begin
+          flags_d[7] = 1'b1;
+          state_d    = ZFin;
+        end else begin
+          en      = 1'b1;
+          state_d = ZRun;
+        end
+      end
+    end
   end
+
+  // A non-zero symbol of the current transmission has been (or is being) parsed: lets the
+  // BPC side start fetching one cycle earlier.
+  assign nz_seen_o = (nnz_d != '0);
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -2,31 +2,47 @@
 //
 // Decodes one transmission at a time: its length L (len_*), its ZNZ stream (znz_*) and its
 // BPC stream (bpc_*), each stream W-bit words MSB-first with `last` on its final word, as
-// specified in docs/ebpc-format (shared/ebpc-format.md). Produces exactly L words on out_*
+// specified in the EBPC format document (ebpc-format.md). Produces exactly L words on out_*
 // (`last` on the final one) and pulses done_o with error_o.
 //
 // Parameters (checked at elaboration):
 //   DataWidth W in {8, 16, 32}; BlockSize N in 2..2W; MaxZeroRun Z a power of two in
 //   2..256; PlanesPerCycle 1..W+1 (plane symbols decoded per cycle; default 2 / 3 / 4 for
-//   W = 8 / 16 / 32); CountWidth 8..32 (width of L).
+//   W = 8 / 16 / 32: a block then takes at most 5 / 6 / 9 parser cycles); CountWidth 8..32
+//   (width of L).
 //
 // Handshakes: all ports are valid/ready (AXI-stream style): a word moves when valid and
-// ready are both high at a rising edge; out_data_o/out_last_o are held while out_valid_o
-// is high and out_ready_i is low. ready outputs do not depend combinationally on the
-// valid inputs. The next L may be presented at any time (it is taken once the previous
-// length has been taken and the ZNZ parser is idle); transmissions are decoded back to
-// back without idle cycles in between.
+// ready are both high at a rising edge; out_valid_o/out_data_o/out_last_o come from
+// registers and are held while out_ready_i is low. No ready depends on the valid or data
+// input of its own port; znz_ready_o depends on len_valid_i/len_data_i (the first ZNZ word
+// of a transmission is taken in the cycle its length L >= 1 is). Lengths are taken in
+// order as soon as the ZNZ parser is free; the next L may be presented early, and
+// transmissions follow each other without idle cycles.
 //
-// Architecture: ZNZ parser (1 symbol/cycle) -> decision queue (4N entries) -> output
-// stage; BPC parser (base + PlanesPerCycle plane symbols/cycle, parses a block as soon as
-// the ZNZ parser has seen its first non-zero word) -> one-block buffer in the output stage
-// (double buffering: the next block is parsed while the current one is emitted) ->
-// output register. Latency: about 6-10 cycles from the first input words to the first
-// output word, depending on the block's code length.
-// Throughput: one output word per cycle whenever the inputs keep up (the BPC parser needs
-// at most 1 + ceil((W+1)/PlanesPerCycle) cycles per block); the BPC input accepts one
-// word per cycle.
+// Architecture (one module per stage):
+//   ebpc_dec_znz  : ZNZ bit buffer + parser; per cycle one zero-run symbol or up to 8
+//                   `1` symbols -> decision queue (4N entries), so it runs ahead of the
+//                   output and tells the BPC parser early which blocks are needed.
+//   ebpc_dec_bpc  : BPC bit buffer + base + PlanesPerCycle chained plane-symbol decoders per
+//                   cycle; a block is parsed once the ZNZ parser has seen its first
+//                   non-zero word and goes to a 2-block queue in the cycle it completes.
+//   ebpc_dec_out  : block buffer (rebuilds b[i] = b[i-1] + d[i], one word per cycle,
+//                   refilled without a bubble), zero runs, output register, done/error.
+//   ebpc_dec_fifo : length, decision, finish ({ZNZ flags, nnz}), block and record queues.
+//   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window.
+// The ZNZ and BPC parsers work on different transmissions when the ZNZ side is ahead
+// (at most two transmissions, bounded by the finish and length queues).
 //
+// Latency: with all inputs valid and out_ready_i high, the first word of a transmission
+// is handed over 8 cycles after its length for smooth W=8, N=8 data (its first block
+// spans 4 BPC words; longer blocks add their extra input cycles); back to back, the next
+// transmission's words follow the previous one's last word directly.
+// Throughput: one word per cycle when the inputs keep up; the BPC parser needs at most
+// ceil((W+1)/PlanesPerCycle) cycles per block (plus one per block when the block queue is
+// full), and takes one BPC word per cycle when input-bound. Measured (scratch bench, inputs
+// always valid, output always ready, 8 back-to-back transmissions of 300 words):
+// >= 0.99 of min(1, L/max(L, bpc_words, znz_words)) for W = 8, 16, 32 and N = 8, 16.
+
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L
 //   bit1 ZNZ_TRUNCATED     ZNZ `last` word consumed before L words were accounted for
@@ -83,26 +99,46 @@ module ebpc_decoder #(
   localparam int W        = DataWidth;
   localparam int N        = BlockSize;
   localparam int LogZ     = $clog2(MaxZeroRun);
-  localparam int DecWidth = 2 + LogZ;
+  localparam int NzRun    = 8;   // non-zero ZNZ symbols the ZNZ parser takes per cycle
+  localparam int DecWidth = 2 + ((LogZ > 3) ? LogZ : 3);
   localparam int DqDepth  = (4 * N < 16) ? 16 : 1 << $clog2(4 * N);
 
-  // Parameter checks (elaboration error in Verilator, time-0 fatal in Icarus 11, which
-  // has no elaboration-time $error).
-  if (!(W == 8 || W == 16 || W == 32) || N < 2 || N > 2 * W ||
-      MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0 ||
-      PlanesPerCycle < 1 || PlanesPerCycle > W + 1 || CountWidth < 8 || CountWidth > 32)
-  begin : g_param_error
-`ifdef __ICARUS__
-    initial $fatal(1, {"ebpc_decoder: illegal parameters DataWidth=%0d (8/16/32) BlockSize=%0d ",
-                       "(2..2W) MaxZeroRun=%0d (power of two 2..256) PlanesPerCycle=%0d (1..W+1) ",
-                       "CountWidth=%0d (8..32)"},
-                   W, N, MaxZeroRun, PlanesPerCycle, CountWidth);
-`else
-    $error({"ebpc_decoder: illegal parameters DataWidth=%0d (8/16/32) BlockSize=%0d ",
-            "(2..2W) MaxZeroRun=%0d (power of two 2..256) PlanesPerCycle=%0d (1..W+1) ",
-            "CountWidth=%0d (8..32)"},
-           W, N, MaxZeroRun, PlanesPerCycle, CountWidth);
+  // Parameter checks. Each illegal parameter stops elaboration in both simulators: the
+  // generate branch instantiates a module that does not exist and whose name states the
+  // rule (Icarus 11 has no elaboration-time $error; Verilator reports $error as a warning
+  // that -Wno-fatal would let pass), and Verilator also prints the values.
+  if (!(W == 8 || W == 16 || W == 32)) begin : g_bad_data_width
+`ifndef __ICARUS__
+    $error("ebpc_decoder: DataWidth=%0d is illegal: must be 8, 16 or 32", W);
 `endif
+    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32 i_param_error ();
+  end
+  if (N < 2 || N > 2 * W) begin : g_bad_block_size
+`ifndef __ICARUS__
+    $error("ebpc_decoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", N, 2 * W);
+`endif
+    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth i_param_error ();
+  end
+  if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
+  begin : g_bad_max_zero_run
+`ifndef __ICARUS__
+    $error("ebpc_decoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
+           MaxZeroRun);
+`endif
+    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 i_param_error ();
+  end
+  if (PlanesPerCycle < 1 || PlanesPerCycle > W + 1) begin : g_bad_planes_per_cycle
+`ifndef __ICARUS__
+    $error("ebpc_decoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
+           PlanesPerCycle, W + 1);
+`endif
+    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 i_param_error ();
+  end
+  if (CountWidth < 8 || CountWidth > 32) begin : g_bad_count_width
+`ifndef __ICARUS__
+    $error("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth);
+`endif
+    ebpc_decoder_ERROR_CountWidth_must_be_8_to_32 i_param_error ();
   end
 
   // Length queue (ZNZ parser -> output stage).
@@ -114,12 +150,17 @@ module ebpc_decoder #(
   // Record queue (error flags of finished transmissions).
   logic                  rq_pop, rq_empty, rq_full;
   logic [7:0]            rq_head, rq_wdata;
-  // ZNZ <-> BPC.
+  logic                  rq_push;
+  // ZNZ -> BPC: live non-zero count and finish queue ({ZNZ flags, final count}).
   logic [CountWidth-1:0] nnz;
-  logic                  zfin, zerr, ack;
-  logic [7:0]            zflags, bflags;
-  // Blocks.
-  logic                  blk_valid, blk_ready, blk_bad;
+  logic                  nz_seen;
+  logic                  fq_push, fq_pop, fq_empty, fq_full;
+  logic [CountWidth+7:0] fq_wdata, fq_head;
+  // Block queue (BPC parser -> output stage): {bad, base, planes}.
+  localparam int BlkWidth = 1 + W + W * (N - 1);
+  logic                  bq_push, bq_pop, bq_empty, bq_full;
+  logic [BlkWidth-1:0]   bq_wdata, bq_head;
+  logic                  blk_bad;
   logic [W-1:0]          blk_base;
   logic [W*(N-1)-1:0]    blk_planes;
 
@@ -127,6 +168,7 @@ module ebpc_decoder #(
     .DataWidth (W),
     .MaxZeroRun(MaxZeroRun),
     .CountWidth(CountWidth),
+    .NzRun     (NzRun),
     .DecWidth  (DecWidth)
   ) i_znz (
     .clk_i,
@@ -145,10 +187,16 @@ module ebpc_decoder #(
     .dq_data_o(dq_wdata),
     .dq_full_i(dq_full),
     .nnz_o    (nnz),
-    .fin_o    (zfin),
-    .err_o    (zerr),
-    .flags_o  (zflags),
-    .ack_i    (ack)
+    .nz_seen_o(nz_seen),
+    .fq_push_o(fq_push),
+    .fq_data_o(fq_wdata),
+    .fq_full_i(fq_full)
+  );
+
+  ebpc_dec_fifo #(.Width(CountWidth + 8), .Depth(2)) i_fin_q (
+    .clk_i, .rst_ni,
+    .push_i(fq_push), .data_i(fq_wdata), .pop_i(fq_pop),
+    .head_o(fq_head), .empty_o(fq_empty), .full_o(fq_full)
   );
 
   ebpc_dec_bpc #(
@@ -164,19 +212,28 @@ module ebpc_decoder #(
     .bpc_data_i,
     .bpc_last_i,
     .nnz_i       (nnz),
-    .zfin_i      (zfin),
-    .zerr_i      (zerr),
-    .ack_o       (ack),
+    .nz_seen_i   (nz_seen),
+    .fq_empty_i  (fq_empty),
+    .fq_head_i   (fq_head),
+    .fq_pop_o    (fq_pop),
+    .rec_push_o  (rq_push),
+    .rec_data_o  (rq_wdata),
     .rec_full_i  (rq_full),
-    .flags_o     (bflags),
-    .blk_valid_o (blk_valid),
-    .blk_ready_i (blk_ready),
-    .blk_bad_o   (blk_bad),
-    .blk_base_o  (blk_base),
-    .blk_planes_o(blk_planes)
+    .blk_valid_o (bq_push),
+    .blk_ready_i (!bq_full),
+    .blk_bad_o   (bq_wdata[BlkWidth-1]),
+    .blk_base_o  (bq_wdata[W*(N-1) +: W]),
+    .blk_planes_o(bq_wdata[W*(N-1)-1:0])
   );
 
-  assign rq_wdata = zflags | bflags;
+  ebpc_dec_fifo #(.Width(BlkWidth), .Depth(2)) i_blk_q (
+    .clk_i, .rst_ni,
+    .push_i(bq_push), .data_i(bq_wdata), .pop_i(bq_pop),
+    .head_o(bq_head), .empty_o(bq_empty), .full_o(bq_full)
+  );
+  assign blk_bad    = bq_head[BlkWidth-1];
+  assign blk_base   = bq_head[W*(N-1) +: W];
+  assign blk_planes = bq_head[W*(N-1)-1:0];
 
   ebpc_dec_fifo #(.Width(CountWidth), .Depth(2)) i_len_q (
     .clk_i, .rst_ni,
@@ -192,7 +249,7 @@ module ebpc_decoder #(
 
   ebpc_dec_fifo #(.Width(8), .Depth(2)) i_rec_q (
     .clk_i, .rst_ni,
-    .push_i(ack), .data_i(rq_wdata), .pop_i(rq_pop),
+    .push_i(rq_push), .data_i(rq_wdata), .pop_i(rq_pop),
     .head_o(rq_head), .empty_o(rq_empty), .full_o(rq_full)
   );
 
@@ -214,8 +271,8 @@ module ebpc_decoder #(
     .rq_empty_i  (rq_empty),
     .rq_head_i   (rq_head),
     .rq_pop_o    (rq_pop),
-    .blk_valid_i (blk_valid),
-    .blk_ready_o (blk_ready),
+    .blk_valid_i (!bq_empty),
+    .blk_ready_o (bq_pop),
     .blk_bad_i   (blk_bad),
     .blk_base_i  (blk_base),
     .blk_planes_i(blk_planes),

@@ -3,9 +3,10 @@
 // Contract:
 // - Block input (blk_valid_i/blk_ready_o): BlockSize words (word i in blk_data_i[i*W +: W],
 //   padding slots already zero), blk_last_i = last block of the transmission, blk_empty_i = no
-//   block at all (all-zero transmission token). On load the (W+1)-bit deltas are transposed into
-//   delta bit-planes and stored; blk_ready_o is high when idle or when the current block's final
-//   chunk is taken this cycle (double buffering: the next block loads with no gap).
+//   block at all (all-zero transmission token). The block is stored on load; its (W+1)-bit
+//   deltas and their bit-planes are derived combinationally from that register. blk_ready_o is
+//   high when idle or when the current block's final chunk is taken this cycle (the next block
+//   loads with no gap).
 // - Chunk output (chk_valid_o/chk_ready_i): one chunk per cycle, ceil((W+1)/PlanesPerCycle)
 //   chunks per block. Chunk g holds the codes of planes g*P .. g*P+P-1 (group 0 starts with the
 //   W-bit base), including the code of every all-zero-DBX run that ends inside the group (a run
@@ -48,20 +49,17 @@ module ebpc_enc_bpc_coder #(
 
   logic                  busy_q, busy_d;
   logic [GrpWidth-1:0]   grp_q, grp_d;
-  logic [PlanesW-1:0]    planes_q, planes_d, planes_load;
-  logic [Np-1:0]         prev_q, prev_d;
+  logic [BlockSize*W-1:0] blk_q, blk_d;
+  logic [PlanesW-1:0]    blk_planes;
   logic [RunWidth-1:0]   run_q, run_d;
-  logic [W-1:0]          base_q, base_d;
   logic                  last_q, last_d, empty_q, empty_d;
   logic                  chk_fire, final_grp, load;
-  logic [W-1:0]          blk_base;
-
-  assign blk_base = blk_data_i[W-1:0];
 
   // ---------------------------------------------------------------------------------------
-  // Deltas and their transposition into bit-planes (plane k at planes_load[k*Np +: Np], the
-  // delta d[1] at the plane's MSB = position 0). Combinational logic lives in functions with
-  // automatic locals: Icarus re-triggers an always_comb that reads a variable it also writes.
+  // Deltas and their transposition into bit-planes (plane k at blk_planes[k*Np +: Np], delta
+  // d[1] at the plane's MSB = position 0), from the stored block: evaluated once per block.
+  // Combinational logic lives in functions with automatic locals and single assignments:
+  // Icarus 11 can loop forever on always_comb blocks that assign a variable twice.
   // ---------------------------------------------------------------------------------------
   function automatic logic [PlanesW-1:0] transpose(input logic [BlockSize*W-1:0] blk);
     logic [PlanesW-1:0] res;
@@ -74,12 +72,20 @@ module ebpc_enc_bpc_coder #(
     return res;
   endfunction
 
-  assign planes_load = transpose(blk_data_i);
+  assign blk_planes = transpose(blk_q);
+
+  // The current group's planes with the plane before them (a zero plane for group 0) below.
+  localparam int WinW = (P + 1) * Np;
+  logic [PlanesW+Np-1:0] planes_ext;
+  logic [WinW-1:0]       window;
+
+  assign planes_ext = {blk_planes, {Np{1'b0}}};
+  assign window     = planes_ext[int'(grp_q) * P * Np +: WinW];
 
   // ---------------------------------------------------------------------------------------
-  // Code one group of planes. Returns {last plane, open run length, length, bits}.
+  // Code one group of planes. Returns {open run length, length, bits}.
   // ---------------------------------------------------------------------------------------
-  localparam int ResWidth = Np + RunWidth + LenWidth + ChunkWidth;
+  localparam int ResWidth = RunWidth + LenWidth + ChunkWidth;
 
   function automatic logic [ResWidth-1:0] code_group(
     input logic [P*Np-1:0]     planes,   // the group's planes, first at the LSBs
@@ -153,15 +159,15 @@ module ebpc_enc_bpc_coder #(
         end
       end
     end
-    return {prv, run, len, acc};
+    return {run, len, acc};
   endfunction
 
   logic [ChunkWidth-1:0] acc;
   logic [LenWidth-1:0]   len;
   logic [RunWidth-1:0]   run;
-  logic [Np-1:0]         prv;
 
-  assign {prv, run, len, acc} = code_group(planes_q[P*Np-1:0], prev_q, run_q, grp_q, base_q);
+  assign {run, len, acc} = code_group(window[WinW-1:Np], window[Np-1:0], run_q, grp_q,
+                                      blk_q[W-1:0]);
 
   // ---------------------------------------------------------------------------------------
   // Handshakes and state.
@@ -176,54 +182,27 @@ module ebpc_enc_bpc_coder #(
   assign blk_ready_o = !busy_q || (chk_fire && final_grp);
   assign load        = blk_valid_i && blk_ready_o;
 
-  always_comb begin
-    busy_d   = busy_q;
-    grp_d    = grp_q;
-    planes_d = planes_q;
-    prev_d   = prev_q;
-    run_d    = run_q;
-    base_d   = base_q;
-    last_d   = last_q;
-    empty_d  = empty_q;
-    if (chk_fire) begin
-      if (final_grp) begin
-        busy_d = 1'b0;
-      end else begin
-        grp_d    = grp_q + 1'b1;
-        planes_d = planes_q >> (P * Np);
-        prev_d   = prv;
-        run_d    = run;
-      end
-    end
-    if (load) begin
-      busy_d   = 1'b1;
-      grp_d    = '0;
-      planes_d = planes_load;
-      prev_d   = '0;
-      run_d    = '0;
-      base_d   = blk_base;
-      last_d   = blk_last_i;
-      empty_d  = blk_empty_i;
-    end
-  end
+  // Next state: a load (the next block) wins over finishing the current one.
+  assign busy_d   = load || (busy_q && !(chk_fire && final_grp));
+  assign grp_d    = load ? '0 : ((chk_fire && !final_grp) ? grp_q + 1'b1 : grp_q);
+  assign blk_d    = load ? blk_data_i : blk_q;
+  assign run_d    = load ? '0 : ((chk_fire && !final_grp) ? run : run_q);
+  assign last_d   = load ? blk_last_i : last_q;
+  assign empty_d  = load ? blk_empty_i : empty_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       busy_q   <= 1'b0;
       grp_q    <= '0;
-      planes_q <= '0;
-      prev_q   <= '0;
+      blk_q    <= '0;
       run_q    <= '0;
-      base_q   <= '0;
       last_q   <= 1'b0;
       empty_q  <= 1'b0;
     end else begin
       busy_q   <= busy_d;
       grp_q    <= grp_d;
-      planes_q <= planes_d;
-      prev_q   <= prev_d;
+      blk_q    <= blk_d;
       run_q    <= run_d;
-      base_q   <= base_d;
       last_q   <= last_d;
       empty_q  <= empty_d;
     end

@@ -50,24 +50,32 @@ module ebpc_enc_collector #(
   assign blk_empty_o = closed_q && (cnt_q == '0);
   assign handoff     = blk_valid_o && blk_ready_i;
 
-  // State after a hand-off, before this cycle's word is added. (No variable is both written
-  // and read inside one always_comb: Icarus would re-trigger the block endlessly.)
+  // State after a hand-off, before this cycle's word is added. Combinational logic is written
+  // as single assignments / functions: Icarus 11 can re-trigger an always_comb block endlessly.
   logic [BlockSize*DataWidth-1:0] blk_keep;
   logic [CntWidth-1:0]            cnt_keep;
   logic                           store;
 
+  function automatic logic [BlockSize*DataWidth-1:0] put_word(
+    input logic [BlockSize*DataWidth-1:0] blk,
+    input logic                           en,
+    input logic [CntWidth-1:0]            slot,
+    input logic [DataWidth-1:0]           word
+  );
+    logic [BlockSize*DataWidth-1:0] res;
+    res = blk;
+    for (int i = 0; i < BlockSize; i++) begin
+      if (en && slot == CntWidth'(i)) res[i*DataWidth +: DataWidth] = word;
+    end
+    return res;
+  endfunction
+
   assign blk_keep = handoff ? '0 : blk_q;
   assign cnt_keep = handoff ? '0 : cnt_q;
   assign store    = in_fire_i && nonzero;
+  assign blk_d    = put_word(blk_keep, store, cnt_keep, in_data_i);
   assign cnt_d    = cnt_keep + CntWidth'(store);
   assign closed_d = (closed_q && !handoff) || (in_fire_i && in_last_i);
-
-  always_comb begin
-    blk_d = blk_keep;
-    for (int i = 0; i < BlockSize; i++) begin
-      if (store && cnt_keep == CntWidth'(i)) blk_d[i*DataWidth +: DataWidth] = in_data_i;
-    end
-  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -56,17 +56,10 @@ module ebpc_enc_packer #(
   assign out_fire    = out_valid_o && out_ready_i;
   assign final_fire  = out_fire && out_last_o;
 
-  always_comb begin
-    buf_after  = buf_q;
-    fill_after = fill_q;
-    if (final_fire) begin
-      buf_after  = '0;
-      fill_after = '0;
-    end else if (out_fire) begin
-      buf_after  = buf_q << Width;
-      fill_after = fill_q - FillWidth'(Width);
-    end
-  end
+  // (Single-assignment style throughout: Icarus 11 loops forever on some always_comb blocks that
+  // assign a variable more than once.)
+  assign buf_after  = final_fire ? '0 : (out_fire ? (buf_q << Width) : buf_q);
+  assign fill_after = final_fire ? '0 : (out_fire ? (fill_q - FillWidth'(Width)) : fill_q);
 
   // While a transmission is being flushed, the next one may only start in the cycle its final
   // word leaves; an empty token waits until the flush is over (one done event per cycle).
@@ -75,17 +68,10 @@ module ebpc_enc_packer #(
   assign in_fire    = in_valid_i && in_ready_o;
   assign ins_shift  = FillWidth'(Cap) - fill_after - FillWidth'(in_len_i);
 
-  always_comb begin
-    buf_d   = buf_after;
-    fill_d  = fill_after;
-    flush_d = flush_q && !final_fire;
-    cnt_d   = final_fire ? '0 : (out_fire ? cnt_q + 1'b1 : cnt_q);
-    if (in_fire) begin
-      buf_d  = buf_after | (Cap'(in_bits_i) << ins_shift);
-      fill_d = fill_after + FillWidth'(in_len_i);
-      if (in_last_i && !in_empty_i) flush_d = 1'b1;
-    end
-  end
+  assign buf_d   = in_fire ? (buf_after | (Cap'(in_bits_i) << ins_shift)) : buf_after;
+  assign fill_d  = in_fire ? (fill_after + FillWidth'(in_len_i)) : fill_after;
+  assign flush_d = (in_fire && in_last_i && !in_empty_i) || (flush_q && !final_fire);
+  assign cnt_d   = final_fire ? '0 : (out_fire ? cnt_q + 1'b1 : cnt_q);
 
   assign done_o       = final_fire || (in_fire && in_empty_i);
   assign done_count_o = final_fire ? cnt_q + 1'b1 : '0;

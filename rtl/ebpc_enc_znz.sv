@@ -28,33 +28,20 @@ module ebpc_enc_znz #(
 
   logic [LogZ-1:0] run_q, run_d;  // zero words seen in the open run (0 .. MaxZeroRun-1)
 
-  always_comb begin
-    run_d      = run_q;
-    sym_bits_o = '0;
-    sym_len_o  = '0;
-    if (word_fire_i) begin
-      if (word_zero_i) begin
-        if (run_q == LogZ'(MaxZeroRun - 1) || word_last_i) begin
-          // The run (run_q + 1 zeros) is complete: `0` then (run length - 1).
-          sym_bits_o = SymWidth'(run_q);
-          sym_len_o  = LenWidth'(LogZ + 1);
-          run_d      = '0;
-        end else begin
-          run_d = run_q + 1'b1;
-        end
-      end else begin
-        if (run_q != '0) begin
-          // Close the open run of run_q zeros, then the `1` of this word.
-          sym_bits_o = {1'b0, run_q - 1'b1, 1'b1};
-          sym_len_o  = LenWidth'(LogZ + 2);
-        end else begin
-          sym_bits_o = SymWidth'(1);
-          sym_len_o  = LenWidth'(1);
-        end
-        run_d = '0;
-      end
-    end
-  end
+  logic close_run;  // a zero word completes the run (it reaches MaxZeroRun or ends the input)
+
+  assign close_run = (run_q == LogZ'(MaxZeroRun - 1)) || word_last_i;
+
+  // Zero word: emit `0` + (run length - 1) = `0` + run_q when the run closes, else count it.
+  // Non-zero word: close an open run of run_q zeros (`0` + run_q-1), then emit `1`.
+  assign sym_bits_o = !word_fire_i ? '0 :
+                      word_zero_i  ? (close_run ? SymWidth'(run_q) : '0) :
+                      (run_q != '0) ? {1'b0, run_q - 1'b1, 1'b1} : SymWidth'(1);
+  assign sym_len_o  = !word_fire_i ? '0 :
+                      word_zero_i  ? (close_run ? LenWidth'(LogZ + 1) : '0) :
+                      (run_q != '0) ? LenWidth'(LogZ + 2) : LenWidth'(1);
+  assign run_d      = !word_fire_i ? run_q :
+                      (word_zero_i && !close_run) ? run_q + 1'b1 : '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -15,7 +15,7 @@
 //   streams (one word per cycle each), as long as a block's ceil((W+1)/PlanesPerCycle) coding
 //   cycles fit in BlockSize cycles. Back-to-back transmissions need no idle cycle; the only
 //   possible stall at a transmission end is when a closed last block waits for the coder
-//   (at most ceil((W+1)/PlanesPerCycle)-1 cycles; none with the W=8 default).
+//   (at most ceil((W+1)/PlanesPerCycle)-1 cycles; none with the W=8/16 defaults).
 //   At most MaxInflight transmissions may be between their last input word and done_o.
 // - Latency: a ZNZ word leaves 1 cycle after the input word that completes it; a BPC block's
 //   first word 2-3 cycles after the block is handed to the coder (a full block is handed over
@@ -27,9 +27,10 @@ module ebpc_encoder #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
-  // Bit-planes coded per cycle (1 .. W+1). Defaults code a block in ceil((W+1)/P) cycles:
-  // W=8: 1 cycle, W=16: 2 cycles, W=32: 5 cycles.
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 9 : ((DataWidth <= 16) ? 9 : 7),
+  // Bit-planes coded per cycle (1 .. W+1); a block takes G = ceil((W+1)/P) coder cycles.
+  // Defaults: W=8 and W=16 code a whole block per cycle (G=1: no stall at transmission ends);
+  // W=32 uses P=11 (G=3), which keeps the worst case (one-word transmissions) >= 0.66 of the bound.
+  parameter int PlanesPerCycle = (DataWidth <= 16) ? DataWidth + 1 : 11,
   parameter int CountWidth     = 32
 ) (
   input  logic                  clk_i,
@@ -52,61 +53,82 @@ module ebpc_encoder #(
 );
 
   // ---------------------------------------------------------------------------------------
-  // Parameter checks (elaboration errors). Icarus 11 has no elaboration-time $error, so under
-  // Icarus an undefined module named after the problem aborts elaboration instead.
+  // Parameter checks (elaboration errors). Icarus 11 has no elaboration-time $fatal, and the
+  // one of Verilator is only a warning (USERFATAL) that -Wno-fatal would let pass, so under
+  // both simulators an undefined module named after the problem also aborts elaboration.
   // ---------------------------------------------------------------------------------------
-  if (!(DataWidth == 8 || DataWidth == 16 || DataWidth == 32)) begin : gen_bad_data_width
 `ifdef __ICARUS__
-    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
-`else
+  `define EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+`elsif VERILATOR
+  `define EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+`endif
+  if (!(DataWidth == 8 || DataWidth == 16 || DataWidth == 32)) begin : gen_bad_data_width
+`ifndef __ICARUS__
     $fatal(1, "ebpc_encoder: DataWidth=%0d is illegal: must be 8, 16 or 32", DataWidth);
+`endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
 `endif
   end
   if (BlockSize < 2 || BlockSize > 2 * DataWidth) begin : gen_bad_block_size
-`ifdef __ICARUS__
-    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
-`else
+`ifndef __ICARUS__
     $fatal(1, "ebpc_encoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)",
            BlockSize, 2 * DataWidth);
+`endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
 `endif
   end
   if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
   begin : gen_bad_max_zero_run
-`ifdef __ICARUS__
-    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
-`else
+`ifndef __ICARUS__
     $fatal(1, "ebpc_encoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
            MaxZeroRun);
 `endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
+`endif
   end
   if (PlanesPerCycle < 1 || PlanesPerCycle > DataWidth + 1) begin : gen_bad_planes_per_cycle
-`ifdef __ICARUS__
-    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
-`else
+`ifndef __ICARUS__
     $fatal(1, "ebpc_encoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
            PlanesPerCycle, DataWidth + 1);
 `endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
+`endif
   end
   if (CountWidth < 1 || CountWidth > 64) begin : gen_bad_count_width
-`ifdef __ICARUS__
-    ebpc_encoder_ERROR_CountWidth_must_be_1_to_64 u_param_error ();
-`else
+`ifndef __ICARUS__
     $fatal(1, "ebpc_encoder: CountWidth=%0d is illegal: must be 1 .. 64", CountWidth);
+`endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_CountWidth_must_be_1_to_64 u_param_error ();
 `endif
   end
 
+`undef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+
   // ---------------------------------------------------------------------------------------
-  // Derived sizes.
+  // Derived sizes. Submodules get parameters clamped into their legal ranges so that an illegal
+  // value reports only the clear error above, not follow-on width errors inside them.
   // ---------------------------------------------------------------------------------------
-  localparam int LogN        = $clog2(BlockSize);
+  localparam int NSafe = (BlockSize < 2) ? 2 :
+                         ((BlockSize > 2 * DataWidth) ? 2 * DataWidth : BlockSize);
+  localparam int PSafe = (PlanesPerCycle < 1) ? 1 :
+                         ((PlanesPerCycle > DataWidth + 1) ? DataWidth + 1 : PlanesPerCycle);
+  localparam int ZSafe = (MaxZeroRun < 2 || MaxZeroRun > 256 ||
+                          (MaxZeroRun & (MaxZeroRun - 1)) != 0) ? 16 : MaxZeroRun;
+
+  localparam int LogN        = $clog2(NSafe);
   localparam int LogW        = $clog2(DataWidth);
-  localparam int LogZ        = $clog2(MaxZeroRun);
-  localparam int SymLen      = (BlockSize > 5 + LogN) ? BlockSize : 5 + LogN;  // longest symbol
+  localparam int LogZ        = $clog2(ZSafe);
+  localparam int SymLen      = (NSafe > 5 + LogN) ? NSafe : 5 + LogN;          // longest symbol
   localparam int RunLen      = 3 + LogW;                                       // longest run code
   // Longest chunk of one coder cycle: base + a run carried in + per plane its symbol or the
   // code of a run ending at it.
   localparam int ChunkWidth  = DataWidth + RunLen +
-                               PlanesPerCycle * ((SymLen > RunLen) ? SymLen : RunLen);
+                               PSafe * ((SymLen > RunLen) ? SymLen : RunLen);
   localparam int ZnzWidth    = LogZ + 2;
   localparam int MaxInflight = 4;
   localparam int InflWidth   = $clog2(MaxInflight + 1);
@@ -132,7 +154,7 @@ module ebpc_encoder #(
   logic [CountWidth-1:0]            znz_done_count;
 
   ebpc_enc_znz #(
-    .MaxZeroRun (MaxZeroRun)
+    .MaxZeroRun (ZSafe)
   ) u_znz (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -168,7 +190,7 @@ module ebpc_encoder #(
   // BPC path: collector -> plane coder -> packer.
   // ---------------------------------------------------------------------------------------
   logic                              blk_valid, blk_ready, blk_last, blk_empty;
-  logic [BlockSize*DataWidth-1:0]    blk_data;
+  logic [NSafe*DataWidth-1:0]        blk_data;
   logic                              chk_valid, chk_ready, chk_last, chk_empty;
   logic [ChunkWidth-1:0]             chk_bits;
   logic [$clog2(ChunkWidth+1)-1:0]   chk_len;
@@ -177,7 +199,7 @@ module ebpc_encoder #(
 
   ebpc_enc_collector #(
     .DataWidth (DataWidth),
-    .BlockSize (BlockSize)
+    .BlockSize (NSafe)
   ) u_collector (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
@@ -194,8 +216,8 @@ module ebpc_encoder #(
 
   ebpc_enc_bpc_coder #(
     .DataWidth      (DataWidth),
-    .BlockSize      (BlockSize),
-    .PlanesPerCycle (PlanesPerCycle),
+    .BlockSize      (NSafe),
+    .PlanesPerCycle (PSafe),
     .ChunkWidth     (ChunkWidth)
   ) u_coder (
     .clk_i       (clk_i),
@@ -272,11 +294,8 @@ module ebpc_encoder #(
 
   assign pop = !znz_q_empty && !bpc_q_empty;
 
-  always_comb begin
-    infl_d = infl_q;
-    if ((in_fire && in_last_i) && !pop) infl_d = infl_q + 1'b1;
-    else if (!(in_fire && in_last_i) && pop) infl_d = infl_q - 1'b1;
-  end
+  assign infl_d = ((in_fire && in_last_i) && !pop) ? infl_q + 1'b1 :
+                  (!(in_fire && in_last_i) && pop) ? infl_q - 1'b1 : infl_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -9,6 +9,8 @@
 ``EBPC_SCALE``   multiplier on the number of random transmissions (float)
 ``EBPC_FULL``    ``1``: the large run (10x transmissions, longer streams)
 ``EBPC_COVERAGE`` path of a JSON file to write functional coverage to
+``EBPC_INJECT_FAULT`` bench self-test: corrupt one expected word of the third
+                 transmission (``znz``, ``bpc`` or ``out``); the run must then fail
 =============== ===========================================================
 """
 
@@ -50,6 +52,7 @@ class TbConfig:
     full: bool = False
     scale: float = 1.0
     coverage: str | None = None
+    inject_fault: str | None = None
 
     @classmethod
     def from_env(cls) -> "TbConfig":
@@ -63,7 +66,13 @@ class TbConfig:
             full=_env_bool("EBPC_FULL"),
             scale=scale,
             coverage=os.environ.get("EBPC_COVERAGE") or None,
+            inject_fault=os.environ.get("EBPC_INJECT_FAULT") or None,
         )
+
+    @property
+    def quick(self) -> bool:
+        """A reduced run (sweep configs): shorter streams and stalls, fewer replays."""
+        return self.scale < 1 and not self.full
 
     @property
     def is_default(self) -> bool:

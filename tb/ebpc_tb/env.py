@@ -82,6 +82,7 @@ class _Bench:
         self.rst_n = dut.rst_ni
         self.cycle = 0
         self.done_count = 0
+        self.done_times: list[int] = []
         self.resets = 0
         self.context = f"[{self.cfg.describe()} test={test_name} test-seed={self.seed}] "
         w = len(self._data_port())
@@ -151,7 +152,9 @@ class _Bench:
                 raise AssertionError(f"{self.context}done_o is X/Z at cycle {self.cycle}")
             if d:
                 self.done_count += 1
-                self._pending_done = (get_sim_time(), self._sample_done())
+                now = get_sim_time()
+                self.done_times.append(now)
+                self._pending_done = (now, self._sample_done())
 
     def _sample_done(self):
         """Read the signals that are valid with done_o (in the done cycle)."""
@@ -216,7 +219,7 @@ class EncoderBench(_Bench):
                  bpc_bp: BackpressureConfig | None = None):
         super().__init__(dut, cfg, test_name, rng)
         c = self.cfg
-        self.sb = EncoderScoreboard(c.width, c.block, c.max_zero_run, self.log, self.context)
+        self.sb = EncoderScoreboard(c.width, c.block, c.max_zero_run, self.log, self.context, c.inject_fault)
         self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps,
                                 rng=self._sub_rng("in"))
         self.znz_sink = StreamSink(dut, "znz", self.clk, backpressure=znz_bp, rng=self._sub_rng("znz"))
@@ -245,8 +248,6 @@ class EncoderBench(_Bench):
         values = [int(v) for v in values]
         self.sb.expect(values, name, znz, bpc)
         self.src.send_frame(values)
-        if self.coverage:
-            self.coverage.sample_transmission(values)
 
     def _flush(self) -> None:
         self.src.flush()
@@ -261,6 +262,8 @@ class EncoderBench(_Bench):
 
     def _on_done(self, time, sample) -> None:
         self.sb.on_done(sample[0], sample[1], time)
+        if self.coverage and self.sb.last_done is not None:
+            self.coverage.sample_transmission(self.sb.last_done.values)
 
     def _progress(self):
         return (self.sb.progress, self.src.words_sent)
@@ -297,7 +300,7 @@ class DecoderBench(_Bench):
                  bpc_gaps: GapConfig | None = None, out_bp: BackpressureConfig | None = None):
         super().__init__(dut, cfg, test_name, rng)
         c = self.cfg
-        self.sb = DecoderScoreboard(c.width, self.log, self.context)
+        self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault)
         self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
                                     gaps=len_gaps, rng=self._sub_rng("len"))
         self.znz_src = StreamSource(dut, "znz", self.clk, reset_n=self.rst_n, gaps=znz_gaps,
@@ -340,9 +343,8 @@ class DecoderBench(_Bench):
             znz = [int(x) for x in enc.znz] if znz is None else znz
             bpc = [int(x) for x in enc.bpc] if bpc is None else bpc
         self.send_streams(len(values), [int(x) for x in znz], [int(x) for x in bpc])
-        self.sb.expect(values, name)
-        if self.coverage:
-            self.coverage.sample_transmission(values)
+        exp = self.sb.expect(values, name)
+        exp.detail = _streams_detail(len(values), znz, bpc)
 
     def send_streams(self, length: int, znz: list[int], bpc: list[int]) -> None:
         """Queue raw input streams (``last`` on each stream's final word)."""
@@ -352,12 +354,11 @@ class DecoderBench(_Bench):
         if bpc:
             self.bpc_src.send_frame(bpc)
 
-    def send_malformed(self, length: int, znz: list[int], bpc: list[int], error: int,
-                       allowed: int = 0, name: str = "") -> None:
-        self.send_streams(length, znz, bpc)
-        self.sb.expect_error(length, error, allowed, name)
-        if self.coverage:
-            self.coverage.sample_event(f"malformed:{name.split(' ')[0]}")
+    def send_malformed(self, case) -> None:
+        """Queue a :class:`~ebpc_tb.malformed.MalformedCase`."""
+        self.send_streams(case.length, case.znz, case.bpc)
+        exp = self.sb.expect_error(case.length, case.error, case.allowed, case.name, case.expected, case.any_of)
+        exp.detail = _streams_detail(case.length, case.znz, case.bpc)
 
     def _flush(self) -> None:
         for s in self.sources:
@@ -374,6 +375,9 @@ class DecoderBench(_Bench):
         self.sb.on_done(err, time)
         if self.coverage:
             self.coverage.sample_error(err)
+            exp = self.sb.last_done
+            if exp is not None and exp.values is not None:
+                self.coverage.sample_transmission(exp.values)
 
     def _progress(self):
         return (self.sb.progress, *(s.words_sent for s in self.sources))
@@ -394,7 +398,20 @@ class DecoderBench(_Bench):
              f"{[x.idle for x in self.sources]}")
         if first:
             s += f"; first: #{first.index} '{first.name}' L={first.length}, {first.seen} output words"
+            if first.detail:
+                s += f"\n  inputs: {first.detail}"
+        prev = self.sb.last_done
+        if prev is not None:
+            s += f"\n  previous (completed) transmission: #{prev.index} '{prev.name}' {prev.detail}"
         return s
+
+
+def _streams_detail(length: int, znz, bpc) -> str:
+    z = [int(x) for x in znz]
+    b = [int(x) for x in bpc]
+    if len(z) + len(b) > 80:
+        return f"L={length} znz({len(z)} words)={z[:40]}... bpc({len(b)} words)={b[:40]}..."
+    return f"L={length} znz={z} bpc={b}"
 
 
 class LoopbackBench(_Bench):
@@ -408,7 +425,7 @@ class LoopbackBench(_Bench):
                  znz_stall: BackpressureConfig | None = None,
                  bpc_stall: BackpressureConfig | None = None):
         super().__init__(dut, cfg, test_name, rng)
-        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context)
+        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault)
         self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps, rng=self._sub_rng("in"))
         self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
                                     gaps=len_gaps, rng=self._sub_rng("len"))
@@ -420,6 +437,9 @@ class LoopbackBench(_Bench):
                                      callback=self.sb.on_out, keep=False)
         self.dut.znz_stall_i.value = 0
         self.dut.bpc_stall_i.value = 0
+        # optional encoder status (enc_done_o + word counts): checked against the model
+        self._enc_expect: list[tuple[int, int, str]] = []
+        self.enc_done_count = 0
         self._stall_tasks = []
         self.stall_cfg = {"znz": znz_stall, "bpc": bpc_stall}
         self.set_stalls(znz_stall, bpc_stall)
@@ -460,18 +480,44 @@ class LoopbackBench(_Bench):
         if out_bp is not None:
             self.out_sink.set_backpressure(out_bp)
 
+    async def start(self, cycles: int = 4) -> None:
+        await super().start(cycles)
+        if hasattr(self.dut, "enc_done_o"):
+            cocotb.start_soon(self._enc_done_sampler())
+
+    async def _enc_done_sampler(self) -> None:
+        edge = RisingEdge(self.clk)
+        ro = ReadOnly()
+        dut = self.dut
+        while True:
+            await edge
+            await ro
+            if _resolve(self.rst_n) != 1 or _resolve(dut.enc_done_o) != 1:
+                continue
+            self.enc_done_count += 1
+            zc, bc = _resolve(dut.enc_znz_count_o), _resolve(dut.enc_bpc_count_o)
+            if not self._enc_expect:
+                raise AssertionError(f"{self.context}enc_done_o pulse with no transmission outstanding")
+            ez, eb, name = self._enc_expect.pop(0)
+            if (zc, bc) != (ez, eb):
+                raise AssertionError(f"{self.context}encoder counts of '{name}': enc_znz_count_o={zc} "
+                                     f"enc_bpc_count_o={bc}, model {ez}/{eb}")
+
     def send(self, values, name: str = "") -> None:
         values = [int(v) for v in values]
         self.src.send_frame(values)
         self.len_src.send_word(len(values))
         self.sb.expect(values, name)
-        if self.coverage:
-            self.coverage.sample_transmission(values)
+        if hasattr(self.dut, "enc_done_o"):
+            c = self.cfg
+            enc = ebpc.encode(values, c.width, c.block, c.max_zero_run)
+            self._enc_expect.append((int(enc.znz.size), int(enc.bpc.size), name))
 
     def _flush(self) -> None:
         self.src.flush()
         self.len_src.flush()
         self.sb.flush()
+        self._enc_expect.clear()
 
     def _sample_done(self):
         err = _resolve(self.dut.error_o)
@@ -481,6 +527,8 @@ class LoopbackBench(_Bench):
 
     def _on_done(self, time, err) -> None:
         self.sb.on_done(err, time)
+        if self.coverage and self.sb.last_done is not None and self.sb.last_done.values is not None:
+            self.coverage.sample_transmission(self.sb.last_done.values)
 
     def _progress(self):
         return (self.sb.progress, self.src.words_sent, self.len_src.words_sent)

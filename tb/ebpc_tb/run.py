@@ -109,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + r.line())
         if r.xml:
             print(f"      results: {r.xml}")
+        if r.waves:
+            print(f"      waves:   {r.waves}")
     bad = [r for r in results if not r.ok]
     if bad:
         print(f"[ebpc_tb] {len(bad)} of {len(results)} run(s) FAILED (seed {seed})")

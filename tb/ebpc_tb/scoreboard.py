@@ -77,8 +77,9 @@ class EncoderScoreboard:
     """Checks the encoder's ZNZ/BPC streams and ``done_o`` against ``ebpc.encode``."""
 
     def __init__(self, width: int, block: int, max_zero_run: int,
-                 log: logging.Logger | None = None, context: str = ""):
+                 log: logging.Logger | None = None, context: str = "", inject_fault: str | None = None):
         self.w, self.n, self.z = width, block, max_zero_run
+        self.inject_fault = inject_fault
         self.log = log or logging.getLogger("cocotb.scoreboard.encoder")
         self.context = context
         self.pending: collections.deque[ExpectedEncoding] = collections.deque()
@@ -90,6 +91,7 @@ class EncoderScoreboard:
         self.transmissions_done = 0
         self.errors: list[str] = []
         self.progress = 0          # bumps on every checked event (watchdog)
+        self.last_done: ExpectedEncoding | None = None
 
     # -- expectations ---------------------------------------------------------
     def expect(self, values: list[int], name: str = "", znz: list[int] | None = None,
@@ -100,6 +102,10 @@ class EncoderScoreboard:
                                [int(x) for x in (enc.znz if znz is None else znz)],
                                [int(x) for x in (enc.bpc if bpc is None else bpc)],
                                int(enc.znz_bits), int(enc.bpc_bits))
+        if self.inject_fault in ("znz", "bpc") and self.count == 2:
+            words = exp.znz if self.inject_fault == "znz" else exp.bpc
+            if words:
+                words[0] ^= 1          # bench self-test: this transmission must fail
         self.count += 1
         self.pending.append(exp)
         self._znz_q.append(exp)
@@ -171,6 +177,7 @@ class EncoderScoreboard:
         if problems:
             self._fail_plain(f"transmission #{exp.index} '{exp.name}' (L={len(exp.values)}): " + "; ".join(problems))
         exp.done_seen = True
+        self.last_done = exp
         if self.pending and self.pending[0] is exp:
             self.pending.popleft()
         else:
@@ -255,6 +262,9 @@ class ExpectedDecoding:
     compare: bool = True
     error: int = 0             # required error flags
     allowed: int = 0           # further flags that may accompany them
+    any_of: int = 0            # if non-zero, at least one of these flags
+    detail: str = ""           # input streams, for failure messages
+    values: list[int] | None = None   # signed input values of a well-formed transmission
     seen: int = 0
     end: int | None = None         # sim time of the final output word
     done_seen: bool = False
@@ -263,8 +273,10 @@ class ExpectedDecoding:
 class DecoderScoreboard:
     """Checks the decoder's output words, ``last``, ``done_o`` and ``error_o``."""
 
-    def __init__(self, width: int, log: logging.Logger | None = None, context: str = ""):
+    def __init__(self, width: int, log: logging.Logger | None = None, context: str = "",
+                 inject_fault: str | None = None):
         self.w = width
+        self.inject_fault = inject_fault
         self.mask = (1 << width) - 1
         self.log = log or logging.getLogger("cocotb.scoreboard.decoder")
         self.context = context
@@ -276,20 +288,25 @@ class DecoderScoreboard:
         self.errors_seen: collections.Counter = collections.Counter()
         self.errors: list[str] = []
         self.progress = 0
+        self.last_done: ExpectedDecoding | None = None
 
     def expect(self, values: list[int], name: str = "") -> ExpectedDecoding:
         exp = ExpectedDecoding(self.count, name or f"tx{self.count}", len(values),
-                               [int(v) & self.mask for v in values])
+                               [int(v) & self.mask for v in values], values=[int(v) for v in values])
         return self._push(exp)
 
     def expect_error(self, length: int, error: int, allowed: int = 0, name: str = "",
-                     values: list[int] | None = None) -> ExpectedDecoding:
+                     values: list[int] | None = None, any_of: int = 0) -> ExpectedDecoding:
+        """Expect ``length`` output words (compared if ``values`` given) and error flags:
+        all of ``error``, optionally some of ``allowed``, at least one of ``any_of`` (if set)."""
         exp = ExpectedDecoding(self.count, name or f"tx{self.count}", length,
                                [int(v) & self.mask for v in values] if values is not None else [],
-                               compare=values is not None, error=error, allowed=allowed)
+                               compare=values is not None, error=error, allowed=allowed, any_of=any_of)
         return self._push(exp)
 
     def _push(self, exp: ExpectedDecoding) -> ExpectedDecoding:
+        if self.inject_fault == "out" and self.count == 2 and exp.compare and exp.out:
+            exp.out[0] ^= 1            # bench self-test: this transmission must fail
         self.count += 1
         if exp.length > 0:
             self._out_q.append(exp)
@@ -314,7 +331,8 @@ class DecoderScoreboard:
         if exp.compare and beat.data != exp.out[idx]:
             self._fail(f"DECODER MISMATCH: transmission #{exp.index} '{exp.name}' (L={exp.length}) word {idx}\n"
                        f"  expected {_fmt_word(exp.out[idx], self.w)}\n  actual   {_fmt_word(beat.data, self.w)}\n"
-                       f"  expected words around: {[hex(x) for x in exp.out[max(0, idx - 3):idx + 4]]}")
+                       f"  expected words around: {[hex(x) for x in exp.out[max(0, idx - 3):idx + 4]]}"
+                       + (f"\n  inputs: {exp.detail}" if exp.detail else ""))
         if beat.last != want_last:
             self._fail(f"DECODER LAST: transmission #{exp.index} '{exp.name}' (L={exp.length}) word {idx}: "
                        f"last={int(beat.last)}, expected {int(want_last)}")
@@ -333,13 +351,17 @@ class DecoderScoreboard:
         problems = []
         if exp.seen != exp.length or (time is not None and (exp.end or 0) > time):
             problems.append(f"done_o before the final output word ({exp.seen} of {exp.length} seen by then)")
-        if (error & exp.error) != exp.error or (error & ~(exp.error | exp.allowed)):
+        if ((error & exp.error) != exp.error or (error & ~(exp.error | exp.allowed | exp.any_of))
+                or (exp.any_of and not error & exp.any_of)):
             problems.append(f"error_o={error:#04x} ({error_names(error)}), expected {exp.error:#04x} "
                             f"({error_names(exp.error)})"
-                            + (f" plus optionally {error_names(exp.allowed)}" if exp.allowed else ""))
+                            + (f", at least one of {error_names(exp.any_of)}" if exp.any_of else "")
+                            + (f", optionally {error_names(exp.allowed)}" if exp.allowed else ""))
         if problems:
-            self._fail(f"transmission #{exp.index} '{exp.name}' (L={exp.length}): " + "; ".join(problems))
+            self._fail(f"transmission #{exp.index} '{exp.name}' (L={exp.length}): " + "; ".join(problems)
+                       + (f"\n  inputs: {exp.detail}" if exp.detail else ""))
         exp.done_seen = True
+        self.last_done = exp
         for i in range(8):
             if error >> i & 1:
                 self.errors_seen[ERROR_NAMES[i]] += 1

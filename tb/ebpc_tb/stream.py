@@ -232,7 +232,7 @@ class StreamSource(BusDriver):
                 self.gap_cycles += gap
                 for _ in range(gap):
                     await clk_edge
-            while self.reset_n is not None and not int(self.reset_n.value):
+            while self.reset_n is not None and _resolve(self.reset_n) != 1:
                 bus.valid.value = 0
                 await clk_edge
             bus.data.value = word
@@ -350,7 +350,11 @@ class ProtocolChecker:
         self._pending = None
 
     def _fail(self, msg: str) -> None:
-        full = f"protocol violation on stream '{self.name}' at {get_sim_time('ns')} ns: {msg}"
+        try:
+            when = f"{get_sim_time('ns')} ns"
+        except RuntimeError:        # no simulator (unit tests)
+            when = f"sample {self.samples}"
+        full = f"protocol violation on stream '{self.name}' at {when}: {msg}"
         self.errors.append(full)
         self.log.error(full)
         raise ProtocolError(full)

@@ -8,7 +8,7 @@ from .config import CONFORMANCE_FILE, TbConfig
 from .stimulus import (Transmission, corner_transmissions, load_case_file, matching_cases,
                        random_transmission)
 
-__all__ = ["conformance", "vectors", "randoms", "corners", "max_len"]
+__all__ = ["conformance", "vectors", "randoms", "corners", "max_len", "long_stall"]
 
 
 def _cases_to_tx(cases: list[dict]) -> list[tuple[Transmission, list[int] | None, list[int] | None]]:
@@ -35,7 +35,12 @@ def vectors(cfg: TbConfig):
 
 
 def max_len(cfg: TbConfig) -> int:
-    return 1500 if cfg.full else 300
+    return 1500 if cfg.full else 120 if cfg.quick else 300
+
+
+def long_stall(cfg: TbConfig) -> int:
+    """Longest stall/gap used by the backpressure tests."""
+    return 80 if cfg.quick else 300
 
 
 def randoms(cfg: TbConfig, rng: random.Random, count: int) -> list[Transmission]:

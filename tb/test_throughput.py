@@ -1,0 +1,112 @@
+"""Throughput measurement (used by ``python -m ebpc_tb.bench``, not part of the regression).
+
+Outputs always ready, inputs always valid; back-to-back transmissions of one stimulus kind.
+Results are appended as JSON lines to $EBPC_BENCH_OUT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import cocotb
+import ebpc
+from cocotb.simtime import get_sim_time
+
+from ebpc_tb.config import TbConfig
+from ebpc_tb.env import CLOCK_NS, DecoderBench, EncoderBench
+
+KINDS = ("dense_smooth", "random_dense", "relu_50", "sparse_90")
+
+
+def stimulus(kind: str, w: int, length: int, rng: random.Random) -> list[int]:
+    lo, hi = -(1 << (w - 1)), (1 << (w - 1)) - 1
+    if kind == "dense_smooth":
+        v, out = rng.randint(lo // 4, hi // 4), []
+        step = max(1, 1 << max(0, w // 4 - 1))
+        for _ in range(length):
+            v = max(lo, min(hi, v + rng.randint(-step, step)))
+            out.append(v or 1)
+        return out
+    if kind == "random_dense":
+        return [rng.randint(lo, hi) or 1 for _ in range(length)]
+    if kind == "relu_50":
+        scale = float(1 << (w // 2))
+        return [0 if rng.random() < 0.5 else min(hi, int(rng.expovariate(1 / scale)) + 1) for _ in range(length)]
+    if kind == "sparse_90":
+        return [0 if rng.random() < 0.9 else rng.randint(lo, hi) or 1 for _ in range(length)]
+    raise ValueError(kind)
+
+
+def _params():
+    cfg = TbConfig.from_env()
+    length = int(os.environ.get("EBPC_BENCH_LEN", "1024"))
+    count = int(os.environ.get("EBPC_BENCH_TX", "4"))
+    return cfg, length, count
+
+
+def _record(row: dict) -> None:
+    path = os.environ.get("EBPC_BENCH_OUT")
+    if path:
+        with open(path, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+def _first_time(monitors):
+    times = []
+    for m in monitors:
+        def cb(beat, _t=times):
+            if not _t:
+                _t.append(beat.time)
+        m.add_callback(cb)
+    return times
+
+
+def _steps_per_cycle() -> int:
+    from cocotb.utils import get_sim_steps  # noqa: PLC0415
+    return get_sim_steps(CLOCK_NS, "ns")
+
+
+@cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "encoder")
+@cocotb.parametrize(kind=KINDS)
+async def bench_encoder(dut, kind):
+    cfg, length, count = _params()
+    if True:
+        tb = EncoderBench(dut, cfg, f"bench_{kind}")
+        await tb.start()
+        rng = random.Random(f"{cfg.seed}:{kind}")
+        first = _first_time([tb.in_mon])
+        total = bound = 0
+        for i in range(count):
+            vals = stimulus(kind, cfg.width, length, rng)
+            enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
+            bound += max(len(vals), enc.znz.size, enc.bpc.size)
+            total += len(vals)
+            tb.send(vals, f"{kind}#{i}")
+        await tb.finish(settle=5)
+        cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
+        _record({"top": "encoder", "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
+                 "words": total, "cycles": cycles, "bound_cycles": bound})
+
+
+@cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "decoder")
+@cocotb.parametrize(kind=KINDS)
+async def bench_decoder(dut, kind):
+    cfg, length, count = _params()
+    if True:
+        tb = DecoderBench(dut, cfg, f"bench_{kind}")
+        await tb.start()
+        rng = random.Random(f"{cfg.seed}:{kind}")
+        first = _first_time([tb.len_mon, tb.znz_mon, tb.bpc_mon])
+        total = bound = 0
+        for i in range(count):
+            vals = stimulus(kind, cfg.width, length, rng)
+            enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
+            bound += max(len(vals), enc.znz.size, enc.bpc.size)
+            total += len(vals)
+            tb.send(vals, f"{kind}#{i}")
+        await tb.finish(settle=5)
+        cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
+        _record({"top": "decoder", "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
+                 "words": total, "cycles": cycles, "bound_cycles": bound})

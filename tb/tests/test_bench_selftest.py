@@ -1,0 +1,36 @@
+"""The benches can fail: a corrupted expectation must make the simulation fail and be reported.
+
+EBPC_INJECT_FAULT flips one bit of an expected word of the third transmission of the
+conformance test (ZNZ / BPC for the encoder, an output word for the decoder/loopback).
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from ebpc_tb import runner
+from ebpc_tb.config import REPO_DIR
+from ebpc_tb.pytest_support import _env, sims, top_available
+
+CASES = [("encoder", "znz", "ENCODER MISMATCH on ZNZ"), ("encoder", "bpc", "ENCODER MISMATCH on BPC"),
+         ("decoder", "out", "DECODER MISMATCH"), ("loopback", "out", "DECODER MISMATCH")]
+
+
+@pytest.mark.parametrize("sim", sims())
+@pytest.mark.parametrize("top,fault,message", CASES, ids=[f"{t}-{f}" for t, f, _ in CASES])
+def test_injected_fault_is_caught(sim, top, fault, message):
+    if not top_available(top):
+        pytest.skip(f"{top} RTL not there yet")
+    env = _env()
+    env["EBPC_INJECT_FAULT"] = fault
+    cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", sim, "--top", top, "--seed", "1",
+           "--testcase", "test_conformance"]
+    proc = subprocess.run(cmd, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=900)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0, f"the injected {fault} fault was not detected:\n{out[-3000:]}"
+    assert message in out, f"no '{message}' report:\n{out[-3000:]}"
+    xml = runner.build_dir_for(sim, top, runner.DEFAULT_CONFIG) / f"results_{runner.TOPS[top][1]}_test_conformance.xml"
+    tests, failures, _, _ = runner.parse_junit(xml)
+    assert tests >= 1 and failures >= 1

@@ -1,0 +1,17 @@
+"""pytest wrapper: cocotb decoder bench under each simulator, default config and sweep.
+
+Each test runs `python -m ebpc_tb.run --top decoder` in a subprocess and fails if the
+simulation fails, does not build, or scores nothing (JUnit XML: tests > 0, failures = 0).
+"""
+
+import pytest
+
+from ebpc_tb.pytest_support import matrix_id, run_sim, sim_matrix
+
+MATRIX = sim_matrix("decoder")
+
+
+@pytest.mark.parametrize("item", MATRIX, ids=[matrix_id(m) for m in MATRIX])
+def test_decoder(item):
+    sim, config, scale = item
+    run_sim(sim, "decoder", config, scale)
