@@ -36,8 +36,8 @@ test-model:
 
 sim:
 	$(PYTHON) -m ebpc_tb.run --sim $(SIM) --top $(TOP) \
-	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(WAVES),--waves) \
-	  $(if $(SEED),--seed $(SEED)) $(if $(SWEEP),--sweep)
+	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
 
 lint:
 	@for top in $(RTL_TOPS); do \

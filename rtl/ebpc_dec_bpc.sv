@@ -9,9 +9,10 @@
 // - Per cycle: the base (W bits, first cycle of a block) plus up to PlanesPerCycle chained
 //   plane symbols that are completely in the bit buffer; a block never shares a cycle
 //   with the next one. A finished block (base + DBP planes 0..W-1; plane W does not
-//   affect the W-bit words) is offered on blk_* (valid/ready); the next block starts the
-//   cycle after the hand-over.
-// - Errors (flags_o): bit2 truncated (stream `last` consumed before the needed blocks),
+//   affect the W-bit words) is offered on blk_* (valid/ready) in the cycle its last
+//   symbol is decoded (from registers later if the block queue is full then); the next
+//   block starts in the following cycle. The end-of-stream check runs in the same cycle.
+// - Errors (rec_data_o): bit2 truncated (stream `last` consumed before the needed blocks),
 //   bit3 bad single/pair position, bit4 zero run longer than the planes left, bit6 whole
 //   words left after the final block (checked only when the ZNZ side had no error).
 //   On bit2/3/4 a `bad` block is handed over instead (the output stage then emits zeros),

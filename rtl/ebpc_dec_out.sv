@@ -212,7 +212,10 @@ module ebpc_dec_out #(
         zmode_d  = 1'b0;
         zrun_d   = '0;
         nzrun_d  = '0;
-        if (ob_valid_q && (ob_pops_q != '0 || ob_bad_q || ob_pop)) ob_free = 1'b1;
+        // (A block nothing was taken from belongs to the next transmission: it may have
+        // arrived early, e.g. while this one ended in zero runs or after a ZNZ error. A
+        // bad block of this transmission is always met, and freed, by a non-zero word.)
+        if (ob_valid_q && (ob_pops_q != '0 || ob_pop)) ob_free = 1'b1;
       end
     end
 

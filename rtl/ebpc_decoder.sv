@@ -39,9 +39,10 @@
 // transmission's words follow the previous one's last word directly.
 // Throughput: one word per cycle when the inputs keep up; the BPC parser needs at most
 // ceil((W+1)/PlanesPerCycle) cycles per block (plus one per block when the block queue is
-// full), and takes one BPC word per cycle when input-bound. Measured (scratch bench, inputs
-// always valid, output always ready, 8 back-to-back transmissions of 300 words):
-// >= 0.99 of min(1, L/max(L, bpc_words, znz_words)) for W = 8, 16, 32 and N = 8, 16.
+// full), and takes one BPC word per cycle when input-bound. Measured (inputs always
+// valid, output always ready, 4 back-to-back transmissions of 1024 words, first input
+// handshake to last done_o): >= 0.995 of the bound sum(max(L, bpc_words, znz_words)) for
+// W = 8, 16, 32 x N = 8, 16 on dense smooth, random dense, 50 % ReLU and 90 % sparse data.
 
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L

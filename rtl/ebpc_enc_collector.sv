@@ -15,6 +15,8 @@
 //   transmission is handed over as an empty token (blk_empty_o, no data).
 // - in_ready_o is conservative (does not look at the word): when the collector is full or closed
 //   it requires the coder to take a block this cycle. It never depends on in_valid.
+// - Latency: a block handed over with a word is offered in that word's cycle; a closed block
+//   (after in_last_i) is offered from the next cycle.
 // - Throughput: one word per cycle as long as the coder takes a block within BlockSize cycles.
 module ebpc_enc_collector #(
   parameter int DataWidth = 8,

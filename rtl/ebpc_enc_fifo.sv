@@ -1,8 +1,9 @@
 // EBPC encoder: small synchronous FIFO (registers).
 //
 // Contract: push_i writes data_i when not full (the caller guarantees it never pushes into a
-// full FIFO; such a push would be dropped); pop_i removes the head when not empty; data_o shows the head (valid when !empty_o).
-// Push and pop in the same cycle are allowed. Latency: a pushed entry is visible the next cycle.
+// full FIFO; such a push would be dropped); pop_i removes the head when not empty; data_o shows
+// the head (valid when !empty_o). Push and pop in the same cycle are allowed.
+// Latency: a pushed entry is visible the next cycle. Throughput: one push and one pop per cycle.
 module ebpc_enc_fifo #(
   parameter int Width = 32,
   parameter int Depth = 4   // power of two >= 2

@@ -4,8 +4,9 @@
 // - Input: one chunk per handshake (in_valid_i & in_ready_o): in_len_i bits (0..MaxLen),
 //   right-aligned in in_bits_i, first bit of the stream at bit in_len_i-1 (MSB-first order).
 //   Bits of in_bits_i at or above in_len_i must be zero. in_last_i marks the final chunk of a
-//   transmission. in_empty_i marks an "empty transmission" token (in_len_i = 0, in_last_i = 1):
-//   it produces no output word, only a done event with count 0.
+//   transmission; a transmission must hold at least one bit (else use the empty token).
+//   in_empty_i marks an "empty transmission" token (in_len_i = 0, in_last_i = 1): it produces
+//   no output word, only a done event with count 0.
 // - Output: W-bit words, valid/ready; a source-stable stream. Bits are packed MSB-first; the final
 //   word of a transmission is zero-padded and carries out_last_o.
 // - done_o pulses for one cycle when a transmission's final word is handed over (or when an empty

@@ -4,22 +4,31 @@
 // - in_* is the encoder's input stream (in_last_i on the last word of a transmission);
 //   len_* gives the decoder the length L of each transmission (the bench supplies it, in
 //   the same order); out_*, done_o and error_o are the decoder's (see ebpc_decoder.sv).
-// - The two links between encoder and decoder are plain valid/ready wires; znz_stall_i /
-//   bpc_stall_i block the ZNZ / BPC link for the cycle they are high (valid and ready
-//   both masked, so no word moves), letting a bench add backpressure and gaps.
+// - The ZNZ link is a plain valid/ready wire. The BPC link goes through a FIFO of
+//   BpcFifoDepth words: the encoder may finish BPC words of a block before the ZNZ word
+//   holding that block's non-zero symbols (a ZNZ word needs W symbols, e.g. 4 blocks at
+//   W=32, N=8), while the decoder takes BPC words only once it has decoded a non-zero
+//   ZNZ symbol of the transmission; without the buffer the two would deadlock (seen at
+//   W=32). Default depth: room for the BPC words of W/N+2 blocks.
+//   znz_stall_i / bpc_stall_i block the ZNZ link / the encoder-to-FIFO BPC link for the
+//   cycle they are high (valid and ready both masked, so no word moves), letting a bench
+//   add backpressure and gaps.
 // - enc_done_o, enc_znz_count_o, enc_bpc_count_o: the encoder's done pulse and the word
 //   counts of both streams of the transmission it finished (for throughput bounds).
 // - Parameters: DataWidth, BlockSize, MaxZeroRun, CountWidth as in both cores;
 //   PlanesPerCycle is the decoder's (plane symbols decoded per cycle), EncPlanesPerCycle
 //   the encoder's (bit-planes coded per cycle); both default to the cores' defaults.
-// - Throughput/latency: those of the two cores in series (no extra registers).
+// - Throughput/latency: those of the two cores in series (the BPC FIFO adds one cycle of
+//   latency on that link, no throughput loss).
 module ebpc_loopback #(
   parameter int DataWidth         = 8,
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
   parameter int PlanesPerCycle    = (DataWidth <= 8) ? 2 : (DataWidth <= 16) ? 3 : 4,
   parameter int EncPlanesPerCycle = (DataWidth <= 16) ? DataWidth + 1 : 11,
-  parameter int CountWidth        = 32
+  parameter int CountWidth        = 32,
+  // BPC link buffer (words, power of two): >= (W/N + 2) blocks of at most N+2 words each.
+  parameter int BpcFifoDepth      = 1 << $clog2((DataWidth / BlockSize + 2) * (BlockSize + 2) + 8)
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -50,6 +59,8 @@ module ebpc_loopback #(
   logic                 enc_bpc_valid, enc_bpc_ready, enc_bpc_last;
   logic [DataWidth-1:0] enc_znz_data, enc_bpc_data;
   logic                 dec_znz_ready, dec_bpc_ready;
+  logic                 bf_push, bf_empty, bf_full;
+  logic [DataWidth:0]   bf_head;
 
   ebpc_encoder #(
     .DataWidth     (DataWidth),
@@ -79,7 +90,22 @@ module ebpc_loopback #(
 
   // Links, blocked while stalled.
   assign enc_znz_ready = dec_znz_ready && !znz_stall_i;
-  assign enc_bpc_ready = dec_bpc_ready && !bpc_stall_i;
+  assign enc_bpc_ready = !bf_full && !bpc_stall_i;
+  assign bf_push       = enc_bpc_valid && enc_bpc_ready;
+
+  ebpc_dec_fifo #(
+    .Width(DataWidth + 1),
+    .Depth(BpcFifoDepth)
+  ) i_bpc_fifo (
+    .clk_i,
+    .rst_ni,
+    .push_i (bf_push),
+    .data_i ({enc_bpc_last, enc_bpc_data}),
+    .pop_i  (dec_bpc_ready),
+    .head_o (bf_head),
+    .empty_o(bf_empty),
+    .full_o (bf_full)
+  );
 
   ebpc_decoder #(
     .DataWidth     (DataWidth),
@@ -97,10 +123,10 @@ module ebpc_loopback #(
     .znz_ready_o(dec_znz_ready),
     .znz_data_i (enc_znz_data),
     .znz_last_i (enc_znz_last),
-    .bpc_valid_i(enc_bpc_valid && !bpc_stall_i),
+    .bpc_valid_i(!bf_empty),
     .bpc_ready_o(dec_bpc_ready),
-    .bpc_data_i (enc_bpc_data),
-    .bpc_last_i (enc_bpc_last),
+    .bpc_data_i (bf_head[DataWidth-1:0]),
+    .bpc_last_i (bf_head[DataWidth]),
     .out_valid_o,
     .out_ready_i,
     .out_data_o,

@@ -1,14 +1,18 @@
 """cocotb bench library for the EBPC encoder, decoder and loopback RTL.
 
 Modules:
-    stream      valid/ready StreamSource / StreamSink / StreamMonitor / ProtocolChecker
-    scoreboard  encoder and decoder scoreboards against the golden model (``ebpc``)
-    stimulus    random and directed stimulus
-    malformed   malformed decoder input streams (one per error class)
-    env         EncoderBench / DecoderBench / LoopbackBench
-    config      parameters from the environment (EBPC_W, EBPC_N, EBPC_Z, EBPC_SEED, ...)
-    runner      build/run the simulations (icarus, verilator); CLI: ``python -m ebpc_tb.run``
-    bench       throughput measurement: ``python -m ebpc_tb.bench``
+    stream          valid/ready StreamSource / StreamSink / StreamMonitor / ProtocolChecker
+                    (on cocotb-bus BusDriver/BusMonitor)
+    scoreboard      encoder and decoder scoreboards against the golden model (``ebpc``)
+    stimulus        random and directed stimulus; conformance/vector file loading
+    malformed       malformed decoder input streams (one per error class, random corruption)
+    env             EncoderBench / DecoderBench / LoopbackBench (clock, reset, components)
+    suites          stimulus lists shared by the test modules
+    config          parameters from the environment (EBPC_W, EBPC_N, EBPC_Z, EBPC_SEED, ...)
+    coverage        functional coverage (cocotb-coverage), EBPC_COVERAGE=path.json
+    testing         ``ebpc_test`` decorator (seed + reproduce hint on failure)
+    runner          build/run the simulations (icarus, verilator), cached builds, JUnit XML
+    run             CLI: ``python -m ebpc_tb.run --sim ... --top ...``
+    bench           throughput measurement: ``python -m ebpc_tb.bench``
+    pytest_support  helpers of the pytest wrappers in tb/tests
 """
-
-__all__ = ["stream", "scoreboard", "stimulus", "malformed", "env", "config", "runner"]

@@ -96,7 +96,16 @@ class TbConfig:
                 f"{' FULL' if self.full else ''}{f' scale={self.scale}' if self.scale != 1 else ''}")
 
     def reproduce_hint(self, top: str, test_name: str) -> str:
-        return (f"reproduce: python -m ebpc_tb.run --top {top} --w {self.width} --n {self.block} "
+        sim = ""
+        try:
+            import cocotb  # noqa: PLC0415
+            name = (getattr(cocotb, "SIM_NAME", "") or "").lower()
+            sim = "verilator" if "verilator" in name else "icarus" if "icarus" in name else ""
+        except ImportError:
+            pass
+        return (f"reproduce: python -m ebpc_tb.run{' --sim ' + sim if sim else ''} --top {top} "
+                f"--w {self.width} --n {self.block} "
                 f"--z {self.max_zero_run} --seed {self.seed} --testcase {test_name}"
                 + (f" --vectors {self.vectors}" if self.vectors else "")
-                + (" --full" if self.full else ""))
+                + (" --full" if self.full else "")
+                + (f" --scale {self.scale}" if self.scale != 1 else ""))

@@ -213,6 +213,9 @@ def fuzz_case(values: list[int], w: int, n: int, z: int, rng: random.Random,
     znz = [x & mask for x in znz]
     bpc = [x & mask for x in bpc]
     nnz, _, _ = znz_scan(znz, length, w, z)
+    if nnz > 0 and not bpc:
+        # the DUT will read BPC: an input stream cannot be empty (it ends with a `last` word)
+        bpc = [rng.randrange(1 << w)]
     send_bpc = bpc if nnz > 0 else []
     name = f"fuzz#{index}[{how},L={length}]"
     try:

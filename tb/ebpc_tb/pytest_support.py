@@ -74,7 +74,7 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
     import pytest  # noqa: PLC0415
 
     if not top_available(top):
-        pytest.skip(f"rtl/{runner.TOPS[top][0]}.sv does not exist yet")
+        pytest.fail(f"rtl/{runner.TOPS[top][0]}.sv does not exist")
     w, n, z = config
     seed = os.environ.get("EBPC_SEED", "1")
     cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", sim, "--top", top, "--w", str(w), "--n", str(n),

@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the large run (10x random transmissions)")
     ap.add_argument("--scale", type=float, default=None, help="scale the number of random transmissions")
     ap.add_argument("--coverage", default=None, help="write functional coverage to this JSON file")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra HDL parameter (e.g. PlanesPerCycle=4); own build directory")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="parallel runs (default 1)")
     ap.add_argument("--build-only", action="store_true", help="only build")
     args = ap.parse_args(argv)
@@ -62,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.vectors and not os.path.exists(args.vectors):
         ap.error(f"vector file {args.vectors} does not exist")
     configs = runner.SWEEP_CONFIGS if args.sweep else [(args.w, args.n, args.z)]
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            ap.error(f"--param expects NAME=VALUE, got {item!r}")
+        params[name] = value
     scale = args.scale if args.scale is not None else (0.25 if args.sweep else None)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     print(f"[ebpc_tb] seed {seed} (re-run with --seed {seed})", flush=True)
@@ -74,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         rc = 0
         for s, t, c in jobs:
             try:
-                runner.build(s, t, c, waves=args.waves)
+                tag = "".join(f"_{k}{v}" for k, v in sorted(params.items()))
+                runner.build(s, t, c, waves=args.waves, params=params or None,
+                             bdir=runner.build_dir_for(s, t, c, args.waves, tag))
             except runner.BuildError as exc:
                 print(exc.log[-5000:], file=sys.stderr)
                 print(f"BUILD FAILED: {exc}", file=sys.stderr)
@@ -88,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             cov = args.coverage if len(jobs) == 1 else \
                 args.coverage.replace(".json", f"_{s}_{t}_W{c[0]}_N{c[1]}_Z{c[2]}.json")
         r = runner.run(s, t, c, seed=seed, vectors=args.vectors, testcase=args.testcase,
-                       waves=args.waves, full=args.full, scale=scale, coverage=cov)
+                       waves=args.waves, full=args.full, scale=scale, coverage=cov, params=params or None)
         print(f"[ebpc_tb] {r.line()}", flush=True)
         return r
 
@@ -96,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         # build serially per simulator first (builds already use all cores), then run in parallel
         for s, t, c in jobs:
             try:
-                runner.build(s, t, c, waves=args.waves)
+                tag = "".join(f"_{k}{v}" for k, v in sorted(params.items()))
+                runner.build(s, t, c, waves=args.waves, params=params or None,
+                             bdir=runner.build_dir_for(s, t, c, args.waves, tag))
             except runner.BuildError:
                 pass  # reported by run()
         with ThreadPoolExecutor(args.jobs) as pool:

@@ -312,14 +312,16 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
         vectors: str | None = None, testcase: str | None = None, waves: bool = False,
         full: bool = False, scale: float | None = None, coverage: str | None = None,
         extra_env: Mapping[str, str] | None = None, log_file: Path | None = None,
-        test_module: str | None = None) -> RunResult:
+        test_module: str | None = None, params: Mapping[str, object] | None = None) -> RunResult:
     """Build (if needed) and run the cocotb tests of one top for one config."""
     setup_python_path()
     config = tuple(int(x) for x in config)
     res = RunResult(sim, top, config)
     t0 = time.monotonic()
+    tag = "".join(f"_{k}{v}" for k, v in sorted((params or {}).items()))
     try:
-        bdir, res.built, res.build_time = build(sim, top, config, waves=waves)
+        bdir, res.built, res.build_time = build(sim, top, config, waves=waves, params=params,
+                                                bdir=build_dir_for(sim, top, config, waves, tag))
     except BuildError as exc:
         res.error = str(exc)
         res.elapsed = time.monotonic() - t0
@@ -338,8 +340,8 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
     if coverage:
         env["EBPC_COVERAGE"] = str(Path(coverage).resolve())
     env.update(extra_env or {})
-    tag = f"_{testcase}" if testcase else ""
-    xml = bdir / f"results_{module}{tag}.xml"
+    xtag = f"_{testcase}" if testcase else ""
+    xml = bdir / f"results_{module}{xtag}.xml"
     if xml.exists():
         xml.unlink()
     runner = _get_runner(sim)

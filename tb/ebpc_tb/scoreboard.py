@@ -370,6 +370,9 @@ class DecoderScoreboard:
 
     def _fail(self, msg: str) -> None:
         msg = f"{self.context}{msg}"
+        prev = self.last_done
+        if prev is not None and prev.detail:
+            msg += f"\n  previous transmission: #{prev.index} '{prev.name}' {prev.detail}"
         self.errors.append(msg)
         self.log.error(msg)
         raise ScoreboardError(msg)
