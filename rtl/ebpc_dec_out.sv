@@ -19,9 +19,8 @@
 module ebpc_dec_out #(
   parameter int DataWidth  = 8,
   parameter int BlockSize  = 8,
-  parameter int MaxZeroRun = 16,
   parameter int CountWidth = 32,
-  parameter int DecWidth   = 6
+  parameter int DecWidth   = 34   // 2 + CountWidth: kind + count - 1
 ) (
   input  logic                               clk_i,
   input  logic                               rst_ni,
@@ -48,7 +47,6 @@ module ebpc_dec_out #(
 );
   localparam int W     = DataWidth;
   localparam int N     = BlockSize;
-  localparam int LogZ  = $clog2(MaxZeroRun);
   localparam int ValW  = DecWidth - 2;
   localparam int PopsW = $clog2(N + 1);
 
@@ -59,7 +57,7 @@ module ebpc_dec_out #(
   // waiting for its done pulse (all words loaded; handed_q: its final word handed over).
   logic                  active_q, active_d, pend_q, pend_d, handed_q, handed_d;
   logic [CountWidth-1:0] rem_q, rem_d;
-  logic [LogZ-1:0]       zrun_q, zrun_d;
+  logic [ValW-1:0]       zrun_q, zrun_d;
   logic [ValW-1:0]       nzrun_q, nzrun_d;
   logic                  nz_ok, take_nz, direct, take_direct, end_now;
   logic [W-1:0]          nz_word;
@@ -175,7 +173,7 @@ module ebpc_dec_out #(
         end else if (dq_kind == DecRun) begin
           dq_pop_o = 1'b1;
           produce  = 1'b1;
-          zrun_d   = LogZ'(dq_val);
+          zrun_d   = dq_val;
         end else begin
           dq_pop_o = 1'b1;
           produce  = 1'b1;

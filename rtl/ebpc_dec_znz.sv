@@ -6,7 +6,12 @@
 // - Per cycle, parses either one zero-run symbol or up to NzRun consecutive `1` symbols
 //   from its bit buffer and pushes one decision into the decision queue (dq_*):
 //   {kind, value} with kind DecNz (value+1 non-zero words), DecRun (value+1 zero words)
-//   or DecFill (error: the rest of the transmission is zeros). Parsing runs of `1`s at
+//   or DecFill (error: the rest of the transmission is zeros). A staging register in
+//   front of the queue merges consecutive zero-run decisions of one transmission while
+//   the queue is not empty, so the queue holds alternating runs and non-zero groups: a
+//   long stretch of zeros never fills it while the output waits for a BPC block (which,
+//   with the encoder feeding this decoder directly, arrives only after N more non-zero
+//   words). Values are counts - 1 in DecWidth-2 >= CountWidth bits. Parsing runs of `1`s at
 //   once lets this parser run ahead of the output (one word per cycle), so the BPC parser
 //   learns early which blocks are needed.
 // - Counts the non-zero symbols of the current transmission (nnz_o, live, for the BPC
@@ -21,7 +26,7 @@ module ebpc_dec_znz #(
   parameter int MaxZeroRun = 16,
   parameter int CountWidth = 32,
   parameter int NzRun      = 8,   // most non-zero symbols per decision (power of two)
-  parameter int DecWidth   = 5    // 2 + max(log2(MaxZeroRun), log2(NzRun))
+  parameter int DecWidth   = 34   // 2 + CountWidth (>= 2 + max(log2(MaxZeroRun), log2(NzRun)))
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -38,6 +43,7 @@ module ebpc_dec_znz #(
   output logic                  dq_push_o,
   output logic [DecWidth-1:0]   dq_data_o,
   input  logic                  dq_full_i,
+  input  logic                  dq_empty_i,
   output logic [CountWidth-1:0] nnz_o,
   output logic                  nz_seen_o,
   output logic                  fq_push_o,
@@ -59,6 +65,13 @@ module ebpc_dec_znz #(
 
   logic [CountWidth-1:0] rem_q, rem_d, nnz_q, nnz_d;
   logic [7:0]            flags_q, flags_d;
+
+  // Parser decision (to the staging register) and the staging register itself.
+  logic                  dec_push, dec_is_run, dec_open;
+  logic [DecWidth-1:0]   dec_data;
+  logic                  stg_valid_q, stg_valid_d, stg_open_q, stg_open_d;
+  logic [DecWidth-1:0]   stg_data_q, stg_data_d;
+  logic                  stg_open_run, stg_push, stg_merge, room_any, room_run;
 
   // Bit buffer.
   logic                en, drain, flush;
@@ -135,26 +148,28 @@ module ebpc_dec_znz #(
     len_ready_o = 1'b0;
     lq_push_o   = 1'b0;
     fq_push_o   = 1'b0;
-    dq_push_o   = 1'b0;
-    dq_data_o   = {DecNz, {ValW{1'b0}}};
+    dec_push    = 1'b0;
+    dec_data    = {DecNz, {ValW{1'b0}}};
     case (state_q)
       ZIdle: ;
       ZRun: begin
         en = 1'b1;
-        if (!dq_full_i) begin
+        // A zero run that stays inside L may merge into the staging register; anything
+        // else needs the staging register free (or about to be pushed).
+        if (sym_complete ? ((!sym_nz && run_len <= rem_q) ? room_run : room_any) : room_any) begin
           if (sym_complete) begin
             take      = sym_len;
-            dq_push_o = 1'b1;
+            dec_push = 1'b1;
             if (sym_nz) begin
-              dq_data_o = {DecNz, ValW'(nz_take - 1'b1)};
+              dec_data = {DecNz, ValW'(nz_take - 1'b1)};
               rem_d     = rem_q - nz_take;
               nnz_d     = nnz_q + nz_take;
             end else if (run_len > rem_q) begin
-              dq_data_o  = {DecFill, {ValW{1'b0}}};
+              dec_data  = {DecFill, {ValW{1'b0}}};
               flags_d[0] = 1'b1;
               state_d    = ZDrain;
             end else begin
-              dq_data_o = {DecRun, ValW'(run_field)};
+              dec_data = {DecRun, ValW'(run_field)};
               rem_d     = rem_q - run_len;
             end
             if (state_d == ZRun && rem_d == '0) begin
@@ -169,8 +184,8 @@ module ebpc_dec_znz #(
             end
           end else if (last_in) begin
             // The stream ended before L words were accounted for.
-            dq_push_o  = 1'b1;
-            dq_data_o  = {DecFill, {ValW{1'b0}}};
+            dec_push  = 1'b1;
+            dec_data  = {DecFill, {ValW{1'b0}}};
             flags_d[1] = 1'b1;
             state_d    = ZDrain;
           end
@@ -217,6 +232,48 @@ module ebpc_dec_znz #(
   // A non-zero symbol of the current transmission has been (or is being) parsed: lets the
   // BPC side start fetching one cycle earlier.
   assign nz_seen_o = (nnz_d != '0);
+
+  // Staging register. An open run (a zero run of the transmission being parsed, not its
+  // final symbol) waits there to absorb the next run while the queue still has work for
+  // the output; it goes to the queue when the queue runs empty or a non-run decision
+  // follows. Everything else is pushed as soon as the queue has room.
+  assign dec_is_run   = dec_data[DecWidth-1 -: 2] == DecRun;
+  assign dec_open     = dec_is_run && (rem_d != '0) && (state_d == ZRun);
+  assign stg_open_run = stg_valid_q && stg_open_q;
+  assign room_any     = !stg_valid_q || !dq_full_i;
+  assign room_run     = room_any || stg_open_run;
+  assign stg_push     = stg_valid_q && !dq_full_i &&
+                        (!stg_open_run || dq_empty_i || (dec_push && !dec_is_run));
+  assign stg_merge    = dec_push && dec_is_run && stg_open_run && !stg_push;
+  assign dq_push_o    = stg_push;
+  assign dq_data_o    = stg_data_q;
+
+  always_comb begin
+    stg_valid_d = stg_valid_q && !stg_push;
+    stg_open_d  = stg_open_q;
+    stg_data_d  = stg_data_q;
+    if (stg_merge) begin
+      // Counts are stored minus one: (a + 1) + (b + 1) - 1.
+      stg_data_d = {DecRun, ValW'(stg_data_q[ValW-1:0] + dec_data[ValW-1:0] + 1'b1)};
+      stg_open_d = dec_open;
+    end else if (dec_push) begin
+      stg_valid_d = 1'b1;
+      stg_open_d  = dec_open;
+      stg_data_d  = dec_data;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      stg_valid_q <= 1'b0;
+      stg_open_q  <= 1'b0;
+      stg_data_q  <= '0;
+    end else begin
+      stg_valid_q <= stg_valid_d;
+      stg_open_q  <= stg_open_d;
+      stg_data_q  <= stg_data_d;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

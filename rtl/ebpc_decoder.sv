@@ -99,9 +99,10 @@ module ebpc_decoder #(
 );
   localparam int W        = DataWidth;
   localparam int N        = BlockSize;
-  localparam int LogZ     = $clog2(MaxZeroRun);
   localparam int NzRun    = 8;   // non-zero ZNZ symbols the ZNZ parser takes per cycle
-  localparam int DecWidth = 2 + ((LogZ > 3) ? LogZ : 3);
+  // Decisions carry a word count of up to L: consecutive zero runs are merged (see
+  // ebpc_dec_znz), so a run decision may stand for any number of zero words.
+  localparam int DecWidth = 2 + CountWidth;
   localparam int DqDepth  = (4 * N < 16) ? 16 : 1 << $clog2(4 * N);
 
   // Parameter checks. Each illegal parameter stops elaboration in both simulators: the
@@ -187,6 +188,7 @@ module ebpc_decoder #(
     .dq_push_o(dq_push),
     .dq_data_o(dq_wdata),
     .dq_full_i(dq_full),
+    .dq_empty_i(dq_empty),
     .nnz_o    (nnz),
     .nz_seen_o(nz_seen),
     .fq_push_o(fq_push),
@@ -257,7 +259,6 @@ module ebpc_decoder #(
   ebpc_dec_out #(
     .DataWidth (W),
     .BlockSize (N),
-    .MaxZeroRun(MaxZeroRun),
     .CountWidth(CountWidth),
     .DecWidth  (DecWidth)
   ) i_out (

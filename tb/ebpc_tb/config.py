@@ -5,7 +5,7 @@
 ``EBPC_N``       BlockSize (default 8)
 ``EBPC_Z``       MaxZeroRun (default 16)
 ``EBPC_SEED``    base random seed (default 1); every test derives its own
-``EBPC_VECTORS`` extra vectors (JSON list in the conformance-case format)
+``EBPC_VECTORS`` real-data vectors (conformance-case JSON; default: vectors/data/stimulus_cases.json)
 ``EBPC_SCALE``   multiplier on the number of random transmissions (float)
 ``EBPC_FULL``    ``1``: the large run (10x transmissions, longer streams)
 ``EBPC_COVERAGE`` path of a JSON file to write functional coverage to
@@ -26,6 +26,8 @@ TB_DIR = Path(__file__).resolve().parent.parent          # .../tb
 REPO_DIR = TB_DIR.parent
 DATA_DIR = TB_DIR / "data"
 CONFORMANCE_FILE = DATA_DIR / "conformance_cases.json"
+# Slices of real feature maps captured from trained networks (vectors/README.md).
+COMMITTED_VECTORS = REPO_DIR / "vectors" / "data" / "stimulus_cases.json"
 
 
 def _env_int(name: str, default: int) -> int:

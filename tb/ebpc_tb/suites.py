@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from .config import CONFORMANCE_FILE, TbConfig
+from .config import COMMITTED_VECTORS, CONFORMANCE_FILE, TbConfig
 from .stimulus import (Transmission, corner_transmissions, load_case_file, matching_cases,
                        random_transmission)
 
@@ -15,8 +15,8 @@ def _cases_to_tx(cases: list[dict]) -> list[tuple[Transmission, list[int] | None
     out = []
     for c in cases:
         out.append((Transmission(str(c["name"]), [int(v) for v in c["values"]]),
-                    [int(x) for x in c["znz"]] if "znz" in c else None,
-                    [int(x) for x in c["bpc"]] if "bpc" in c else None))
+                    [int(x) for x in c["znz"]] if c.get("znz") is not None else None,
+                    [int(x) for x in c["bpc"]] if c.get("bpc") is not None else None))
     return out
 
 
@@ -27,11 +27,21 @@ def conformance(cfg: TbConfig):
 
 
 def vectors(cfg: TbConfig):
-    """Cases of EBPC_VECTORS matching this parameter set (empty if unset)."""
-    if not cfg.vectors:
-        return []
-    cases = matching_cases(load_case_file(cfg.vectors), cfg.width, cfg.block, cfg.max_zero_run)
-    return _cases_to_tx(cases)
+    """Real-data stimulus: EBPC_VECTORS, else the committed feature-map slices.
+
+    Cases stored for this parameter set keep their expected streams (so the file itself is
+    checked too); cases of a narrower word width are replayed with streams from the model.
+    The default run takes a fair subset (every third case); EBPC_FULL takes them all.
+    """
+    path = cfg.vectors or str(COMMITTED_VECTORS)
+    cases = load_case_file(path)
+    exact = matching_cases(cases, cfg.width, cfg.block, cfg.max_zero_run)
+    replayed = [dict(c, name=f"{c['name']} (W{c['w']} words)", znz=None, bpc=None)
+                for c in cases if int(c["w"]) <= cfg.width and c not in exact]
+    chosen = exact + replayed
+    if not cfg.vectors and not cfg.full:
+        chosen = chosen[::3]
+    return [(t, znz, bpc) for t, znz, bpc in _cases_to_tx(chosen)]
 
 
 def max_len(cfg: TbConfig) -> int:
