@@ -65,8 +65,10 @@ report:
 
 coverage:
 	rm -rf build/coverage
-	$(PYTHON) -m ebpc_tb.run --sim verilator --top all -j $(JOBS) --coverage build/coverage/cov.json
+	find build/sim -name coverage.dat -delete 2>/dev/null || true
+	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.run --sim verilator --top all -j $(JOBS) --coverage build/coverage/cov.json
 	$(PYTHON) -m ebpc_tb.coverage_report build/coverage --out reports
+	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt
 
 clean:
 	rm -rf build reports .pytest_cache .hypothesis

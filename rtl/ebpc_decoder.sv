@@ -28,7 +28,7 @@
 //                   non-zero word and goes to a 2-block queue in the cycle it completes.
 //   ebpc_dec_out  : block buffer (rebuilds b[i] = b[i-1] + d[i], one word per cycle,
 //                   refilled without a bubble), zero runs, output register, done/error.
-//   ebpc_dec_fifo : length, decision, finish ({ZNZ flags, nnz}), block and record queues.
+//   ebpc_fifo : length, decision, finish ({ZNZ flags, nnz}), block and record queues.
 //   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window.
 // The ZNZ and BPC parsers work on different transmissions when the ZNZ side is ahead
 // (at most two transmissions, bounded by the finish and length queues).
@@ -196,7 +196,7 @@ module ebpc_decoder #(
     .fq_full_i(fq_full)
   );
 
-  ebpc_dec_fifo #(.Width(CountWidth + 8), .Depth(2)) i_fin_q (
+  ebpc_fifo #(.Width(CountWidth + 8), .Depth(2)) i_fin_q (
     .clk_i, .rst_ni,
     .push_i(fq_push), .data_i(fq_wdata), .pop_i(fq_pop),
     .head_o(fq_head), .empty_o(fq_empty), .full_o(fq_full)
@@ -229,7 +229,7 @@ module ebpc_decoder #(
     .blk_planes_o(bq_wdata[W*(N-1)-1:0])
   );
 
-  ebpc_dec_fifo #(.Width(BlkWidth), .Depth(2)) i_blk_q (
+  ebpc_fifo #(.Width(BlkWidth), .Depth(2)) i_blk_q (
     .clk_i, .rst_ni,
     .push_i(bq_push), .data_i(bq_wdata), .pop_i(bq_pop),
     .head_o(bq_head), .empty_o(bq_empty), .full_o(bq_full)
@@ -238,19 +238,19 @@ module ebpc_decoder #(
   assign blk_base   = bq_head[W*(N-1) +: W];
   assign blk_planes = bq_head[W*(N-1)-1:0];
 
-  ebpc_dec_fifo #(.Width(CountWidth), .Depth(2)) i_len_q (
+  ebpc_fifo #(.Width(CountWidth), .Depth(2)) i_len_q (
     .clk_i, .rst_ni,
     .push_i(lq_push), .data_i(lq_wdata), .pop_i(lq_pop),
     .head_o(lq_head), .empty_o(lq_empty), .full_o(lq_full)
   );
 
-  ebpc_dec_fifo #(.Width(DecWidth), .Depth(DqDepth)) i_dec_q (
+  ebpc_fifo #(.Width(DecWidth), .Depth(DqDepth)) i_dec_q (
     .clk_i, .rst_ni,
     .push_i(dq_push), .data_i(dq_wdata), .pop_i(dq_pop),
     .head_o(dq_head), .empty_o(dq_empty), .full_o(dq_full)
   );
 
-  ebpc_dec_fifo #(.Width(8), .Depth(2)) i_rec_q (
+  ebpc_fifo #(.Width(8), .Depth(2)) i_rec_q (
     .clk_i, .rst_ni,
     .push_i(rq_push), .data_i(rq_wdata), .pop_i(rq_pop),
     .head_o(rq_head), .empty_o(rq_empty), .full_o(rq_full)

@@ -93,7 +93,7 @@ module ebpc_loopback #(
   assign enc_bpc_ready = !bf_full && !bpc_stall_i;
   assign bf_push       = enc_bpc_valid && enc_bpc_ready;
 
-  ebpc_dec_fifo #(
+  ebpc_fifo #(
     .Width(DataWidth + 1),
     .Depth(BpcFifoDepth)
   ) i_bpc_fifo (

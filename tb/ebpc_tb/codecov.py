@@ -54,7 +54,8 @@ def read_points(path: Path) -> dict[CoveragePoint, int]:
             continue
         fields = dict(part.split("\x02", 1) for part in match.group(1).split("\x01") if "\x02" in part)
         page = fields.get("page", "")
-        module = page.split("/", 1)[1] if "/" in page else "?"
+        # Verilator names parameter specialisations module__P.., module__W..: fold them.
+        module = page.split("/", 1)[1].split("__", 1)[0] if "/" in page else "?"
         point = CoveragePoint(
             file=fields.get("f", "?"),
             line=int(fields.get("l", 0)),

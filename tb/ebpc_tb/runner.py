@@ -162,9 +162,16 @@ def config_params(config: Sequence[int], extra: Mapping[str, object] | None = No
     return params
 
 
+def code_coverage(sim: str) -> bool:
+    """EBPC_CODE_COVERAGE=1: Verilator builds with line (incl. branch), toggle and expression coverage;
+    every run then writes coverage.dat into its build directory (see ebpc_tb.codecov)."""
+    return sim == "verilator" and os.environ.get("EBPC_CODE_COVERAGE", "") == "1"
+
+
 def build_dir_for(sim: str, top: str, config: Sequence[int], waves: bool = False, tag: str = "") -> Path:
     w, n, z = config
-    name = f"{top}_W{w}_N{n}_Z{z}{tag}{'_waves' if waves else ''}"
+    cov = "_cov" if code_coverage(sim) else ""
+    name = f"{top}_W{w}_N{n}_Z{z}{tag}{cov}{'_waves' if waves else ''}"
     return BUILD_ROOT / sim / name
 
 
@@ -207,6 +214,10 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
     build_args: list[str] = []
     if sim == "verilator":
         build_args = ["-Wno-UNOPTFLAT", "-Wno-UNOPT"]
+        if code_coverage(sim):
+            # Not plain --coverage: with it, Verilator 5.048 stops with an internal error on
+            # the FIFO's memory write; these three together work.
+            build_args += ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
     stamp = bdir / "ebpc_build.json"
     key = {"sources": [str(s) for s in sources], "params": {k: str(v) for k, v in all_params.items()},
            "args": build_args, "waves": waves}
@@ -220,7 +231,7 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
     bdir.mkdir(parents=True, exist_ok=True)
     if stamp.exists():
         stamp.unlink()
-    if sim == "verilator":
+    if sim == "verilator" and not code_coverage(sim):
         _restore_runtime(bdir, waves)
     log = bdir / "build.log"
     t0 = time.monotonic()
@@ -236,7 +247,7 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
         text = log.read_text(errors="replace") if log.exists() else ""
         raise BuildError(f"{sim} build of {top_module} produced no {binary.name}", text)
     stamp.write_text(json.dumps(key))
-    if sim == "verilator":
+    if sim == "verilator" and not code_coverage(sim):
         _save_runtime(bdir, waves)
     if not quiet:
         print(f"[ebpc_tb] built {sim} {top_module} {all_params} in {dt:.1f}s -> {bdir}", flush=True)

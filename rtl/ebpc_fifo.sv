@@ -1,4 +1,4 @@
-// EBPC decoder: small synchronous FIFO (first-word-fall-through).
+// EBPC: small synchronous FIFO (first-word-fall-through), shared by encoder, decoder and loopback.
 //
 // Contract:
 // - push_i writes data_i when !full_o; pop_i removes the head when !empty_o.
@@ -7,7 +7,7 @@
 //   from push to visibility in the next cycle; push and pop may happen in the same cycle.
 // - Throughput: one push and one pop per cycle. Storage is a plain register array
 //   (no reset needed for the data; pointers are reset).
-module ebpc_dec_fifo #(
+module ebpc_fifo #(
   parameter int Width = 8,  // entry width, >= 1
   parameter int Depth = 4   // number of entries, power of two, >= 2
 ) (
@@ -24,7 +24,7 @@ module ebpc_dec_fifo #(
 
   // Illegal parameters stop elaboration (missing module named after the rule).
   if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : g_param_error
-    ebpc_dec_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 i_param_error ();
+    ebpc_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 i_param_error ();
   end
 
   logic [Width-1:0] mem_q [Depth];
