@@ -12,6 +12,11 @@ the golden model's symbol trace, and from the stream components' traffic counter
 ``ebpc.bpc.padding``         padding words of the last block 0..N-1
 ``ebpc.znz.run``             ZNZ zero-run lengths 1..Z
 ``ebpc.tx.length``           transmission length classes
+``ebpc.znz.split``            whole zero runs: shorter than Z, exactly Z, Z+1..2Z-1,
+                             a multiple of Z >= 2Z, longer with a remainder
+``ebpc.{znz,bpc}.straddle``  bit offsets at which a symbol crosses a word boundary
+                             (every offset a symbol of that stream can cross from)
+``ebpc.{znz,bpc}.final_pad`` zero bits padding the final word, 0..W-1
 ``ebpc.traffic``             input gaps, output stalls, long stalls, link stalls,
                              reset in the middle of a transmission
 ``ebpc.decoder.error``       decoder error classes flagged (plus ``none``)
@@ -35,6 +40,7 @@ __all__ = ["Coverage"]
 
 _KINDS = ["base", "all_ones", "dbp_zero", "pair", "single", "uncompressed", "zero_planes"]
 _LEN_BINS = ["1", "2..N-1", "N..4N", "4N+1..256", ">256"]
+_SPLIT_BINS = ["<Z", "=Z", "Z+1..2Z-1", "k*Z", ">2Z"]
 _TRAFFIC = ["input_gap", "output_stall", "output_long_stall", "link_stall", "reset_mid_transmission"]
 
 
@@ -46,6 +52,20 @@ def _point(name: str, bins: list):
         return None
 
     return sample
+
+
+def _zero_runs(values: list[int]) -> list[int]:
+    """Lengths of the maximal runs of zero words."""
+    runs, current = [], 0
+    for v in values:
+        if v == 0:
+            current += 1
+        elif current:
+            runs.append(current)
+            current = 0
+    if current:
+        runs.append(current)
+    return runs
 
 
 class Coverage:
@@ -62,6 +82,16 @@ class Coverage:
         self.padding = _point("ebpc.bpc.padding", list(range(n)))
         self.znz_run = _point("ebpc.znz.run", list(range(1, z + 1)))
         self.length = _point("ebpc.tx.length", _LEN_BINS)
+        self.split = _point("ebpc.znz.split", _SPLIT_BINS)
+        # A symbol starting at bit offset o of a word crosses into the next one when
+        # o + its length > W: ZNZ symbols are at most 1 + log2(Z) bits long, BPC codes up to
+        # max(W, N, 3 + log2(W), 5 + ceil(log2(N))) bits.
+        znz_longest = 1 + (z.bit_length() - 1)
+        bpc_longest = max(w, n, 3 + (w.bit_length() - 1), 5 + (n - 1).bit_length())
+        self.znz_straddle = _point("ebpc.znz.straddle", list(range(max(0, w - znz_longest + 1), w)))
+        self.bpc_straddle = _point("ebpc.bpc.straddle", list(range(max(0, w - bpc_longest + 1), w)))
+        self.znz_pad = _point("ebpc.znz.final_pad", list(range(w)))
+        self.bpc_pad = _point("ebpc.bpc.final_pad", list(range(w)))
         self.traffic = None
         self.error = None
         self.benches: list = []
@@ -117,9 +147,19 @@ class Coverage:
         nnz = sum(1 for v in values if v)
         if nnz:
             self.padding((-nnz) % n)
+        for run in _zero_runs(values):
+            self.split("<Z" if run < z else "=Z" if run == z else "Z+1..2Z-1" if run < 2 * z
+                       else "k*Z" if run % z == 0 else ">2Z")
+        encoded = ebpc.encode(values, w, n, z)
+        self.znz_pad((-encoded.znz_bits) % w)
+        if encoded.bpc_bits:
+            self.bpc_pad((-encoded.bpc_bits) % w)
         pbits = max(1, (n - 1).bit_length())
         rbits = max(1, (w - 1).bit_length())
         for s in ebpc.symbol_trace(values, w, n, z):
+            offset = s.bit_offset % w
+            if offset + len(s.bits) > w:
+                (self.znz_straddle if s.stream == "znz" else self.bpc_straddle)(offset)
             if s.stream == "znz":
                 if s.kind == "zero_run":
                     self.znz_run(s.plane)
