@@ -22,10 +22,12 @@ import os
 import random
 from pathlib import Path
 
+import ebpc
+
 TB_DIR = Path(__file__).resolve().parent.parent          # .../tb
 REPO_DIR = TB_DIR.parent
-DATA_DIR = TB_DIR / "data"
-CONFORMANCE_FILE = DATA_DIR / "conformance_cases.json"
+# The format's conformance cases, as bundled with the golden model.
+CONFORMANCE_FILE = ebpc.BUNDLED_CASES
 # Slices of real feature maps captured from trained networks (vectors/README.md).
 COMMITTED_VECTORS = REPO_DIR / "vectors" / "data" / "stimulus_cases.json"
 
