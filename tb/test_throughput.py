@@ -68,45 +68,39 @@ def _steps_per_cycle() -> int:
     return get_sim_steps(CLOCK_NS, "ns")
 
 
+async def _measure(dut, kind: str, top: str) -> None:
+    """Send `count` transmissions back to back; record cycles from the first input handshake
+    to the last done_o against the bound sum(max(L, ZNZ words, BPC words))."""
+    cfg, length, count = _params()
+    if top == "encoder":
+        tb = EncoderBench(dut, cfg, f"bench_{kind}")
+        inputs = [tb.in_mon]
+    else:
+        tb = DecoderBench(dut, cfg, f"bench_{kind}")
+        inputs = [tb.len_mon, tb.znz_mon, tb.bpc_mon]
+    await tb.start()
+    rng = random.Random(f"{cfg.seed}:{kind}")
+    first = _first_time(inputs)
+    total = bound = 0
+    for i in range(count):
+        vals = stimulus(kind, cfg.width, length, rng)
+        enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
+        bound += max(len(vals), enc.znz.size, enc.bpc.size)
+        total += len(vals)
+        tb.send(vals, f"{kind}#{i}")
+    await tb.finish(settle=5)
+    cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
+    _record({"top": top, "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
+             "words": total, "cycles": cycles, "bound_cycles": bound})
+
+
 @cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "encoder")
 @cocotb.parametrize(kind=KINDS)
 async def bench_encoder(dut, kind):
-    cfg, length, count = _params()
-    if True:
-        tb = EncoderBench(dut, cfg, f"bench_{kind}")
-        await tb.start()
-        rng = random.Random(f"{cfg.seed}:{kind}")
-        first = _first_time([tb.in_mon])
-        total = bound = 0
-        for i in range(count):
-            vals = stimulus(kind, cfg.width, length, rng)
-            enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
-            bound += max(len(vals), enc.znz.size, enc.bpc.size)
-            total += len(vals)
-            tb.send(vals, f"{kind}#{i}")
-        await tb.finish(settle=5)
-        cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
-        _record({"top": "encoder", "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
-                 "words": total, "cycles": cycles, "bound_cycles": bound})
+    await _measure(dut, kind, "encoder")
 
 
 @cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "decoder")
 @cocotb.parametrize(kind=KINDS)
 async def bench_decoder(dut, kind):
-    cfg, length, count = _params()
-    if True:
-        tb = DecoderBench(dut, cfg, f"bench_{kind}")
-        await tb.start()
-        rng = random.Random(f"{cfg.seed}:{kind}")
-        first = _first_time([tb.len_mon, tb.znz_mon, tb.bpc_mon])
-        total = bound = 0
-        for i in range(count):
-            vals = stimulus(kind, cfg.width, length, rng)
-            enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
-            bound += max(len(vals), enc.znz.size, enc.bpc.size)
-            total += len(vals)
-            tb.send(vals, f"{kind}#{i}")
-        await tb.finish(settle=5)
-        cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
-        _record({"top": "decoder", "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
-                 "words": total, "cycles": cycles, "bound_cycles": bound})
+    await _measure(dut, kind, "decoder")
