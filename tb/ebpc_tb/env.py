@@ -100,6 +100,16 @@ class _Bench:
     def _data_port(self):
         raise NotImplementedError
 
+    def _cover_streams(self, inputs: dict, outputs: dict) -> None:
+        """Traffic coverage: feed each monitor's per-cycle handshakes to the coverage model."""
+        if not self.coverage:
+            return
+        self.coverage.attach(self.top)
+        for name, (mon, framed) in inputs.items():
+            mon.on_cycle.append(self.coverage.activity(name, output=False, framed=framed).cycle)
+        for name, mon in outputs.items():
+            mon.on_cycle.append(self.coverage.activity(name, output=True).cycle)
+
     def _sub_rng(self, tag: str) -> random.Random:
         return random.Random(f"{self.seed}:{tag}")
 
@@ -115,6 +125,8 @@ class _Bench:
     async def reset_now(self, cycles: int = 3) -> None:
         """Assert reset in the middle of traffic; drop everything in flight."""
         await RisingEdge(self.clk)
+        if self.coverage and self._busy():
+            self.coverage.event("reset.mid_transmission")
         self.rst_n.value = 0
         self.resets += 1
         self._pending_done = None
@@ -123,8 +135,6 @@ class _Bench:
         self.rst_n.value = 1
         await RisingEdge(self.clk)
         self._flush()
-        if self.coverage:
-            self.coverage.sample_event("reset_mid_transmission")
 
     def _flush(self) -> None:
         raise NotImplementedError
@@ -229,8 +239,7 @@ class EncoderBench(_Bench):
                                      callback=self.sb.on_znz, keep=False)
         self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=False, reset_n=self.rst_n,
                                      callback=self.sb.on_bpc, keep=False)
-        if self.coverage:
-            self.coverage.attach_encoder(self)
+        self._cover_streams({"in": (self.in_mon, True)}, {"znz": self.znz_mon, "bpc": self.bpc_mon})
 
     def _data_port(self):
         return self.dut.in_data_i
@@ -242,6 +251,15 @@ class EncoderBench(_Bench):
             self.znz_sink.set_backpressure(znz_bp)
         if bpc_bp is not None:
             self.bpc_sink.set_backpressure(bpc_bp)
+
+    def random_traffic(self) -> None:
+        rng = self.rng
+        self.set_traffic(gaps=random_gaps(rng), znz_bp=random_backpressure(rng), bpc_bp=random_backpressure(rng))
+
+    def busy_traffic(self, heavy: bool) -> None:
+        rng = self.rng
+        self.set_traffic(gaps=GapConfig(prob=0.5, max_gap=3), znz_bp=random_backpressure(rng, heavy=heavy),
+                         bpc_bp=random_backpressure(rng, heavy=heavy))
 
     def send(self, values, name: str = "", znz=None, bpc=None) -> None:
         """Queue one transmission (expected streams from the model unless ``znz``/``bpc`` given)."""
@@ -314,8 +332,8 @@ class DecoderBench(_Bench):
         self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
         self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,
                                      callback=self.sb.on_out, keep=False)
-        if self.coverage:
-            self.coverage.attach_decoder(self)
+        self._cover_streams({"len": (self.len_mon, False), "znz": (self.znz_mon, True),
+                             "bpc": (self.bpc_mon, True)}, {"out": self.out_mon})
 
     def _data_port(self):
         return self.dut.znz_data_i
@@ -333,6 +351,16 @@ class DecoderBench(_Bench):
             self.bpc_src.gaps = bpc_gaps
         if out_bp is not None:
             self.out_sink.set_backpressure(out_bp)
+
+    def random_traffic(self) -> None:
+        rng = self.rng
+        self.set_traffic(len_gaps=random_gaps(rng), znz_gaps=random_gaps(rng), bpc_gaps=random_gaps(rng),
+                         out_bp=random_backpressure(rng))
+
+    def busy_traffic(self, heavy: bool) -> None:
+        gaps = GapConfig(prob=0.5, max_gap=3)
+        self.set_traffic(len_gaps=gaps, znz_gaps=gaps, bpc_gaps=gaps,
+                         out_bp=random_backpressure(self.rng, heavy=heavy))
 
     def send(self, values, name: str = "", znz=None, bpc=None) -> None:
         """Queue the streams for ``values`` (the model's unless ``znz``/``bpc`` given), expect ``values``."""
@@ -443,8 +471,7 @@ class LoopbackBench(_Bench):
         self._stall_tasks = []
         self.stall_cfg = {"znz": znz_stall, "bpc": bpc_stall}
         self.set_stalls(znz_stall, bpc_stall)
-        if self.coverage:
-            self.coverage.attach_loopback(self)
+        self._cover_streams({"in": (self.in_mon, True), "len": (self.len_mon, False)}, {"out": self.out_mon})
 
     def _data_port(self):
         return self.dut.in_data_i
@@ -480,10 +507,39 @@ class LoopbackBench(_Bench):
         if out_bp is not None:
             self.out_sink.set_backpressure(out_bp)
 
+    def random_traffic(self) -> None:
+        rng = self.rng
+        self.set_traffic(gaps=random_gaps(rng), len_gaps=random_gaps(rng), out_bp=random_backpressure(rng))
+        self.set_stalls(random_backpressure(rng), random_backpressure(rng))
+
+    def busy_traffic(self, heavy: bool) -> None:
+        longest = 100 if heavy else 40
+        self.set_traffic(gaps=GapConfig(prob=0.3, max_gap=3), len_gaps=GapConfig(prob=0.5, max_gap=10),
+                         out_bp=random_backpressure(self.rng, heavy=heavy))
+        self.set_stalls(BackpressureConfig(ready_prob=0.6, stall_prob=0.01, max_stall=longest),
+                        BackpressureConfig(ready_prob=0.5, stall_prob=0.01, max_stall=longest))
+
     async def start(self, cycles: int = 4) -> None:
         await super().start(cycles)
         if hasattr(self.dut, "enc_done_o"):
             cocotb.start_soon(self._enc_done_sampler())
+        if self.coverage:
+            cocotb.start_soon(self._link_coverage())
+
+    async def _link_coverage(self) -> None:
+        """Link traffic bins: a stall input high while the encoder offers a word on that link."""
+        edge = RisingEdge(self.clk)
+        ro = ReadOnly()
+        dut = self.dut
+        links = (("znz", dut.znz_stall_i, dut.enc_znz_valid), ("bpc", dut.bpc_stall_i, dut.enc_bpc_valid))
+        while True:
+            await edge
+            await ro
+            if _resolve(self.rst_n) != 1:
+                continue
+            for name, stall, valid in links:
+                if _resolve(stall) == 1 and _resolve(valid) == 1:
+                    self.coverage.event(f"link.{name}_stall_with_data")
 
     async def _enc_done_sampler(self) -> None:
         edge = RisingEdge(self.clk)
@@ -503,7 +559,10 @@ class LoopbackBench(_Bench):
                 raise AssertionError(f"{self.context}encoder counts of '{name}': enc_znz_count_o={zc} "
                                      f"enc_bpc_count_o={bc}, model {ez}/{eb}")
 
-    def send(self, values, name: str = "") -> None:
+    def send(self, values, name: str = "", znz=None, bpc=None) -> None:
+        """Queue one transmission; ``znz``/``bpc`` (expected link streams) are not observable
+        here and are ignored: the output must equal ``values``."""
+        del znz, bpc
         values = [int(v) for v in values]
         self.src.send_frame(values)
         self.len_src.send_word(len(values))

@@ -172,6 +172,13 @@ def directed_cases(w: int, n: int, z: int, rng: random.Random) -> list[Malformed
     cases.append(MalformedCase("BPC_TRAILING one word", len(vals), znz, bpc + [0], BPC_TRAILING, expected=vals))
     cases.append(MalformedCase("BPC_TRAILING two words", len(vals), znz, bpc + [(1 << w) - 1, 7],
                                BPC_TRAILING, expected=vals))
+    # bit6 found only when the ZNZ side ends: the words end in zero runs filling two or more
+    # ZNZ words, so the BPC side has decoded its last block long before the ZNZ side is done.
+    zero_runs = 2 * w // (1 + int(math.log2(z))) + 1
+    vals = _nonzero_values(rng, w, n) + [0] * (z * zero_runs)
+    znz, bpc = _encode(vals, w, n, z)
+    cases.append(MalformedCase("BPC_TRAILING, ZNZ ends late", len(vals), znz, bpc + [5], BPC_TRAILING,
+                               expected=vals))
     # bit7: L = 0 takes nothing from znz/bpc
     cases.append(MalformedCase("ZERO_LENGTH", 0, [], [], ZERO_LENGTH, expected=[]))
     return cases

@@ -6,14 +6,22 @@ Environment knobs for the regression:
     EBPC_SIMS            simulators to run (default "icarus,verilator")
     EBPC_SWEEP           "1" (default): include the parameter sweep; "0": default config only
     EBPC_SWEEP_SCALE     scale of random transmissions in sweep configs (default 0.15)
-    EBPC_SWEEP_ICARUS    tops swept under Icarus (default "encoder,decoder"; "all")
-    EBPC_SWEEP_VERILATOR tops swept under Verilator (default "loopback": one build covers
-                         encoder and decoder; "all" for every top)
+    EBPC_SWEEP_ICARUS    tops swept under Icarus (default "all"; or a comma list)
+    EBPC_SWEEP_VERILATOR tops swept under Verilator (default "all"; or a comma list)
+    EBPC_SWEEP_PAIRWISE  tops whose Verilator sweep covers only runner.PAIRWISE_CONFIGS
+                         (default "encoder,decoder": their builds are the slowest, and the
+                         loopback holds both at every configuration; "" with EBPC_FULL=1)
+    EBPC_CODE_COVERAGE=1 instrument Verilator builds for code coverage: those of the default
+                         configuration, of the loopback sweep (it holds encoder and decoder)
+                         and of the extra-parameter runs; with EBPC_FULL=1 every build
+    EBPC_COVERAGE_DIR    if set, every run writes its functional coverage JSON here
+    EBPC_JUNIT_DIR       if set, every run's cocotb JUnit XML is copied here
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,13 +49,16 @@ def sim_matrix(top: str) -> list[tuple[str, tuple[int, int, int], float | None]]
         out.append((sim, runner.DEFAULT_CONFIG, None))
     if os.environ.get("EBPC_SWEEP", "1") != "0":
         scale = float(os.environ.get("EBPC_SWEEP_SCALE", "0.15"))
-        swept = {"icarus": os.environ.get("EBPC_SWEEP_ICARUS", "encoder,decoder"),
-                 "verilator": os.environ.get("EBPC_SWEEP_VERILATOR", "loopback")}
+        swept = {"icarus": os.environ.get("EBPC_SWEEP_ICARUS", "all"),
+                 "verilator": os.environ.get("EBPC_SWEEP_VERILATOR", "all")}
+        full = os.environ.get("EBPC_FULL") == "1"
+        pairwise = os.environ.get("EBPC_SWEEP_PAIRWISE", "" if full else "encoder,decoder").split(",")
         for sim in sims():
             tops = swept.get(sim, "all")
             if tops != "all" and top not in tops.split(","):
                 continue
-            for cfg in runner.SWEEP_CONFIGS:
+            configs = runner.PAIRWISE_CONFIGS if sim == "verilator" and top in pairwise else runner.SWEEP_CONFIGS
+            for cfg in configs:
                 if cfg != runner.DEFAULT_CONFIG:
                     out.append((sim, cfg, scale))
     return out
@@ -84,10 +95,21 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
     if os.environ.get("EBPC_FULL") == "1":
         cmd += ["--full"]
     cmd += extra_args or []
-    proc = subprocess.run(cmd, cwd=REPO_DIR, env=_env(), capture_output=True, text=True, timeout=timeout)
+    tag = "".join(f"_{a.replace('=', '')}" for a in (extra_args or []) if "=" in a)
+    run_name = f"{sim}_{top}_W{w}_N{n}_Z{z}{tag}"
+    if os.environ.get("EBPC_COVERAGE_DIR"):
+        cmd += ["--coverage", str(Path(os.environ["EBPC_COVERAGE_DIR"]) / f"{run_name}.json")]
+    env = _env()
+    if not _instrumented(sim, top, config, extra_args):
+        env["EBPC_CODE_COVERAGE"] = "0"
+    proc = subprocess.run(cmd, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=timeout)
     out = proc.stdout + proc.stderr
-    xml = runner.build_dir_for(sim, top, config) / f"results_{runner.TOPS[top][1]}.xml"
+    xml = _results_xml(out) or runner.build_dir_for(sim, top, config) / f"results_{runner.TOPS[top][1]}.xml"
     res = runner.RunResult(sim, top, tuple(config))
+    if os.environ.get("EBPC_JUNIT_DIR") and xml.exists():
+        junit = Path(os.environ["EBPC_JUNIT_DIR"])
+        junit.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(xml, junit / f"{run_name}.xml")
     if xml.exists():
         res.tests, res.failures, res.skipped, res.failed_tests = runner.parse_junit(xml)
         res.xml = xml
@@ -102,6 +124,29 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
         pytest.fail(f"{sim} {top} W={w} N={n} Z={z} seed={seed}: {'; '.join(problems)}\n"
                     f"command: {' '.join(cmd)}\n--- output (tail) ---\n{_tail(out)}", pytrace=False)
     return res
+
+
+def _instrumented(sim: str, top: str, config, extra_args: list[str] | None) -> bool:
+    """Whether this run's Verilator build carries code coverage (see EBPC_CODE_COVERAGE).
+
+    The encoder and decoder sweep builds are not instrumented by default: an instrumented
+    build costs three times the compile time, and the loopback builds of the same
+    parameters already cover both cores' code (the check proves every line is still hit).
+    """
+    if sim != "verilator" or os.environ.get("EBPC_CODE_COVERAGE", "") != "1":
+        return False
+    if os.environ.get("EBPC_FULL") == "1" or extra_args:
+        return True
+    return top == "loopback" or tuple(config) == runner.DEFAULT_CONFIG
+
+
+def _results_xml(output: str) -> Path | None:
+    """The results file the run reported (``results: <path>`` in its summary)."""
+    for line in reversed(output.splitlines()):
+        line = line.strip()
+        if line.startswith("results:"):
+            return Path(line.split(":", 1)[1].strip())
+    return None
 
 
 def _tail(text: str, lines: int = 120) -> str:

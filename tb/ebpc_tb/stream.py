@@ -37,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import random
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import cocotb
 from cocotb.simtime import get_sim_time
@@ -424,8 +424,8 @@ class StreamMonitor(BusMonitor):
     attached by default (``check=False`` to disable).  Words seen while
     ``reset_n`` is low are ignored.
 
-    ``on_cycle`` callbacks get ``(valid, ready)`` once per cycle (coverage,
-    statistics).
+    ``on_cycle`` callbacks get ``(valid, ready, last, in_reset)`` once per cycle
+    (coverage, statistics); ``last`` is 0 when ``valid`` is low.
     """
 
     def __init__(self, entity, name: str, clock, *, into_dut: bool,
@@ -483,7 +483,7 @@ class StreamMonitor(BusMonitor):
                 data = _resolve(bus.data) if valid else None
                 last = (_resolve(bus.last) if self.has_last else 0) if valid else None
             for cb in self.on_cycle:
-                cb(valid, ready)
+                cb(valid, ready, last if valid else 0, in_reset)
             if in_reset:
                 self._frame_words = 0
                 continue

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 
+from .closure import closure_transmissions
 from .config import COMMITTED_VECTORS, CONFORMANCE_FILE, TbConfig
 from .stimulus import (Transmission, corner_transmissions, load_case_file, matching_cases,
                        random_transmission)
 
-__all__ = ["conformance", "vectors", "randoms", "corners", "max_len", "long_stall"]
+__all__ = ["conformance", "vectors", "randoms", "corners", "closure", "max_len", "long_stall"]
 
 
 def _cases_to_tx(cases: list[dict]) -> list[tuple[Transmission, list[int] | None, list[int] | None]]:
@@ -31,7 +32,8 @@ def vectors(cfg: TbConfig):
 
     Cases stored for this parameter set keep their expected streams (so the file itself is
     checked too); cases of a narrower word width are replayed with streams from the model.
-    The default run takes a fair subset (every third case); EBPC_FULL takes them all.
+    The default run takes a fair subset (every third case), a quick run (the sweep) every
+    ninth; EBPC_FULL takes them all.
     """
     path = cfg.vectors or str(COMMITTED_VECTORS)
     cases = load_case_file(path)
@@ -40,7 +42,7 @@ def vectors(cfg: TbConfig):
                 for c in cases if int(c["w"]) <= cfg.width and c not in exact]
     chosen = exact + replayed
     if not cfg.vectors and not cfg.full:
-        chosen = chosen[::3]
+        chosen = chosen[::9] if cfg.quick else chosen[::3]
     return [(t, znz, bpc) for t, znz, bpc in _cases_to_tx(chosen)]
 
 
@@ -60,3 +62,14 @@ def randoms(cfg: TbConfig, rng: random.Random, count: int) -> list[Transmission]
 
 def corners(cfg: TbConfig) -> list[Transmission]:
     return corner_transmissions(cfg.width, cfg.block, cfg.max_zero_run, cfg.full)
+
+
+def closure(cfg: TbConfig, rng: random.Random, log=None) -> list[Transmission]:
+    """The coverage-directed set for these parameters (every data bin it can reach).
+
+    Bins the generator cannot reach are logged (the coverage report then lists them).
+    """
+    chosen = closure_transmissions(cfg.width, cfg.block, cfg.max_zero_run, rng)
+    if not chosen.closed and log is not None:
+        log.warning("coverage closure: no stimulus found for %s", chosen.missed)
+    return chosen.transmissions

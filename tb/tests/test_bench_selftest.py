@@ -4,7 +4,6 @@ EBPC_INJECT_FAULT flips one bit of an expected word of the third transmission of
 conformance test (ZNZ / BPC for the encoder, an output word for the decoder/loopback).
 """
 
-import os
 import subprocess
 import sys
 

@@ -1,4 +1,5 @@
-"""Illegal parameters must fail elaboration with a message naming the parameter (both simulators)."""
+"""Parameters beyond the sweep: illegal values must fail elaboration with a message naming the
+parameter (both simulators); a legal non-default PlanesPerCycle must pass the encoder bench."""
 
 import subprocess
 import shutil
@@ -6,7 +7,7 @@ import shutil
 import pytest
 
 from ebpc_tb import runner
-from ebpc_tb.pytest_support import sims, top_available
+from ebpc_tb.pytest_support import run_sim, sims, top_available
 
 BAD = [
     ("DataWidth", (12, 8, 16)),
@@ -39,3 +40,10 @@ def test_illegal_parameter_fails(sim, top, param, config):
         assert param in text, f"icarus message does not name {param}:\n{text[-2000:]}"
         return
     pytest.fail(f"{sim} elaborated {runner.TOPS[top][0]} with an illegal {param} ({config})")
+
+
+@pytest.mark.parametrize("sim", sims())
+def test_encoder_planes_per_cycle(sim):
+    """The multi-cycle BPC coder: PlanesPerCycle=4 codes W+1=9 planes in 3 groups, the last one
+    partly empty (the sweep's defaults code a block in one cycle, except W=32 in 3 full groups)."""
+    run_sim(sim, "encoder", (8, 8, 16), scale=0.3, extra_args=["--param", "PlanesPerCycle=4"])

@@ -1,0 +1,123 @@
+"""Test scenarios shared by the encoder, decoder and loopback benches.
+
+Each scenario takes a constructed (not yet started) bench and drives it through a whole
+test: start, stimulus, traffic changes, :meth:`finish` (which runs the final checks). The
+benches share one interface for this: ``send(values, name, znz=None, bpc=None)``,
+``random_traffic()`` (a new random mix of gaps/backpressure/stalls on every port) and
+``busy_traffic(heavy)`` (gaps and backpressure everywhere, long stalls when ``heavy``).
+"""
+
+from __future__ import annotations
+
+from cocotb.triggers import ClockCycles
+
+from . import suites
+
+__all__ = ["conformance", "vectors", "random_mix", "corners", "back_to_back",
+           "reset_mid_transmission", "coverage_closure"]
+
+
+async def conformance(tb) -> None:
+    """Every conformance case for these parameters, free flow, then again under traffic."""
+    cfg = tb.cfg
+    cases = suites.conformance(cfg)
+    await tb.start()
+    if not cases:
+        tb.log.warning("no conformance case for %s: sending the corner set instead", cfg.describe())
+        cases = [(t, None, None) for t in suites.corners(cfg)[:10]]
+    for t, znz, bpc in cases:
+        tb.send(t.values, t.name, znz, bpc)
+    await tb.wait_all()
+    tb.busy_traffic(heavy=False)
+    for t, znz, bpc in cases:
+        tb.send(t.values, t.name + " (traffic)", znz, bpc)
+    await tb.finish()
+
+
+async def vectors(tb) -> None:
+    """Real feature-map vectors (EBPC_VECTORS or the committed ones), traffic changing every 4."""
+    cfg = tb.cfg
+    cases = suites.vectors(cfg)
+    await tb.start()
+    assert cases, f"{cfg.vectors or 'the committed vectors'}: no case usable for {cfg.describe()}"
+    for i, (t, znz, bpc) in enumerate(cases):
+        if i % 4 == 0:
+            tb.random_traffic()
+        tb.send(t.values, t.name, znz, bpc)
+    await tb.finish()
+
+
+async def random_mix(tb, count: int) -> None:
+    """``count`` random transmissions; traffic changes every 10, the bench drains every 50."""
+    await tb.start()
+    for i, t in enumerate(suites.randoms(tb.cfg, tb.rng, count)):
+        if i % 10 == 0:
+            tb.random_traffic()
+            if i and i % 50 == 0:
+                await tb.wait_all()
+        tb.send(t.values, t.name)
+    await tb.finish()
+
+
+async def corners(tb) -> None:
+    """Directed corner cases back to back in free flow, then under busy traffic.
+
+    The sweep (a quick run) replays a quarter of them under traffic, with shorter stalls.
+    """
+    cfg = tb.cfg
+    await tb.start()
+    cases = suites.corners(cfg)
+    for t in cases:
+        tb.send(t.values, t.name)
+    await tb.wait_all()
+    heavy = not cfg.quick
+    tb.busy_traffic(heavy=heavy)
+    for t in cases if heavy else cases[::4]:
+        tb.send(t.values, t.name + " (traffic)")
+    await tb.finish()
+
+
+async def back_to_back(tb, count: int) -> None:
+    """Many short transmissions queued at once: the inputs never idle between them."""
+    cfg = tb.cfg
+    rng = tb.rng
+    n = cfg.block
+    lo, hi = -(1 << (cfg.width - 1)), (1 << (cfg.width - 1)) - 1
+    await tb.start()
+    for i in range(count):
+        length = rng.choice([1, 1, 2, 3, n - 1, n, n + 1, 2 * n, rng.randint(1, 4 * n)])
+        kind = rng.random()
+        if kind < 0.2:
+            values = [0] * length
+        elif kind < 0.4:
+            values = [rng.randint(1, 5) for _ in range(length)]
+        else:
+            values = [0 if rng.random() < 0.4 else rng.randint(lo, hi) for _ in range(length)]
+        tb.send(values, f"b2b#{i}[L={length}]")
+    await tb.finish()
+
+
+async def reset_mid_transmission(tb, repeats: int, max_delay: int = 120) -> None:
+    """Reset at a random point with transmissions in flight; clean ones after it must be exact."""
+    cfg = tb.cfg
+    rng = tb.rng
+    await tb.start()
+    for rep in range(repeats):
+        tb.random_traffic()
+        for t in suites.randoms(cfg, rng, 2):
+            tb.send(t.values + [rng.randint(1, 9)] * (3 * cfg.block), "victim " + t.name)
+        await ClockCycles(tb.clk, rng.randint(1, max_delay))
+        await tb.reset_now(cycles=rng.randint(1, 4))
+        for t in suites.randoms(cfg, rng, 3):
+            tb.send(t.values, f"after reset {rep}: " + t.name)
+        await tb.wait_all()
+    await tb.finish()
+
+
+async def coverage_closure(tb) -> None:
+    """The coverage-directed set (every data bin of these parameters), under light traffic."""
+    await tb.start()
+    tb.random_traffic()
+    for t in suites.closure(tb.cfg, tb.rng, tb.log):
+        tb.send(t.values, t.name)
+    await tb.finish()
