@@ -8,9 +8,10 @@ Environment knobs for the regression:
     EBPC_SWEEP_SCALE     scale of random transmissions in sweep configs (default 0.15)
     EBPC_SWEEP_ICARUS    tops swept under Icarus (default "all"; or a comma list)
     EBPC_SWEEP_VERILATOR tops swept under Verilator (default "all"; or a comma list)
-    EBPC_SWEEP_PAIRWISE  tops whose Verilator sweep covers only runner.PAIRWISE_CONFIGS
-                         (default "encoder,decoder": their builds are the slowest, and the
-                         loopback holds both at every configuration; "" with EBPC_FULL=1)
+    EBPC_SWEEP_PAIRWISE  tops whose Verilator sweep covers only runner.PAIRWISE_CONFIGS, the
+                         half of the sweep holding every pair of parameter values (default
+                         none; "encoder,decoder" saves a third of the regression's time: their
+                         builds are the slowest, and the loopback holds both everywhere)
     EBPC_CODE_COVERAGE=1 instrument Verilator builds for code coverage: those of the default
                          configuration, of the loopback sweep (it holds encoder and decoder)
                          and of the extra-parameter runs; with EBPC_FULL=1 every build
@@ -51,8 +52,7 @@ def sim_matrix(top: str) -> list[tuple[str, tuple[int, int, int], float | None]]
         scale = float(os.environ.get("EBPC_SWEEP_SCALE", "0.15"))
         swept = {"icarus": os.environ.get("EBPC_SWEEP_ICARUS", "all"),
                  "verilator": os.environ.get("EBPC_SWEEP_VERILATOR", "all")}
-        full = os.environ.get("EBPC_FULL") == "1"
-        pairwise = os.environ.get("EBPC_SWEEP_PAIRWISE", "" if full else "encoder,decoder").split(",")
+        pairwise = os.environ.get("EBPC_SWEEP_PAIRWISE", "").split(",")
         for sim in sims():
             tops = swept.get(sim, "all")
             if tops != "all" and top not in tops.split(","):
