@@ -8,8 +8,13 @@ Modules:
     malformed       malformed decoder input streams (one per error class, random corruption)
     env             EncoderBench / DecoderBench / LoopbackBench (clock, reset, components)
     suites          stimulus lists shared by the test modules
+    scenarios       test scenarios shared by the encoder, decoder and loopback benches
+    closure         coverage-directed stimulus: transmissions that hit every data bin
     config          parameters from the environment (EBPC_W, EBPC_N, EBPC_Z, EBPC_SEED, ...)
-    coverage        functional coverage (cocotb-coverage), EBPC_COVERAGE=path.json
+    bins            the coverage model's cover points and bins (pure functions)
+    coverage        functional coverage sampling (cocotb-coverage), EBPC_COVERAGE=path.json
+    coverage_report merge + check the functional coverage of a regression
+    codecov         merge + check Verilator code coverage (line, branch, toggle, expression)
     testing         ``ebpc_test`` decorator (seed + reproduce hint on failure)
     runner          build/run the simulations (icarus, verilator), cached builds, JUnit XML
     run             CLI: ``python -m ebpc_tb.run --sim ... --top ...``

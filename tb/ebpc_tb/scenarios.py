@@ -115,7 +115,7 @@ async def reset_mid_transmission(tb, repeats: int, max_delay: int = 120) -> None
 
 
 async def coverage_closure(tb) -> None:
-    """The coverage-directed set (every data bin of these parameters), under light traffic."""
+    """The coverage-directed set (every data bin of these parameters), under random traffic."""
     await tb.start()
     tb.random_traffic()
     for t in suites.closure(tb.cfg, tb.rng, tb.log):
