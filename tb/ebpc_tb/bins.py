@@ -152,13 +152,11 @@ def transmission_bins(values: list[int], w: int, n: int, z: int) -> list[tuple[s
     if nonzero:
         samples.append(("ebpc.bpc.padding", (-nonzero) % n))
     samples += [("ebpc.znz.split", _split_bin(run, z)) for run in zero_runs(values)]
-    encoded = ebpc.encode(values, w, n, z)
-    samples.append(("ebpc.znz.final_pad", (-encoded.znz_bits) % w))
-    if encoded.bpc_bits:
-        samples.append(("ebpc.bpc.final_pad", (-encoded.bpc_bits) % w))
     position_bits = max(1, (n - 1).bit_length())
     run_bits = max(1, (w - 1).bit_length())
+    stream_bits = {"znz": 0, "bpc": 0}     # coded bits per stream, from the same trace
     for symbol in ebpc.symbol_trace(values, w, n, z):
+        stream_bits[symbol.stream] += len(symbol.bits)
         offset = symbol.bit_offset % w
         if offset + len(symbol.bits) > w:
             samples.append((f"ebpc.{symbol.stream}.straddle", offset))
@@ -174,4 +172,7 @@ def transmission_bins(values: list[int], w: int, n: int, z: int) -> list[tuple[s
         elif symbol.kind == "zero_planes":
             run = 1 if symbol.bits == "01" else int(symbol.bits[3:3 + run_bits], 2) + 2
             samples.append(("ebpc.bpc.zero_run", run))
+    samples.append(("ebpc.znz.final_pad", (-stream_bits["znz"]) % w))
+    if stream_bits["bpc"]:
+        samples.append(("ebpc.bpc.final_pad", (-stream_bits["bpc"]) % w))
     return samples
