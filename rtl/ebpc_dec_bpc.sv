@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC decoder: BPC stream parser (base + up to PlanesPerCycle plane symbols per cycle).
 //
 // Contract:
@@ -158,6 +159,7 @@ module ebpc_dec_bpc #(
   assign active  = (state_q == BAct) && (!base_pend_q || needed);
   assign base_ok = !base_pend_q || (cnt >= CntW'(W));
 
+  logic [W-1:0] win_base;
   assign win_base   = win[BufBits-1 -: W];
   assign rec_data_o = flags_q | zflags;
 
@@ -166,7 +168,6 @@ module ebpc_dec_bpc #(
   logic [CntW-1:0]    take_sum;
   logic [N-2:0]       prev_end;
   logic [W*(N-1)-1:0] dbp_new;
-  logic [W-1:0]       win_base;
 
   // The chain of PlanesPerCycle symbol decoders, in one process (one evaluation per
   // cycle in event-driven simulators): stage s starts where stage s-1 ended and runs if

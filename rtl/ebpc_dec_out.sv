@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC decoder: output stage (word rebuild, block buffer, output register, done/error).
 //
 // Contract:

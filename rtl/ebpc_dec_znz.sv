@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC decoder: ZNZ stream parser (one symbol per cycle).
 //
 // Contract:

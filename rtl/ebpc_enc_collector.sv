@@ -1,23 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC encoder: block collector.
 //
 // Gathers the non-zero input words of a transmission into blocks of BlockSize words
-// (word i of the block in blk_data_o[i*W +: W]; unfilled slots are zero, which is exactly the
-// format's zero padding of the last block) and hands each block to the plane coder.
+// (word i of the block in blk_data_o[i*W +: W]; unfilled slots read zero, which is exactly the
+// format's zero padding of the last block) and hands each block to the plane coder. The word
+// slots have no reset and are not cleared: slots at or above the fill count are masked.
 //
 // Contract:
 // - in_fire_i: a word is consumed this cycle (the caller honours in_ready_o). Zero words are not
 //   stored; in_last_i closes the transmission.
-// - A full block is held until the transmission continues with a non-zero word (then it is handed
-//   over as "not last" in that cycle and the new word starts the next block) or the transmission
-//   ends (then it is handed over as the last block). This is how the last block of a
-//   transmission is known without look-ahead.
-// - A closed transmission (blk_last_o) is handed over as soon as the coder takes it; an all-zero
-//   transmission is handed over as an empty token (blk_empty_o, no data).
-// - in_ready_o is conservative (does not look at the word): when the collector is full or closed
-//   it requires the coder to take a block this cycle. It never depends on in_valid.
-// - Latency: a block handed over with a word is offered in that word's cycle; a closed block
-//   (after in_last_i) is offered from the next cycle.
-// - Throughput: one word per cycle as long as the coder takes a block within BlockSize cycles.
+// - A full block is offered as soon as it is full, before it is known whether it is the
+//   transmission's last block (blk_last_o = 0). The coder learns that later: blk_more_o (a
+//   non-zero word of the same transmission has arrived since: not the last block) or
+//   blk_end_o (the transmission ended with no further non-zero word: the last block), which
+//   the coder acknowledges with end_ack_i. A partial block at the transmission end is offered
+//   with blk_last_o = 1; an all-zero transmission as an empty token (blk_last_o = blk_empty_o = 1).
+// - blk_ready_i must not depend on blk_valid_o. coder_idle_i (a register: the coder will take
+//   a block this cycle) is all in_ready_o looks at besides the collector's own registers,
+//   which keeps the input handshake off the coder/packer timing paths. The block outputs
+//   come from registers only.
+// - Throughput: one word per cycle as long as the coder takes a block within BlockSize cycles
+//   of the previous one.
 module ebpc_enc_collector #(
   parameter int DataWidth = 8,
   parameter int BlockSize = 8
@@ -30,31 +33,44 @@ module ebpc_enc_collector #(
   input  logic                           in_last_i,
   output logic                           blk_valid_o,
   input  logic                           blk_ready_i,
+  input  logic                           coder_idle_i,  // from a register of the coder
   output logic [BlockSize*DataWidth-1:0] blk_data_o,
   output logic                           blk_last_o,
-  output logic                           blk_empty_o
+  output logic                           blk_empty_o,
+  output logic                           blk_more_o,
+  output logic                           blk_end_o,
+  input  logic                           end_ack_i
 );
 
   localparam int CntWidth = $clog2(BlockSize + 1);
 
   logic [BlockSize*DataWidth-1:0] blk_q, blk_d;
   logic [CntWidth-1:0]            cnt_q, cnt_d;
-  logic                           closed_q, closed_d;
-  logic                           full, nonzero, handoff;
+  logic                           closed_q, closed_d;  // a last (partial or empty) block waits
+  logic                           sent_q, sent_d;      // a full block of this transmission was
+                                                       // handed over and nothing stored since
+  logic                           end_q, end_d;        // the coder's block is the last one
+  logic                           full, nonzero, handoff, close;
 
   assign full       = (cnt_q == CntWidth'(BlockSize));
   assign nonzero    = (in_data_i != '0);
-  assign in_ready_o = !(closed_q || full) || blk_ready_i;
+  // A waiting block lets the next word in only when the coder is idle (it takes the block
+  // this cycle): in_ready_o depends on registers alone. When the coder takes the block in
+  // the cycle its final chunk leaves, the input pauses for that cycle, which only happens
+  // while the BPC output, not the input, limits the throughput.
+  assign in_ready_o = !(closed_q || full) || coder_idle_i;
 
-  assign blk_valid_o = closed_q || (full && in_fire_i && nonzero);
-  assign blk_data_o  = blk_q;
+  assign blk_valid_o = closed_q || full;
+  assign blk_data_o  = mask_unfilled(blk_q, cnt_q);
   assign blk_last_o  = closed_q;
   assign blk_empty_o = closed_q && (cnt_q == '0);
+  assign blk_more_o  = (cnt_q != '0) && !end_q;
+  assign blk_end_o   = end_q;
   assign handoff     = blk_valid_o && blk_ready_i;
+  assign close       = in_fire_i && in_last_i;
 
   // State after a hand-off, before this cycle's word is added. Combinational logic is written
   // as single assignments / functions: Icarus 11 can re-trigger an always_comb block endlessly.
-  logic [BlockSize*DataWidth-1:0] blk_keep;
   logic [CntWidth-1:0]            cnt_keep;
   logic                           store;
 
@@ -72,22 +88,48 @@ module ebpc_enc_collector #(
     return res;
   endfunction
 
-  assign blk_keep = handoff ? '0 : blk_q;
+  function automatic logic [BlockSize*DataWidth-1:0] mask_unfilled(
+    input logic [BlockSize*DataWidth-1:0] blk,
+    input logic [CntWidth-1:0]            cnt
+  );
+    logic [BlockSize*DataWidth-1:0] res;
+    for (int i = 0; i < BlockSize; i++) begin
+      res[i*DataWidth +: DataWidth] = (cnt > CntWidth'(i)) ? blk[i*DataWidth +: DataWidth] : '0;
+    end
+    return res;
+  endfunction
+
+  // A transmission that ends with nothing stored after a handed-over full block marks that
+  // block as the last (end_q); one that ends with words stored, or with none at all (the
+  // empty token), leaves a last block to hand over (closed_q).
+  logic sent_now, end_now;
+
   assign cnt_keep = handoff ? '0 : cnt_q;
   assign store    = in_fire_i && nonzero;
-  assign blk_d    = put_word(blk_keep, store, cnt_keep, in_data_i);
+  assign blk_d    = put_word(blk_q, store, cnt_keep, in_data_i);
   assign cnt_d    = cnt_keep + CntWidth'(store);
-  assign closed_d = (closed_q && !handoff) || (in_fire_i && in_last_i);
+  assign sent_now = handoff ? !closed_q : sent_q;
+  assign end_now  = close && !store && (cnt_keep == '0) && sent_now;
+  assign closed_d = (closed_q && !handoff) || (close && !end_now);
+  assign sent_d   = sent_now && !store && !close;
+  assign end_d    = (end_q && !end_ack_i) || end_now;
+
+  // Word slots: no reset (read only below the fill count).
+  always_ff @(posedge clk_i) begin
+    blk_q <= blk_d;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      blk_q    <= '0;
       cnt_q    <= '0;
       closed_q <= 1'b0;
+      sent_q   <= 1'b0;
+      end_q    <= 1'b0;
     end else begin
-      blk_q    <= blk_d;
       cnt_q    <= cnt_d;
       closed_q <= closed_d;
+      sent_q   <= sent_d;
+      end_q    <= end_d;
     end
   end
 

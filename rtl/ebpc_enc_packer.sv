@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC encoder: variable-length bit packer.
 //
 // Contract:
@@ -20,7 +21,8 @@
 module ebpc_enc_packer #(
   parameter int Width      = 8,   // output word width W
   parameter int MaxLen     = 16,  // longest chunk accepted per cycle
-  parameter int CountWidth = 32
+  parameter int CountWidth = 32,
+  parameter int CountWords = 1    // 0: no word counter, done_count_o reads 0
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -75,7 +77,7 @@ module ebpc_enc_packer #(
   assign cnt_d   = final_fire ? '0 : (out_fire ? cnt_q + 1'b1 : cnt_q);
 
   assign done_o       = final_fire || (in_fire && in_empty_i);
-  assign done_count_o = final_fire ? cnt_q + 1'b1 : '0;
+  assign done_count_o = (CountWords != 0 && final_fire) ? cnt_q + 1'b1 : '0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

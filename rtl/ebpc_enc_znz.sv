@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC encoder: ZNZ (zero / non-zero run-length) symbol generator.
 //
 // Contract:

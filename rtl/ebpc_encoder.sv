@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC stream encoder (top).
 //
 // Encodes transmissions of W-bit words (in_last_i on the last word) into the two packed
-// streams of /work/shared/ebpc-format.md: ZNZ (zero/non-zero run-length) and BPC (bit-plane
+// streams of docs/ebpc-format.md: ZNZ (zero/non-zero run-length) and BPC (bit-plane
 // coded blocks of BlockSize non-zero words).
 //
 // Contract:
@@ -9,29 +10,42 @@
 //   Each output carries exactly the packed words of its stream (MSB-first, final word
 //   zero-padded) with *_last_o on the final word. An all-zero transmission produces no BPC word.
 // - done_o pulses one cycle once both streams' final words of a transmission have been handed
-//   over (2 cycles after the later of the two); znz_count_o/bpc_count_o are its word counts,
-//   held until the next done_o. Transmissions are strictly in order on both streams.
+//   over (2 cycles after the later of the two). With EnableCounts=1, znz_count_o/bpc_count_o
+//   are its word counts, held until the next done_o; with EnableCounts=0 (default) they read
+//   0. Transmissions are strictly in order on both streams.
 // - Throughput (outputs always ready): one input word per cycle, limited only by the output
-//   streams (one word per cycle each), as long as a block's ceil((W+1)/PlanesPerCycle) coding
-//   cycles fit in BlockSize cycles. Back-to-back transmissions need no idle cycle; the only
-//   possible stall at a transmission end is when a closed last block waits for the coder
-//   (at most ceil((W+1)/PlanesPerCycle)-1 cycles; none with the W=8/16 defaults).
-//   At most MaxInflight transmissions may be between their last input word and done_o.
-// - Latency: a ZNZ word leaves 1 cycle after the input word that completes it; a BPC block's
-//   first word 2-3 cycles after the block is handed to the coder (a full block is handed over
-//   when the next non-zero word or the transmission end arrives).
-// - in_ready_o depends combinationally on znz_ready_i and bpc_ready_i (not on in_valid_i or
-//   in_data_i); output valids come from registers only.
+//   streams (one word per cycle each), as long as a block's G = ceil((W+1)/PlanesPerCycle)
+//   coder cycles (plus one when the coder was idle) fit in BlockSize cycles: the defaults
+//   give G = 5 (W=8) and G = 6 (W=16), one word per cycle for N >= 8 (W=8: N >= 6); W=32
+//   (G = 11) runs at N/12 words per cycle while the BPC coder is the limit. While a full
+//   block waits for the busy coder, the input pauses; a transmission's last (partial) block
+//   waits for the coder to be idle. At most MaxInflight transmissions may be between their
+//   last input word and done_o.
+// - Latency: a ZNZ word leaves 1 cycle after the input word that completes it; a full block
+//   goes to the coder in the cycle after its last word (earlier than its last-ness is known:
+//   the coder holds the block's final chunk until the next non-zero word or the end of the
+//   transmission tells); its first BPC word leaves 2-3 cycles after that.
+// - in_ready_o depends combinationally on znz_ready_i only (through the ZNZ packer), not on
+//   bpc_ready_i, in_valid_i or in_data_i; output valids come from registers only.
+// - Area and depth: see README "Area and logic depth" (make synth). The BPC coder computes the
+//   deltas bit-serially (P bits per cycle), no plane multiplexer, no word-count logic unless
+//   EnableCounts=1.
 // - rst_ni (asynchronous, active low) returns everything to idle at any time.
 module ebpc_encoder #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
   // Bit-planes coded per cycle (1 .. W+1); a block takes G = ceil((W+1)/P) coder cycles.
-  // Defaults: W=8 and W=16 code a whole block per cycle (G=1: no stall at transmission ends);
-  // W=32 uses P=11 (G=3), which keeps the worst case (one-word transmissions) >= 0.66 of the bound.
-  parameter int PlanesPerCycle = (DataWidth <= 16) ? DataWidth + 1 : 11,
-  parameter int CountWidth     = 32
+  // A block takes G+1 cycles. Default 2 for W=8 (G = 5) and 3 for W=16/32 (G = 6 / 11): the
+  // smallest coders that keep one word per cycle for N >= 6 at W=8 and N >= 7 at W=16, and
+  // >= 0.66 of the port bound at W=32 with N=8.
+  parameter int PlanesPerCycle = (DataWidth == 8) ? 2 : 3,
+  // Width of znz_count_o / bpc_count_o (1..64).
+  parameter int CountWidth     = 16,
+  // 1: znz_count_o/bpc_count_o carry the word counts of each transmission (two CountWidth-bit
+  // word counters and two MaxInflight-deep count queues). 0 (default): both read 0 and cost
+  // no area; done_o is there either way.
+  parameter int EnableCounts   = 0
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -107,6 +121,15 @@ module ebpc_encoder #(
 `endif
   end
 
+  if (EnableCounts != 0 && EnableCounts != 1) begin : gen_bad_enable_counts
+`ifndef __ICARUS__
+    $fatal(1, "ebpc_encoder: EnableCounts=%0d is illegal: must be 0 or 1", EnableCounts);
+`endif
+`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+    ebpc_encoder_ERROR_EnableCounts_must_be_0_or_1 u_param_error ();
+`endif
+  end
+
 `undef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
 
   // ---------------------------------------------------------------------------------------
@@ -125,9 +148,11 @@ module ebpc_encoder #(
   localparam int LogZ        = $clog2(ZSafe);
   localparam int SymLen      = (NSafe > 5 + LogN) ? NSafe : 5 + LogN;          // longest symbol
   localparam int RunLen      = 3 + LogW;                                       // longest run code
-  // Longest chunk of one coder cycle: base + a run carried in + per plane its symbol or the
-  // code of a run ending at it.
-  localparam int ChunkWidth  = DataWidth + RunLen +
+  // Longest chunk of one coder cycle. Charge every run code to the all-zero plane before the
+  // symbol that ends it (that plane codes nothing itself), a run ending at plane W to plane W,
+  // and a run carried in from the previous group to the group's start, which in group 0 holds
+  // the base instead: max(W, run code) + P * max(symbol, run code).
+  localparam int ChunkWidth  = ((DataWidth > RunLen) ? DataWidth : RunLen) +
                                PSafe * ((SymLen > RunLen) ? SymLen : RunLen);
   localparam int ZnzWidth    = LogZ + 2;
   localparam int MaxInflight = 4;
@@ -168,7 +193,8 @@ module ebpc_encoder #(
   ebpc_enc_packer #(
     .Width      (DataWidth),
     .MaxLen     (ZnzWidth),
-    .CountWidth (CountWidth)
+    .CountWidth (CountWidth),
+    .CountWords (EnableCounts)
   ) u_znz_packer (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -190,8 +216,9 @@ module ebpc_encoder #(
   // BPC path: collector -> plane coder -> packer.
   // ---------------------------------------------------------------------------------------
   logic                              blk_valid, blk_ready, blk_last, blk_empty;
+  logic                              blk_more, blk_end, end_ack;
   logic [NSafe*DataWidth-1:0]        blk_data;
-  logic                              chk_valid, chk_ready, chk_last, chk_empty;
+  logic                              chk_valid, chk_ready, chk_last, chk_empty, coder_idle;
   logic [ChunkWidth-1:0]             chk_bits;
   logic [$clog2(ChunkWidth+1)-1:0]   chk_len;
   logic                              bpc_done;
@@ -209,9 +236,13 @@ module ebpc_encoder #(
     .in_last_i   (in_last_i),
     .blk_valid_o (blk_valid),
     .blk_ready_i (blk_ready),
+    .coder_idle_i(coder_idle),
     .blk_data_o  (blk_data),
     .blk_last_o  (blk_last),
-    .blk_empty_o (blk_empty)
+    .blk_empty_o (blk_empty),
+    .blk_more_o  (blk_more),
+    .blk_end_o   (blk_end),
+    .end_ack_i   (end_ack)
   );
 
   ebpc_enc_bpc_coder #(
@@ -224,9 +255,13 @@ module ebpc_encoder #(
     .rst_ni      (rst_ni),
     .blk_valid_i (blk_valid),
     .blk_ready_o (blk_ready),
+    .idle_o      (coder_idle),
     .blk_data_i  (blk_data),
     .blk_last_i  (blk_last),
     .blk_empty_i (blk_empty),
+    .blk_more_i  (blk_more),
+    .blk_end_i   (blk_end),
+    .end_ack_o   (end_ack),
     .chk_valid_o (chk_valid),
     .chk_ready_i (chk_ready),
     .chk_bits_o  (chk_bits),
@@ -238,7 +273,8 @@ module ebpc_encoder #(
   ebpc_enc_packer #(
     .Width      (DataWidth),
     .MaxLen     (ChunkWidth),
-    .CountWidth (CountWidth)
+    .CountWidth (CountWidth),
+    .CountWords (EnableCounts)
   ) u_bpc_packer (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -257,72 +293,93 @@ module ebpc_encoder #(
   );
 
   // ---------------------------------------------------------------------------------------
-  // Completion: pair the per-stream done events of each transmission (in order). Entries only
-  // exist for transmissions between their last input word and done_o, which infl_q bounds to
-  // MaxInflight, so the FIFOs cannot overflow.
+  // Completion: pair the per-stream done events of each transmission (in order). A stream's
+  // done events that wait for the other stream are counted (at most MaxInflight: the input
+  // stalls while MaxInflight transmissions are between their last word and done_o).
   // ---------------------------------------------------------------------------------------
-  logic                  znz_q_empty, bpc_q_empty;
-  logic [CountWidth-1:0] znz_q_count, bpc_q_count;
-  logic                  done_q;
-  logic [CountWidth-1:0] znz_count_q, bpc_count_q;
+  logic [InflWidth-1:0] znz_wait_q, znz_wait_d, bpc_wait_q, bpc_wait_d;
+  logic                 done_q;
 
-  ebpc_fifo #(
-    .Width (CountWidth),
-    .Depth (MaxInflight)
-  ) u_znz_done_fifo (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .push_i  (znz_done),
-    .data_i  (znz_done_count),
-    .pop_i   (pop),
-    .head_o  (znz_q_count),
-    .empty_o (znz_q_empty),
-    // Never full: the input stalls while MaxInflight transmissions await done_o.
-    /* verilator lint_off PINCONNECTEMPTY */
-    .full_o  ()
-    /* verilator lint_on PINCONNECTEMPTY */
-  );
-
-  ebpc_fifo #(
-    .Width (CountWidth),
-    .Depth (MaxInflight)
-  ) u_bpc_done_fifo (
-    .clk_i   (clk_i),
-    .rst_ni  (rst_ni),
-    .push_i  (bpc_done),
-    .data_i  (bpc_done_count),
-    .pop_i   (pop),
-    .head_o  (bpc_q_count),
-    .empty_o (bpc_q_empty),
-    // Never full: the input stalls while MaxInflight transmissions await done_o.
-    /* verilator lint_off PINCONNECTEMPTY */
-    .full_o  ()
-    /* verilator lint_on PINCONNECTEMPTY */
-  );
-
-  assign pop = !znz_q_empty && !bpc_q_empty;
+  assign pop        = (znz_wait_q != '0) && (bpc_wait_q != '0);
+  assign znz_wait_d = znz_wait_q + InflWidth'(znz_done) - InflWidth'(pop);
+  assign bpc_wait_d = bpc_wait_q + InflWidth'(bpc_done) - InflWidth'(pop);
 
   assign infl_d = ((in_fire && in_last_i) && !pop) ? infl_q + 1'b1 :
                   (!(in_fire && in_last_i) && pop) ? infl_q - 1'b1 : infl_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      infl_q      <= '0;
-      done_q      <= 1'b0;
-      znz_count_q <= '0;
-      bpc_count_q <= '0;
+      infl_q     <= '0;
+      done_q     <= 1'b0;
+      znz_wait_q <= '0;
+      bpc_wait_q <= '0;
     end else begin
-      infl_q <= infl_d;
-      done_q <= pop;
-      if (pop) begin
+      infl_q     <= infl_d;
+      done_q     <= pop;
+      znz_wait_q <= znz_wait_d;
+      bpc_wait_q <= bpc_wait_d;
+    end
+  end
+
+  assign done_o = done_q;
+
+  // Optional word counts: one queue per stream holds the counts of transmissions that wait
+  // for the other stream's done event.
+  if (EnableCounts == 1) begin : gen_counts
+    logic [CountWidth-1:0] znz_q_count, bpc_q_count;
+    logic [CountWidth-1:0] znz_count_q, bpc_count_q;
+
+    ebpc_fifo #(
+      .Width (CountWidth),
+      .Depth (MaxInflight)
+    ) u_znz_count_fifo (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .push_i  (znz_done),
+      .data_i  (znz_done_count),
+      .pop_i   (pop),
+      .head_o  (znz_q_count),
+      // The queue's fill mirrors the wait counter above: its flags are not needed.
+      /* verilator lint_off PINCONNECTEMPTY */
+      .empty_o (),
+      .full_o  ()
+      /* verilator lint_on PINCONNECTEMPTY */
+    );
+
+    ebpc_fifo #(
+      .Width (CountWidth),
+      .Depth (MaxInflight)
+    ) u_bpc_count_fifo (
+      .clk_i   (clk_i),
+      .rst_ni  (rst_ni),
+      .push_i  (bpc_done),
+      .data_i  (bpc_done_count),
+      .pop_i   (pop),
+      .head_o  (bpc_q_count),
+      // The queue's fill mirrors the wait counter above: its flags are not needed.
+      /* verilator lint_off PINCONNECTEMPTY */
+      .empty_o (),
+      .full_o  ()
+      /* verilator lint_on PINCONNECTEMPTY */
+    );
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        znz_count_q <= '0;
+        bpc_count_q <= '0;
+      end else if (pop) begin
         znz_count_q <= znz_q_count;
         bpc_count_q <= bpc_q_count;
       end
     end
-  end
 
-  assign done_o      = done_q;
-  assign znz_count_o = znz_count_q;
-  assign bpc_count_o = bpc_count_q;
+    assign znz_count_o = znz_count_q;
+    assign bpc_count_o = bpc_count_q;
+  end else begin : gen_no_counts
+    logic unused_counts;
+    assign unused_counts = ^{znz_done_count, bpc_done_count};
+    assign znz_count_o = '0;
+    assign bpc_count_o = '0;
+  end
 
 endmodule

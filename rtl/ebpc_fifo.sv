@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC: small synchronous FIFO (first-word-fall-through), shared by encoder, decoder and loopback.
 //
 // Contract:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EBPC loopback: ebpc_encoder -> (ZNZ and BPC links) -> ebpc_decoder.
 //
 // Contract:
@@ -10,6 +11,13 @@
 //   W=32, N=8), while the decoder takes BPC words only once it has decoded a non-zero
 //   ZNZ symbol of the transmission; without the buffer the two would deadlock (seen at
 //   W=32). Default depth: room for the BPC words of W/N+2 blocks.
+// - The ZNZ link has no buffer, so the decoder's decision queue must hold every ZNZ
+//   decision from a block's first non-zero word to the next non-zero word after the block
+//   (up to 2N+1: the encoder finishes a block only once it knows whether another non-zero
+//   word follows, and that word's ZNZ symbol must get through). DecQueueDepth defaults to
+//   4N (at least 16) here; the decoder's own default (N) is sized for inputs fed from
+//   memory, where the streams do not wait on each other (seen: a deadlock at W=16, N=16
+//   with a 16-entry queue on a sparse real map).
 //   znz_stall_i / bpc_stall_i block the ZNZ link / the encoder-to-FIFO BPC link for the
 //   cycle they are high (valid and ready both masked, so no word moves), letting a bench
 //   add backpressure and gaps.
@@ -25,8 +33,9 @@ module ebpc_loopback #(
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
   parameter int PlanesPerCycle    = (DataWidth <= 8) ? 2 : (DataWidth <= 16) ? 3 : 4,
-  parameter int EncPlanesPerCycle = (DataWidth <= 16) ? DataWidth + 1 : 11,
-  parameter int CountWidth        = 32,
+  parameter int EncPlanesPerCycle = (DataWidth == 8) ? 2 : 3,
+  parameter int CountWidth        = 16,
+  parameter int DecQueueDepth     = (4 * BlockSize < 16) ? 16 : 1 << $clog2(4 * BlockSize),
   // BPC link buffer (words, power of two): >= (W/N + 2) blocks of at most N+2 words each.
   parameter int BpcFifoDepth      = 1 << $clog2((DataWidth / BlockSize + 2) * (BlockSize + 2) + 8)
 ) (
@@ -67,7 +76,8 @@ module ebpc_loopback #(
     .BlockSize     (BlockSize),
     .MaxZeroRun    (MaxZeroRun),
     .PlanesPerCycle(EncPlanesPerCycle),
-    .CountWidth    (CountWidth)
+    .CountWidth    (CountWidth),
+    .EnableCounts  (1)
   ) i_encoder (
     .clk_i,
     .rst_ni,
@@ -112,7 +122,8 @@ module ebpc_loopback #(
     .BlockSize     (BlockSize),
     .MaxZeroRun    (MaxZeroRun),
     .PlanesPerCycle(PlanesPerCycle),
-    .CountWidth    (CountWidth)
+    .CountWidth    (CountWidth),
+    .DecisionQueueDepth(DecQueueDepth)
   ) i_decoder (
     .clk_i,
     .rst_ni,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of ebpc_decoder: model streams in, original values out; malformed streams.
 
 Parameters come from the environment (see ebpc_tb.config).  Run through

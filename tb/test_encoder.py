@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of ebpc_encoder against the golden model (``ebpc.encode``).
 
 Parameters come from the environment (see ebpc_tb.config): EBPC_W/N/Z, EBPC_SEED,

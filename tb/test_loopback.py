@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb tests of ebpc_loopback (encoder -> internal link -> decoder): output == input.
 
 Random backpressure everywhere: input gaps, length-stream gaps, output backpressure and

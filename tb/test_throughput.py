@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Throughput measurement (used by ``python -m ebpc_tb.bench``, not part of the regression).
 
 Outputs always ready, inputs always valid; back-to-back transmissions of one stimulus kind.

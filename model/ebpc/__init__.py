@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """EBPC golden model: bit-exact encoder/decoder of the EBPC stream format, baselines, stats."""
 
 from .baselines import METHODS, Stats, compare, ebpc_bits, plain_bpc_bits, stats, zero_rle_bits, zvc_bits
@@ -14,6 +15,7 @@ from .codec import (
 )
 from .conformance import BUNDLED_CASES, Case, CaseFileError, bundled_cases, load_cases, save_cases
 from .params import ParameterError, Params
+from .sizing import WorstCase, worst_case_words
 
 __all__ = [
     "BUNDLED_CASES",
@@ -29,6 +31,7 @@ __all__ = [
     "Symbol",
     "SymbolKind",
     "WordRangeError",
+    "WorstCase",
     "as_words",
     "compare",
     "decode",
@@ -39,6 +42,7 @@ __all__ = [
     "save_cases",
     "stats",
     "symbol_trace",
+    "worst_case_words",
     "zero_rle_bits",
     "zvc_bits",
 ]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The paper's comparison points, each measured in coded bits on the same words.
 
 - ZVC (zero-value compression): a 1-bit zero/non-zero mask per word, plus each non-zero

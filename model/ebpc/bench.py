@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Golden-model speed: `python -m ebpc.bench` (make bench).
 
 ReLU-like 8-bit words (about half zeros), N=8, Z=16, one process. Prints the best of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Packing variable-length codes into W-bit words, MSB first, and back (vectorised)."""
 
 from __future__ import annotations

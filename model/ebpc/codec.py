@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The EBPC codec: vectorised, bit-exact encoder and decoder of ebpc-format.md.
 
 Encoding is pure numpy. Decoding is numpy except for one tight loop per BPC block that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Conformance cases: expected packed words of both streams for given input words (JSON)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Codec parameters and their legal ranges (see ebpc-format.md, "Parameters")."""
 
 from __future__ import annotations

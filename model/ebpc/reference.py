@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """A plain per-symbol implementation of the format: the test oracle for the vectorised codec.
 
 Written for obviousness, not speed: bits are strings of '0'/'1', one symbol at a time,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Shared strategies for the golden-model tests."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The `ebpc` command line: round trip, stats, and one-line errors for bad input."""
+# SPDX-License-Identifier: Apache-2.0
+"""The `ebpc` command line: round trip (shape kept), stats, one-line errors for bad input,
+subcommands of other packages through entry points."""
 
 from __future__ import annotations
 
@@ -28,13 +30,26 @@ def test_encode_decode_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[
     ], capsys)
     assert code == 0 and "ratio" in out
     with np.load(tmp_path / "c.npz") as archive:
-        assert set(archive.files) == {"znz", "bpc", "num_words", "width", "block", "max_zero_run"}
+        assert set(archive.files) == {"znz", "bpc", "num_words", "shape", "width", "block", "max_zero_run"}
         assert int(archive["num_words"]) == maps.size and int(archive["block"]) == 16
-    code, _, _ = _run(["decode", str(tmp_path / "c.npz"), "-o", str(tmp_path / "out.npy")], capsys)
-    assert code == 0
+        assert archive["shape"].tolist() == [2, 4, 8, 8]
+    code, out, _ = _run(["decode", str(tmp_path / "c.npz"), "-o", str(tmp_path / "out.npy")], capsys)
+    assert code == 0 and "shape 2x4x8x8" in out
     back = np.load(tmp_path / "out.npy")
-    assert back.dtype == np.int16
-    np.testing.assert_array_equal(back, maps.reshape(-1))
+    assert back.dtype == np.int16 and back.shape == maps.shape
+    np.testing.assert_array_equal(back, maps)
+
+
+def test_archive_without_shape_decodes_flat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Archives written before the shape was stored still decode (to a flat array)."""
+    maps = np.array([[3, 0, -2], [0, 0, 7]], dtype=np.int8)
+    np.save(tmp_path / "in.npy", maps)
+    assert _run(["encode", str(tmp_path / "in.npy"), "-o", str(tmp_path / "c.npz")], capsys)[0] == 0
+    with np.load(tmp_path / "c.npz") as archive:
+        old = {k: archive[k] for k in archive.files if k != "shape"}
+    np.savez(tmp_path / "old.npz", **old)
+    assert _run(["decode", str(tmp_path / "old.npz"), "-o", str(tmp_path / "out.npy")], capsys)[0] == 0
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), maps.reshape(-1))
 
 
 def test_unsigned_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,6 +73,8 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
     np.save(tmp / "ok.npy", np.array([1, 2, 3]))
     (tmp / "corrupt.npz").write_bytes(b"PK\x03\x04 not really a zip")
     np.savez(tmp / "partial.npz", znz=np.zeros(1))
+    np.savez(tmp / "badshape.npz", znz=np.array([128], dtype=np.uint8), bpc=np.array([5, 24, 0, 0, 0, 0, 0], dtype=np.uint8),
+             num_words=1, shape=np.array([2, 3]), width=8, block=8, max_zero_run=16)
     np.savez(tmp / "badstream.npz", znz=np.array([255]), bpc=np.array([1, 2, 3]), num_words=4, width=8, block=8,
              max_zero_run=16)
     out = str(tmp / "o")
@@ -71,6 +88,7 @@ def _bad_inputs(tmp: Path) -> dict[str, list[str]]:
         "corrupt npz": ["decode", str(tmp / "corrupt.npz"), "-o", out],
         "partial npz": ["decode", str(tmp / "partial.npz"), "-o", out],
         "malformed stream": ["decode", str(tmp / "badstream.npz"), "-o", out],
+        "shape not holding the words": ["decode", str(tmp / "badshape.npz"), "-o", out],
         "npy given to decode": ["decode", str(tmp / "ok.npy"), "-o", out],
     }
 
@@ -90,3 +108,48 @@ def test_module_entry_point_without_traceback(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_plugin_command_missing_gives_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without ebpc_vectors installed, `ebpc capture` says how to get it: one line, exit 2."""
+    code = main(["capture", "--net", "resnet20"], plugins={})
+    _, err = capsys.readouterr()
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ebpc: error:") and "pip install" in lines[0], err
+
+
+def test_plugin_commands_are_listed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"], plugins={})
+    assert "capture" in capsys.readouterr().out
+
+
+def test_capture_is_registered_as_entry_point() -> None:
+    """ebpc_vectors provides `capture` through the ebpc.commands entry-point group."""
+    from ebpc.cli import COMMAND_GROUP, plugin_commands
+
+    commands = plugin_commands()
+    assert "capture" in commands, f"no 'capture' in entry-point group {COMMAND_GROUP}: reinstall (pip install -e .)"
+    assert commands["capture"].value == "ebpc_vectors.capture:main"
+
+
+def test_capture_runs_through_the_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "ebpc", "capture", "--help"], capture_output=True, text=True,
+                          check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: ebpc capture"), done.stdout[:200]
+
+
+def test_model_imports_neither_vectors_nor_tb() -> None:
+    """The dependency points from ebpc_vectors/ebpc_tb to the model, never back."""
+    model_dir = Path(__file__).resolve().parent.parent / "ebpc"
+    for source in sorted(model_dir.glob("*.py")):
+        text = source.read_text()
+        for name in ("ebpc_vectors", "ebpc_tb"):
+            assert f"import {name}" not in text and f"from {name}" not in text, f"{source.name} imports {name}"
+    probe = ("import sys, ebpc, ebpc.cli, ebpc.bench, ebpc.reference; "
+             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('ebpc_vectors', 'ebpc_tb', 'torch')); "
+             "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, f"importing the model loaded {done.stdout.strip()} {done.stderr[-500:]}"

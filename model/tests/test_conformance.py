@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The format contract: every conformance case, and the worked examples of ebpc-format.md."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Malformed streams: one exception type naming the stream and bit offset; never a hang."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Parameter checking, input word checking, and the baseline size formulas."""
 
 from __future__ import annotations

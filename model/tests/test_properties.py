@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Round trips and agreement with the per-symbol reference, over random transmissions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """cocotb bench library for the EBPC encoder, decoder and loopback RTL.
 
 Modules:
@@ -7,6 +8,7 @@ Modules:
     stimulus        random and directed stimulus; conformance/vector file loading
     malformed       malformed decoder input streams (one per error class, random corruption)
     env             EncoderBench / DecoderBench / LoopbackBench (clock, reset, components)
+    axis            AxisEncoderBench / AxisDecoderBench: the AXI4-Stream tops through cocotbext-axi
     suites          stimulus lists shared by the test modules
     scenarios       test scenarios shared by the encoder, decoder and loopback benches
     closure         coverage-directed stimulus: transmissions that hit every data bin
@@ -16,7 +18,8 @@ Modules:
     coverage_report merge + check the functional coverage of a regression
     codecov         merge + check Verilator code coverage (line, branch, toggle, expression)
     testing         ``ebpc_test`` decorator (seed + reproduce hint on failure)
-    runner          build/run the simulations (icarus, verilator), cached builds, JUnit XML
+    runner          build/run the simulations (icarus, verilator), RTL files from Bender.yml,
+                    cached builds, JUnit XML
     run             CLI: ``python -m ebpc_tb.run --sim ... --top ...``
     bench           throughput measurement: ``python -m ebpc_tb.bench``
     pytest_support  helpers of the pytest wrappers in tb/tests

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Throughput bench: ``python -m ebpc_tb.bench [--sim verilator] [--check]``.
 
 Per configuration (W/N in 8/8, 8/16, 16/8, 32/8 at Z=16) and stimulus (dense smooth,
@@ -34,7 +35,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="extra HDL parameter of the benched tops (e.g. DecisionQueueDepth=8)")
     args = ap.parse_args(argv)
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            ap.error(f"--param expects NAME=VALUE, got {item!r}")
+        params[name] = value
     tops = [t.strip() for t in args.top.split(",") if t.strip()]
     out = Path(tempfile.mkstemp(prefix="ebpc_bench_", suffix=".jsonl")[1])
     t0 = time.monotonic()
@@ -42,6 +51,7 @@ def main(argv=None) -> int:
     for top in tops:
         for cfg in CONFIGS:
             res = runner.run(args.sim, top, cfg, seed=args.seed, test_module="test_throughput",
+                             params=params or None,
                              extra_env={"EBPC_BENCH_OUT": str(out), "EBPC_BENCH_TOP": top,
                                         "EBPC_BENCH_LEN": str(args.len), "EBPC_BENCH_TX": str(args.tx)})
             if not res.ok or res.tests - res.skipped < 1:

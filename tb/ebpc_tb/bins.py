@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The coverage model's bins, as pure functions (no simulator needed).
 
 Two kinds of cover points:

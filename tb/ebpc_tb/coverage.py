@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Functional coverage (cocotb-coverage), enabled by ``EBPC_COVERAGE=path.json``.
 
 The cover points and their bins are defined in :mod:`ebpc_tb.bins`. Sampling:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Merge the functional-coverage JSON files of a regression into one report, and check it.
 
 `python -m ebpc_tb.coverage_report [DIR ...] [--out reports] [--check] [--waivers FILE]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Malformed decoder inputs: one directed case per error class, and random corruption.
 
 Error flags of ``ebpc_decoder.error_o`` (see :data:`ebpc_tb.scoreboard.ERROR_NAMES`)::

@@ -1,7 +1,13 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the pytest wrappers in tb/tests: run one simulation in a subprocess.
 
 Environment knobs for the regression:
-    EBPC_SEED            base seed (default 1, fixed so the regression is reproducible)
+    EBPC_SEED            base seed of every simulation; unset or empty: a fresh seed per
+                         regression (:func:`session_seed`), printed first in the header
+                         ("seed: N (reproduce: make test SEED=N)"), with every failure, and
+                         recorded in the JUnit XML (testsuite property ``ebpc_seed`` and a
+                         property of every test case). Fixed stimulus (conformance cases,
+                         directed corners) does not depend on it
     EBPC_FULL=1          the large run
     EBPC_SIMS            simulators to run (default "icarus,verilator")
     EBPC_SWEEP           "1" (default): include the parameter sweep; "0": default config only
@@ -27,10 +33,86 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from . import runner
-from .config import REPO_DIR, TB_DIR
+from .config import REPO_DIR, TB_DIR, fresh_seed, parse_seed
+
+SEED_ENV = "EBPC_SEED"
+SEED_PROPERTY = "ebpc_seed"
 
 TOPS = list(runner.TOPS)
+
+
+def session_seed() -> int:
+    """The base seed of this regression: EBPC_SEED, or a fresh one stored in EBPC_SEED.
+
+    The pytest controller calls this first (:func:`pytest_configure`), so its xdist workers
+    and every simulation they start inherit the same seed.
+    """
+    raw = os.environ.get(SEED_ENV, "").strip()
+    if raw:
+        return parse_seed(raw, SEED_ENV)
+    seed = fresh_seed()
+    os.environ[SEED_ENV] = str(seed)
+    return seed
+
+
+def reproduce_command(seed: int, nodeid: str | None = None) -> str:
+    """The make command that re-runs the regression (or one test of it) with ``seed``."""
+    part = f" PYTEST_ARGS='{nodeid}'" if nodeid else ""
+    return f"make test SEED={seed}{part}"
+
+
+def seed_banner(seed: int) -> str:
+    return f"seed: {seed} (reproduce: {reproduce_command(seed)})"
+
+
+# -- pytest hooks (registered by tb/tests/conftest.py) ---------------------------------------
+
+def pytest_configure(config) -> None:
+    """Fix the regression's seed before xdist starts its workers (they inherit os.environ)."""
+    try:
+        seed = session_seed()
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[_SEED_KEY] = seed
+
+
+def pytest_report_header(config) -> list[str]:
+    return [seed_banner(config.stash[_SEED_KEY])]
+
+
+def pytest_sessionstart(session) -> None:
+    """Record the seed as a testsuite property of the JUnit XML (written by the controller)."""
+    try:
+        from _pytest.junitxml import xml_key  # noqa: PLC0415
+    except ImportError:
+        return
+    xml = session.config.stash.get(xml_key, None)
+    if xml is not None:
+        xml.add_global_property(SEED_PROPERTY, session.config.stash[_SEED_KEY])
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Every test case carries the seed as a JUnit property (also under xdist)."""
+    seed = config.stash[_SEED_KEY]
+    for item in items:
+        item.user_properties.append((SEED_PROPERTY, seed))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failure's report gets a section with the seed and the command reproducing it."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        seed = item.config.stash[_SEED_KEY]
+        report.sections.append(("ebpc seed", f"{seed_banner(seed)}\nthis test alone: "
+                                              f"{reproduce_command(seed, item.nodeid)}"))
+
+
+_SEED_KEY = pytest.StashKey[int]()
 
 
 def sims() -> list[str]:
@@ -87,7 +169,7 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
     if not top_available(top):
         pytest.fail(f"rtl/{runner.TOPS[top][0]}.sv does not exist")
     w, n, z = config
-    seed = os.environ.get("EBPC_SEED", "1")
+    seed = str(session_seed())
     cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", sim, "--top", top, "--w", str(w), "--n", str(n),
            "--z", str(z), "--seed", seed]
     if scale is not None:
@@ -122,8 +204,24 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
         problems.append(f"{res.failures} failing test(s): {', '.join(res.failed_tests)}")
     if problems:
         pytest.fail(f"{sim} {top} W={w} N={n} Z={z} seed={seed}: {'; '.join(problems)}\n"
-                    f"command: {' '.join(cmd)}\n--- output (tail) ---\n{_tail(out)}", pytrace=False)
+                    f"reproduce: {' '.join(_shown(cmd))}\n--- output (tail) ---\n{_tail(out)}",
+                    pytrace=False)
     return res
+
+
+def _shown(cmd: list[str]) -> list[str]:
+    """The command as one would type it (``python -m ...`` from the repository root), without
+    the regression's coverage output file."""
+    out: list[str] = []
+    skip = False
+    for i, arg in enumerate(cmd):
+        if skip:
+            skip = False
+        elif arg == "--coverage":
+            skip = True
+        else:
+            out.append("python" if i == 0 else arg)
+    return out
 
 
 def _instrumented(sim: str, top: str, config, extra_args: list[str] | None) -> bool:

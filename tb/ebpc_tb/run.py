@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Command line: build and run the EBPC cocotb benches.
 
     python -m ebpc_tb.run --sim icarus|verilator --top encoder|decoder|loopback

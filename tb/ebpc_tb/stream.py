@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Valid/ready stream components built on cocotb-bus.
 
 The EBPC ports follow one convention: a stream called ``<prefix>`` has the

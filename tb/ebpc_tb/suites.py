@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Stimulus lists shared by the encoder, decoder and loopback test modules."""
 
 from __future__ import annotations

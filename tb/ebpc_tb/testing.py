@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Helpers for the cocotb test modules: a test decorator that prints how to reproduce."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The benches can fail: a corrupted expectation must make the simulation fail and be reported.
 
 EBPC_INJECT_FAULT flips one bit of an expected word of the third transmission of the

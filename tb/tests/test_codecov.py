@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """ebpc_tb.codecov on small synthetic Verilator coverage files (no simulator needed)."""
 
 from __future__ import annotations

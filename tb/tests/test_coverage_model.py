@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The coverage model without a simulator: bins, closure stimulus, traffic events, the report."""
 
 import json

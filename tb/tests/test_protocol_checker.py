@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Unit tests of ebpc_tb.stream.ProtocolChecker (no simulator: fake signal handles)."""
 
 import pytest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """pytest wrapper: cocotb encoder bench under each simulator, default config and sweep.
 
 Each test runs `python -m ebpc_tb.run --top encoder` in a subprocess and fails if the

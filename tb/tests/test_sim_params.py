@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Parameters beyond the sweep: illegal values must fail elaboration with a message naming the
 parameter (both simulators); a legal non-default PlanesPerCycle must pass the encoder bench."""
 
@@ -47,3 +48,45 @@ def test_encoder_planes_per_cycle(sim):
     """The multi-cycle BPC coder: PlanesPerCycle=4 codes W+1=9 planes in 3 groups, the last one
     partly empty (the sweep's defaults code a block in one cycle, except W=32 in 3 full groups)."""
     run_sim(sim, "encoder", (8, 8, 16), scale=0.3, extra_args=["--param", "PlanesPerCycle=4"])
+
+
+BAD_EXTRA = [
+    ("encoder", "EnableCounts", 2),
+    ("encoder", "PlanesPerCycle", 10),
+    ("decoder", "DecisionQueueDepth", 6),
+    ("decoder", "CountWidth", 7),
+]
+
+
+@pytest.mark.parametrize("sim", sims())
+@pytest.mark.parametrize("top,param,value", BAD_EXTRA, ids=[f"{t}-{p}{v}" for t, p, v in BAD_EXTRA])
+def test_illegal_extra_parameter_fails(sim, top, param, value):
+    """Parameters beyond W/N/Z: an illegal value stops elaboration with a message naming it."""
+    config = (8, 8, 16)
+    bdir = runner.build_dir_for(sim, top, config, tag=f"_illegal_{param}")
+    shutil.rmtree(bdir, ignore_errors=True)
+    try:
+        runner.build(sim, top, config, bdir=bdir, force=True, quiet=True, params={param: value})
+    except runner.BuildError as exc:
+        text = exc.log + str(exc)
+        assert param in text, f"{sim} rejected {param}={value} but the message does not name it:\n{text[-3000:]}"
+        return
+    if sim == "icarus":
+        proc = subprocess.run(["vvp", "-n", str(bdir / "sim.vvp")], capture_output=True, text=True, timeout=60)
+        text = proc.stdout + proc.stderr
+        assert param in text, f"icarus accepted {param}={value}:\n{text[-2000:]}"
+        return
+    pytest.fail(f"{sim} elaborated {runner.TOPS[top][0]} with {param}={value}")
+
+
+@pytest.mark.parametrize("sim", sims())
+def test_encoder_word_counts(sim):
+    """EnableCounts=1: znz_count_o/bpc_count_o carry each transmission's word counts (the
+    default build ties them to 0, which the default runs check)."""
+    run_sim(sim, "encoder", (8, 8, 16), scale=0.3, extra_args=["--param", "EnableCounts=1"])
+
+
+@pytest.mark.parametrize("sim", sims())
+def test_encoder_whole_block_coder(sim):
+    """PlanesPerCycle=W+1: a whole block in one coder cycle (the largest, fastest coder)."""
+    run_sim(sim, "encoder", (8, 8, 16), scale=0.3, extra_args=["--param", "PlanesPerCycle=9"])

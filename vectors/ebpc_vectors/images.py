@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Input images: scikit-image's bundled RGB photographs, or a user folder.
 
 Preprocessing (no torchvision needed, done with torch.nn.functional):
@@ -6,6 +7,10 @@ Preprocessing (no torchvision needed, done with torch.nn.functional):
 - CIFAR-10 nets: resize the whole image to 32 x 32 (bilinear, antialiased),
   scale to [0, 1], normalise with the same mean / std (as the CIFAR ResNet
   checkpoints expect, see vectors/weights/ and the weights README).
+- EfficientNet-Lite0 (``norm='tf-lite'``): the same 256 / centre-224 geometry as
+  the ImageNet nets (TF's eval crop is also 224/256 of the shorter side), then
+  TensorFlow's EfficientNet-Lite scaling ``(p - 127) / 128`` of the 0..255 pixel
+  values instead of the mean / std normalisation.
 Grey images are repeated to three channels; an alpha channel is dropped.
 """
 
@@ -19,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from . import VectorsError
-from .nets import IMAGENET_MEAN, IMAGENET_STD
+from .nets import IMAGENET_MEAN, IMAGENET_STD, TF_LITE_MEAN, TF_LITE_STD
 
 #: scikit-image's bundled RGB photographs (no download needed), default order.
 SKIMAGE_PHOTOS = ("chelsea", "astronaut", "coffee", "rocket", "hubble_deep_field",
@@ -93,8 +98,11 @@ def _resize(x: torch.Tensor, h: int, w: int) -> torch.Tensor:
     return F.interpolate(x, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
 
 
-def preprocess(img: Image | np.ndarray, dataset: str) -> torch.Tensor:
-    """RGB uint8 H x W x 3 -> normalised float32 tensor 1 x 3 x S x S."""
+def preprocess(img: Image | np.ndarray, dataset: str, norm: str = "torchvision") -> torch.Tensor:
+    """RGB uint8 H x W x 3 -> normalised float32 tensor 1 x 3 x S x S.
+
+    norm: 'torchvision' (mean / std of ImageNet) or 'tf-lite' ((p - 127) / 128).
+    """
     rgb = img.rgb if isinstance(img, Image) else _to_rgb_u8(img, "image")
     x = torch.from_numpy(rgb).permute(2, 0, 1).unsqueeze(0).float() / 255.0
     if dataset == "cifar10":
@@ -109,6 +117,10 @@ def preprocess(img: Image | np.ndarray, dataset: str) -> torch.Tensor:
     else:
         raise ValueError(dataset)
     x = x.clamp(0.0, 1.0)
+    if norm == "tf-lite":
+        return ((x * 255.0 - TF_LITE_MEAN) / TF_LITE_STD).contiguous()
+    if norm != "torchvision":
+        raise ValueError(norm)
     mean = torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(IMAGENET_STD).view(1, 3, 1, 1)
     return ((x - mean) / std).contiguous()

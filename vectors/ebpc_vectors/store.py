@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Vector-set storage.
 
 A *vector set* is one network x one quantisation: ``<set>.npz`` holding one

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Convert captured maps into the benches' stimulus format.
 
     python -m ebpc_vectors.to_cases --data vectors/data --select 'resnet20-fixed8/*' \

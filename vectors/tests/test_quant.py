@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Quantisers: range, saturation, float16 / bfloat16 bit patterns."""
 
 import numpy as np
@@ -101,3 +102,30 @@ def test_quantise_dtypes_and_codec_words():
         assert w[0] == 0 and (w[1:] != 0).all()
     # a float pattern >= 0x8000 becomes a negative codec word with the same 16 bits
     assert codec_words(np.array([0x8000, 0xFFFF, 0x3C00], np.uint16)).tolist() == [-32768, -1, 0x3C00]
+
+
+@pytest.mark.parametrize("bits", [8, 16])
+def test_fixed_point_with_a_batch_maximum(bits):
+    rng = np.random.default_rng(SEED)
+    x = np.maximum(rng.normal(size=3000), 0) * 2.0
+    hi = (1 << (bits - 1)) - 1
+    batch_max = float(x.max()) * 3.0                  # another image of the batch peaks higher
+    q, scale = fixed_point(x, bits, 0.75, max_abs=batch_max)
+    assert scale == pytest.approx(0.75 * hi / batch_max)
+    assert np.array_equal(q, np.rint(x * scale).astype(np.int64)), f"seed {SEED}"
+    assert q.max() == round(x.max() * scale) < round(0.75 * hi)
+    # a map above the batch maximum (cannot happen in a capture) saturates
+    q, _ = fixed_point(np.array([0.0, 10.0]), bits, 0.75, max_abs=1.0)
+    assert q.tolist() == [0, hi]
+    a, s = quantise(x, get_quant(f"fixed{bits}"), 0.75, max_abs=batch_max)
+    assert s == scale and a.dtype == np.dtype(QUANTS[f"fixed{bits}"].dtype)
+    with pytest.raises(VectorsError, match="max_abs"):
+        fixed_point(x, bits, 0.75, max_abs=float("nan"))
+
+
+def test_rounding_is_to_nearest_ties_to_even():
+    # scale 1: max 127 * 0.75 / 95.25 = 1.0; halves go to the even neighbour
+    x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, 2.4999, 2.5001, 95.25])
+    q, scale = fixed_point(x, 8, 0.75)
+    assert scale == 1.0
+    assert q.tolist() == [0, 2, 2, 0, -2, 2, 3, 95]

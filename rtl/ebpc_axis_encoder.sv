@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// EBPC stream encoder with AXI4-Stream ports (top).
+//
+// A thin wrapper over ebpc_encoder: pure wiring, no logic and no register of its own, so
+// timing, latency and throughput are those of ebpc_encoder (see its header and the README,
+// "Integrating the IP"). The stream format is docs/ebpc-format.md.
+//
+// Contract:
+// - s_axis_*: the input words, one W-bit word per beat, s_axis_tlast on the final word of a
+//   transmission (a transmission is one AXI4-Stream packet of L >= 1 beats).
+// - m_axis_znz_* / m_axis_bpc_*: the packed words of the ZNZ and BPC streams of each
+//   transmission, word for word those of ebpc_encoder, tlast on each stream's final word of
+//   the transmission. An all-zero transmission produces a ZNZ packet and no BPC beat at all.
+// - done_o pulses once per transmission when both of its packets have been handed over;
+//   with EnableCounts=1, znz_count_o / bpc_count_o are then its word counts (held until the
+//   next done_o); with EnableCounts=0 (default, no counter area) they read 0.
+// - Parameters are those of ebpc_encoder, with the same defaults, passed through unchanged.
+// - Handshakes follow AXI4-Stream: a beat moves on a rising edge with tvalid and tready high;
+//   m_axis_*_tvalid never depends on a tready. s_axis_tready depends combinationally on
+//   m_axis_znz_tready and m_axis_bpc_tready (not on s_axis_tvalid/tdata); the m_axis outputs
+//   come from registers.
+// - No TKEEP/TSTRB/TID/TDEST/TUSER: every beat is a whole word.
+// - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).
+module ebpc_axis_encoder #(
+  parameter int DataWidth      = 8,   // W: 8, 16 or 32
+  parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
+  parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
+  parameter int PlanesPerCycle = (DataWidth == 8) ? 2 : 3,  // bit-planes coded per cycle (1 .. W+1)
+  parameter int CountWidth     = 16,  // width of znz_count_o / bpc_count_o (1..64)
+  parameter int EnableCounts   = 0    // 1: znz_count_o / bpc_count_o carry the word counts
+) (
+  input  logic                  clk_i,
+  input  logic                  rst_ni,
+  // Input words.
+  input  logic [DataWidth-1:0]  s_axis_tdata,
+  input  logic                  s_axis_tvalid,
+  output logic                  s_axis_tready,
+  input  logic                  s_axis_tlast,
+  // ZNZ stream.
+  output logic [DataWidth-1:0]  m_axis_znz_tdata,
+  output logic                  m_axis_znz_tvalid,
+  input  logic                  m_axis_znz_tready,
+  output logic                  m_axis_znz_tlast,
+  // BPC stream.
+  output logic [DataWidth-1:0]  m_axis_bpc_tdata,
+  output logic                  m_axis_bpc_tvalid,
+  input  logic                  m_axis_bpc_tready,
+  output logic                  m_axis_bpc_tlast,
+  // Per-transmission completion and word counts (for the descriptor of the stored streams).
+  output logic                  done_o,
+  output logic [CountWidth-1:0] znz_count_o,
+  output logic [CountWidth-1:0] bpc_count_o
+);
+
+  ebpc_encoder #(
+    .DataWidth      (DataWidth),
+    .BlockSize      (BlockSize),
+    .MaxZeroRun     (MaxZeroRun),
+    .PlanesPerCycle (PlanesPerCycle),
+    .CountWidth     (CountWidth),
+    .EnableCounts   (EnableCounts)
+  ) u_encoder (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .in_valid_i  (s_axis_tvalid),
+    .in_ready_o  (s_axis_tready),
+    .in_data_i   (s_axis_tdata),
+    .in_last_i   (s_axis_tlast),
+    .znz_valid_o (m_axis_znz_tvalid),
+    .znz_ready_i (m_axis_znz_tready),
+    .znz_data_o  (m_axis_znz_tdata),
+    .znz_last_o  (m_axis_znz_tlast),
+    .bpc_valid_o (m_axis_bpc_tvalid),
+    .bpc_ready_i (m_axis_bpc_tready),
+    .bpc_data_o  (m_axis_bpc_tdata),
+    .bpc_last_o  (m_axis_bpc_tlast),
+    .done_o      (done_o),
+    .znz_count_o (znz_count_o),
+    .bpc_count_o (bpc_count_o)
+  );
+
+endmodule

@@ -1,0 +1,250 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The dashboard (ebpc_tb.dashboard): rendering from synthetic data, collecting from files, and
+the page built from a real (small) multi-seed run."""
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from ebpc_tb import dashboard as db
+from ebpc_tb.codecov import CoveragePoint
+from ebpc_tb.pytest_support import sims
+
+
+def _text(element) -> str:
+    return "".join(element.itertext())
+
+
+def _parse(page: str) -> ET.Element:
+    """The page must be well-formed (XML parser) and self-contained (no script, no remote URL)."""
+    root = ET.fromstring(page)
+    assert root.tag == "html"
+    assert not list(root.iter("script")) and not list(root.iter("link"))
+    for el in root.iter():
+        for attr in ("src", "href"):
+            value = el.get(attr, "")
+            assert "://" not in value and not value.startswith("//"), value
+    return root
+
+
+def _rows(root: ET.Element, section: str) -> list[ET.Element]:
+    sec = next(s for s in root.iter("section") if s.get("id") == section)
+    return list(sec.iter("tr"))
+
+
+def _synthetic() -> db.DashboardData:
+    pytest_run = db.Run("pytest", "pytest", 77, (
+        db.TestRow("tb.tests.test_sim_encoder::test_encoder[verilator-W8N8Z16]", "pass", "", 3.0),
+        db.TestRow("tb.tests.test_sim_decoder::test_decoder[icarus-W8N8Z16]", "fail",
+                   "icarus decoder W=8 N=8 Z=16 seed=77: 1 failing test(s)\nreproduce: python -m ...", 4.0),
+    ))
+    sim_ok = db.Run("verilator_encoder_W8_N8_Z16", "cocotb", 77, (db.TestRow("test_random", "pass"),))
+    sim_bad = db.Run("icarus_decoder_W8_N8_Z16", "cocotb", 77, (
+        db.TestRow("test_random", "fail", "DECODER MISMATCH <out> & more\nline two"),
+        db.TestRow("test_corners", "pass")))
+    regress = {"seeds": [5, 6], "outcomes": [
+        {"seed": 5, "sim": "verilator", "top": "encoder", "config": [8, 8, 16], "sampled": False,
+         "test": "test_random", "status": "pass", "message": "", "reproduce": "python -m ebpc_tb.run --seed 5"},
+        {"seed": 6, "sim": "verilator", "top": "loopback", "config": [16, 8, 2], "sampled": True,
+         "test": "test_corners", "status": "fail", "message": "LOOPBACK MISMATCH\ndetail",
+         "reproduce": "python -m ebpc_tb.run --top loopback --seed 6 --testcase test_corners"}],
+        "functional_coverage": {"configs": 1, "bins": 4, "hit": 3, "percent": 75.0}}
+    functional = db.CoverageSet("make test", 2, {
+        "W8_N8_Z16": {"ebpc.znz.run": {"1": 5, "2": 0, "3": 1}, "ebpc.tx.content": {"all_zero": 2, "mixed": 9}},
+        "W16_N8_Z2": {"ebpc.znz.run": {"1": 4, "2": 3}}})
+    points = {
+        CoveragePoint("/x/rtl/ebpc_enc_znz.sv", 2, 1, "line", "ebpc_enc_znz", "block"): 10,
+        CoveragePoint("/x/rtl/ebpc_enc_znz.sv", 3, 1, "line", "ebpc_enc_znz", "block"): 0,
+        CoveragePoint("/x/rtl/ebpc_enc_znz.sv", 3, 2, "branch", "ebpc_enc_znz", "if"): 4,
+        CoveragePoint("/x/rtl/ebpc_enc_znz.sv", 3, 3, "branch", "ebpc_enc_znz", "else"): 0,
+        CoveragePoint("/x/rtl/ebpc_fifo.sv", 1, 1, "toggle", "ebpc_fifo", "data"): 1,
+        CoveragePoint("/x/cocotb/shim.v", 1, 1, "line", "shim", "block"): 0,     # not rtl/: ignored
+    }
+    sources = {"ebpc_enc_znz.sv": ["module ebpc_enc_znz;", "  assign a = b;", "  if (x) y = 1;", "endmodule"],
+               "ebpc_fifo.sv": ["module ebpc_fifo; endmodule"]}
+    code = db.code_from_points(points, sources, "make test", 3)
+    return db.DashboardData(
+        generated="2026-01-01 00:00 UTC", test_seed=77, runs=(pytest_run, sim_ok, sim_bad), regress=regress,
+        functional=(functional,), code=(code,),
+        bench={"encoder": [{"W": 8, "N": 8, "words_per_cycle": 0.997}]},
+        synth={"configs": [{"top": "ebpc_encoder", "W": 8, "N": 8, "Z": 16, "ge_total": 12345.5,
+                            "ge_seq": 5000, "ge_comb": 7345.5, "depth": 31, "flops": 400, "cells": 2100}]},
+        plots=("ratio_by_network.png",), documents=("coverage.txt",))
+
+
+def test_render_synthetic_page_has_every_run_module_and_figure():
+    data = _synthetic()
+    page = db.render(data)
+    root = _parse(page)
+    text = _text(root)
+    for run in data.runs:
+        assert run.name in text
+        for t in run.tests:
+            assert t.name in text
+    for module in data.code[0].modules:
+        assert module in text
+    assert "shim" not in data.code[0].modules
+    assert "make test SEED=77" in text
+    # multi-seed table: both seeds, the failure's first line and its reproduce command
+    assert "make regress SEED_LIST=5,6" in text
+    assert "LOOPBACK MISMATCH" in text
+    assert "python -m ebpc_tb.run --top loopback --seed 6 --testcase test_corners" in text
+    # escaping: the failure message with markup characters is text, not markup
+    assert "DECODER MISMATCH <out> & more" in text and "line two" in text
+    # figures and plots
+    assert "12345.5" in text and "0.997" in text and "not run yet" not in text
+    imgs = [i.get("src") for i in root.iter("img")]
+    assert imgs == ["ratio_by_network.png"]
+    assert any(a.get("href") == "coverage.txt" for a in root.iter("a"))
+
+
+def test_failures_first_and_unhit_bins_first():
+    root = _parse(db.render(_synthetic()))
+    # functional: in the W8_N8_Z16 row of ebpc.znz.run, the unhit bin 2 comes first, marked
+    for row in _rows(root, "functional"):
+        cells = list(row.iter("td"))
+        if cells and _text(cells[0]) == "ebpc.znz.run" and len(list(cells[2].iter("span"))) == 3:
+            spans = list(cells[2].iter("span"))
+            assert [_text(s) for s in spans] == ["2: 0", "1: 5", "3: 1"]
+            assert spans[0].get("class") == "unhit" and spans[1].get("class") != "unhit"
+            break
+    else:
+        pytest.fail("no ebpc.znz.run row with three bins")
+    # the parameter set with unhit bins is listed (and opened) before the complete one
+    summaries = [_text(s) for s in root.iter("summary")]
+    w8 = next(i for i, s in enumerate(summaries) if s.startswith("W8_N8_Z16"))
+    w16 = next(i for i, s in enumerate(summaries) if s.startswith("W16_N8_Z2"))
+    assert w8 < w16
+    # regress: the failing test is the first row of the per-test table
+    reg_rows = [r for r in _rows(root, "runs") if len(list(r.iter("td"))) == 8]
+    assert "FAIL" in _text(reg_rows[0]) and "PASS" in _text(reg_rows[1])
+
+
+def test_annotated_source_marks_lines():
+    data = _synthetic()
+    znz = next(f for f in data.code[0].files if f.name == "ebpc_enc_znz.sv")
+    assert znz.modules == ("ebpc_enc_znz",)
+    assert znz.marks[3].missed and not znz.marks[2].missed
+    assert znz.marks[3].counts["branch"] == (1, 2) and znz.marks[3].line_hits == 0
+    assert data.code[0].modules["ebpc_enc_znz"] == {"line": (1, 2), "branch": (1, 2)}
+    root = _parse(db.render(data))
+    src_rows = [r for t in root.iter("table") if t.get("class") == "src" for r in t.iter("tr")]
+    by_text = {_text(list(r.iter("td"))[2]): r for r in src_rows}
+    assert by_text["  if (x) y = 1;"].get("class") == "miss"
+    assert _text(list(by_text["  if (x) y = 1;"].iter("td"))[1]) == "0 b1/2"
+    assert by_text["  assign a = b;"].get("class") == "hit"
+    assert by_text["endmodule"].get("class") == ""
+
+
+def test_missing_parts_say_not_run_yet():
+    page = db.render(db.DashboardData(generated="now"))
+    text = _text(_parse(page))
+    for what in ("make test", "make regress SEEDS=n", "make bench", "make synth", "make report"):
+        assert f"not run yet ({what}" in text, what
+
+
+def test_parse_junit_runs_reads_seed_status_and_message():
+    xml = ("<testsuites><testsuite name='pytest'><properties><property name='ebpc_seed' value='42'/>"
+           "</properties><testcase classname='a.b' name='t1' time='1.5'/>"
+           "<testcase classname='a.b' name='t2'><failure message='boom'>trace</failure></testcase>"
+           "<testcase classname='a.b' name='t3'><skipped message='no sim'/></testcase>"
+           "</testsuite></testsuites>")
+    run, seed = db.parse_junit_runs(xml, "pytest", "pytest")
+    assert seed == 42 and run.seed == 42
+    assert [(t.name, t.status) for t in run.tests] == [("a.b::t1", "pass"), ("a.b::t2", "fail"), ("a.b::t3", "skip")]
+    assert run.tests[1].message == "boom\ntrace" and run.tests[0].seconds == 1.5
+    assert not run.ok
+
+
+def _write_synthetic_tree(root: Path) -> None:
+    (root / "build" / "junit" / "sim").mkdir(parents=True)
+    (root / "build" / "junit" / "pytest.xml").write_text(
+        "<testsuites><testsuite><properties><property name='ebpc_seed' value='9'/></properties>"
+        "<testcase classname='m' name='test_x'/></testsuite></testsuites>")
+    (root / "build" / "junit" / "sim" / "icarus_encoder_W8_N8_Z16.xml").write_text(
+        "<testsuites><testsuite><testcase name='test_random'><properties>"
+        "<property name='random_seed' value='9'/></properties></testcase></testsuite></testsuites>")
+    fun = root / "build" / "coverage" / "functional"
+    fun.mkdir(parents=True)
+    for i, hits in enumerate(({"1": 1, "2": 0}, {"1": 2, "2": 0})):
+        (fun / f"run{i}.json").write_text(json.dumps(
+            {"config": {"w": 8, "n": 8, "z": 16, "seed": 9}, "coverage": {"ebpc.znz.run": {"bins": hits}}}))
+    (root / "rtl").mkdir()
+    (root / "rtl" / "ebpc_fifo.sv").write_text("module ebpc_fifo;\nendmodule\n")
+    dat = root / "build" / "sim" / "verilator" / "fifo"
+    dat.mkdir(parents=True)
+    fields = "\x01f\x02/elsewhere/rtl/ebpc_fifo.sv\x01l\x021\x01n\x021\x01t\x02line" \
+             "\x01page\x02v_line/ebpc_fifo\x01o\x02block\x01h\x02top.u"
+    (dat / "coverage_test_fifo.dat").write_text(f"# SystemC::Coverage-3\nC '{fields}' 7\n")
+    reports = root / "reports"
+    reports.mkdir()
+    (reports / "synth.json").write_text(json.dumps({"configs": [{"top": "ebpc_fifo", "ge_total": 99}]}))
+    (reports / "ratio_by_network.png").write_bytes(b"\x89PNG\r\n")
+    (reports / "compression.md").write_text("# report\n")
+
+
+def test_collect_reads_every_source(tmp_path):
+    _write_synthetic_tree(tmp_path)
+    data = db.collect(tmp_path, "now")
+    assert data.test_seed == 9
+    assert [r.name for r in data.runs] == ["pytest", "icarus_encoder_W8_N8_Z16"]
+    assert data.runs[1].seed == 9
+    (fun,) = data.functional
+    assert fun.runs == 2 and fun.configs == {"W8_N8_Z16": {"ebpc.znz.run": {"1": 3, "2": 0}}}
+    (code,) = data.code
+    assert code.modules == {"ebpc_fifo": {"line": (1, 1)}}
+    assert code.files[0].lines == ("module ebpc_fifo;", "endmodule")      # read from <root>/rtl
+    assert data.synth["configs"][0]["ge_total"] == 99 and data.bench is None
+    assert data.plots == ("ratio_by_network.png",) and "compression.md" in data.documents
+    assert db.main(["--root", str(tmp_path)]) == 0
+    page = (tmp_path / "reports" / "index.html").read_text()
+    text = _text(_parse(page))
+    assert "icarus_encoder_W8_N8_Z16" in text and "ebpc_fifo" in text and "not run yet (make bench)" in text
+
+
+def test_main_rejects_a_missing_root(tmp_path, capsys):
+    assert db.main(["--root", str(tmp_path / "nope")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("dashboard: error:") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif("verilator" not in sims(), reason="needs Verilator (EBPC_SIMS)")
+def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
+    """Two seeds of one short bench test under Verilator with code coverage: the regression's
+    own reports, then the dashboard built from them (real cocotb JUnit, coverage JSON, .dat)."""
+    from ebpc_tb import regress
+
+    monkeypatch.setenv("EBPC_CODE_COVERAGE", "1")
+    monkeypatch.delenv("EBPC_INJECT_FAULT", raising=False)
+    out, reports = tmp_path / "build" / "regress", tmp_path / "reports" / "regress"
+    status = regress.main(["--seed-list", "3,4", "--top", "encoder", "--sample", "0",
+                           "--tests", "test_coverage_closure", "--out", str(out), "--reports", str(reports)])
+    summary = json.loads((reports / "regress.json").read_text())
+    assert summary["seeds"] == [3, 4] and len(summary["outcomes"]) == 2
+    assert status == (1 if summary["failed"] else 0)
+    assert sorted(p.name for p in (out / "junit").glob("*.xml")) == \
+        ["s3_verilator_encoder_W8_N8_Z16.xml", "s4_verilator_encoder_W8_N8_Z16.xml"]
+    assert len(list((out / "codecov").glob("*.dat"))) == 2 and (reports / "code_coverage.json").is_file()
+    # feed the cocotb results in as make test's, so both halves of the page have real data
+    (tmp_path / "build" / "junit" / "sim").mkdir(parents=True)
+    for xml in (out / "junit").glob("*.xml"):
+        (tmp_path / "build" / "junit" / "sim" / xml.name).write_text(xml.read_text())
+    (tmp_path / "rtl").symlink_to(Path(db.__file__).resolve().parents[2] / "rtl")
+    data = db.collect(tmp_path, "now")
+    assert {r.name for r in data.runs} == {"s3_verilator_encoder_W8_N8_Z16", "s4_verilator_encoder_W8_N8_Z16"}
+    assert {r.seed for r in data.runs} == {3, 4}
+    modules = set(data.code[0].modules)
+    assert "ebpc_encoder" in modules
+    root = _parse(db.render(data))
+    text = _text(root)
+    for run in data.runs:
+        assert run.name in text
+    for module in modules:
+        assert module in text
+    for o in summary["outcomes"]:
+        assert o["status"] in ("pass", "fail", "error")
+        if o["status"] != "pass":
+            assert o["reproduce"] in text
+    assert any(t.get("class") == "src" for t in root.iter("table"))
