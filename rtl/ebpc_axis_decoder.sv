@@ -25,7 +25,7 @@ module ebpc_axis_decoder #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 2 : (DataWidth <= 16) ? 3 : 4,
+  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : (DataWidth <= 16) ? 3 : 4,
   parameter int CountWidth     = 16,
   parameter int DecisionQueueDepth = (BlockSize <= 4) ? 4 : 1 << $clog2(BlockSize)
 ) (

@@ -22,7 +22,10 @@ module ebpc_enc_packer #(
   parameter int Width      = 8,   // output word width W
   parameter int MaxLen     = 16,  // longest chunk accepted per cycle
   parameter int CountWidth = 32,
-  parameter int CountWords = 1    // 0: no word counter, done_count_o reads 0
+  parameter int CountWords = 1,   // 0: no word counter, done_count_o reads 0
+  // Bits that may stay buffered after this cycle's word when a chunk is accepted: Width keeps
+  // the output busy whenever chunks come every cycle; more rides out gaps in the chunk supply.
+  parameter int Slack      = Width
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -42,7 +45,7 @@ module ebpc_enc_packer #(
 
   // Buffer capacity: accepting a chunk is allowed while at most Width bits remain after this
   // cycle's output word, so the buffer never overflows and output never starves needlessly.
-  localparam int Cap       = MaxLen + Width;
+  localparam int Cap       = MaxLen + Slack;
   localparam int FillWidth = $clog2(Cap + 1);
 
   logic [Cap-1:0]        buf_q, buf_d, buf_after;
@@ -67,7 +70,7 @@ module ebpc_enc_packer #(
   // While a transmission is being flushed, the next one may only start in the cycle its final
   // word leaves; an empty token waits until the flush is over (one done event per cycle).
   assign in_ready_o = (!flush_q || (final_fire && !in_empty_i)) &&
-                      (fill_after <= FillWidth'(Width));
+                      (fill_after <= FillWidth'(Slack));
   assign in_fire    = in_valid_i && in_ready_o;
   assign ins_shift  = FillWidth'(Cap) - fill_after - FillWidth'(in_len_i);
 

@@ -19,7 +19,7 @@
 //   give G = 5 (W=8) and G = 6 (W=16), one word per cycle for N >= 8 (W=8: N >= 6); W=32
 //   (G = 11) runs at N/12 words per cycle while the BPC coder is the limit. While a full
 //   block waits for the busy coder, the input pauses; a transmission's last (partial) block
-//   waits for the coder to be idle. At most MaxInflight transmissions may be between their
+//   waits for the coder to be idle. At most MaxInflight (3) transmissions may be between their
 //   last input word and done_o.
 // - Latency: a ZNZ word leaves 1 cycle after the input word that completes it; a full block
 //   goes to the coder in the cycle after its last word (earlier than its last-ness is known:
@@ -155,7 +155,7 @@ module ebpc_encoder #(
   localparam int ChunkWidth  = ((DataWidth > RunLen) ? DataWidth : RunLen) +
                                PSafe * ((SymLen > RunLen) ? SymLen : RunLen);
   localparam int ZnzWidth    = LogZ + 2;
-  localparam int MaxInflight = 4;
+  localparam int MaxInflight = 3;
   localparam int InflWidth   = $clog2(MaxInflight + 1);
 
   // ---------------------------------------------------------------------------------------
@@ -274,7 +274,8 @@ module ebpc_encoder #(
     .Width      (DataWidth),
     .MaxLen     (ChunkWidth),
     .CountWidth (CountWidth),
-    .CountWords (EnableCounts)
+    .CountWords (EnableCounts),
+    .Slack      (DataWidth + DataWidth / 2)
   ) u_bpc_packer (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -331,7 +332,7 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (MaxInflight)
+      .Depth (1 << $clog2(MaxInflight))
     ) u_znz_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
@@ -348,7 +349,7 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (MaxInflight)
+      .Depth (1 << $clog2(MaxInflight))
     ) u_bpc_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),

@@ -32,7 +32,7 @@ module ebpc_loopback #(
   parameter int DataWidth         = 8,
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
-  parameter int PlanesPerCycle    = (DataWidth <= 8) ? 2 : (DataWidth <= 16) ? 3 : 4,
+  parameter int PlanesPerCycle    = (DataWidth <= 8) ? 1 : (DataWidth <= 16) ? 3 : 4,
   parameter int EncPlanesPerCycle = (DataWidth == 8) ? 2 : 3,
   parameter int CountWidth        = 16,
   parameter int DecQueueDepth     = (4 * BlockSize < 16) ? 16 : 1 << $clog2(4 * BlockSize),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ebpc
 
-from ebpc_tb import suites
+from ebpc_tb import axis
 from ebpc_tb.axis import AxisDecoderBench
 from ebpc_tb.testing import ebpc_test
 
@@ -22,62 +22,32 @@ BPC_TRUNCATED = 1 << 2
 
 @ebpc_test(TOP)
 async def test_conformance(dut, cfg):
-    """The conformance cases of these parameters: their stored streams back to their words."""
-    tb = AxisDecoderBench(dut, cfg, "test_conformance")
-    await tb.reset()
-    cases = suites.conformance(cfg)
-    for t, znz, bpc in cases:
-        tb.send(t.name, t.values, znz, bpc)
-    if not cases:
-        for t in suites.corners(cfg)[:10]:
-            tb.send(t.name, t.values)
-    await tb.finish()
+    """The conformance cases of these parameters: their stored streams, word for word."""
+    await axis.conformance(AxisDecoderBench(dut, cfg, "test_conformance"))
 
 
 @ebpc_test(TOP)
 async def test_corners(dut, cfg):
-    """Directed corners (all-zero transmissions carry no BPC packet), back to back."""
-    tb = AxisDecoderBench(dut, cfg, "test_corners")
-    await tb.reset()
-    for t in suites.corners(cfg):
-        tb.send(t.name, t.values)
-    await tb.finish()
-
+    """Directed corners (all-zero transmissions have no BPC packet), back to back."""
+    await axis.corners(AxisDecoderBench(dut, cfg, "test_corners"))
 
 
 @ebpc_test(TOP)
 async def test_vectors(dut, cfg):
     """Real feature-map slices (EBPC_VECTORS or the committed ones), stored streams kept."""
-    tb = AxisDecoderBench(dut, cfg, "test_vectors")
-    await tb.reset()
-    cases = suites.vectors(cfg)
-    assert cases, f"no vector usable for {cfg.describe()}"
-    for t, znz, bpc in cases:
-        tb.send(t.name, t.values, znz, bpc)
-    await tb.finish()
+    await axis.vectors(AxisDecoderBench(dut, cfg, "test_vectors"))
 
 
 @ebpc_test(TOP)
 async def test_coverage_closure(dut, cfg):
     """The coverage-directed transmissions of these parameters (ebpc_tb.closure)."""
-    tb = AxisDecoderBench(dut, cfg, "test_coverage_closure")
-    await tb.reset()
-    for t in suites.closure(cfg, tb.rng, tb.log):
-        tb.send(t.name, t.values)
-    await tb.finish()
+    await axis.closure(AxisDecoderBench(dut, cfg, "test_coverage_closure"))
+
 
 @ebpc_test(TOP)
 async def test_random(dut, cfg):
     """Random transmissions in batches, each batch with new random pauses on every stream."""
-    tb = AxisDecoderBench(dut, cfg, "test_random")
-    await tb.reset()
-    for batch in range(4):
-        tb.randomize_pauses([tb.len_source, tb.znz_source, tb.bpc_source, tb.sink])
-        for t in suites.randoms(cfg, tb.rng, cfg.count(15, minimum=4)):
-            tb.send(f"batch{batch}/{t.name}", t.values)
-        await tb.finish()
-        tb.expected.clear()
-        tb.done.clear()
+    await axis.random_batches(AxisDecoderBench(dut, cfg, "test_random"))
 
 
 @ebpc_test(TOP)

@@ -29,6 +29,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamMonitor, AxiStreamSink, AxiStreamSource
 
+from . import suites
 from .config import TbConfig
 
 __all__ = ["AxisEncoderBench", "AxisDecoderBench", "pauses", "to_unsigned"]
@@ -162,7 +163,11 @@ class AxisEncoderBench(_AxisBench):
         self.bpc_mon = self._monitor("m_axis_bpc")
         self.expected: list[_Expected] = []
         self.counts_enabled = int(dut.EnableCounts.value) == 1
-        self.randomize_pauses([self.source, self.znz_sink, self.bpc_sink])
+        self.randomize_pauses(self.drivers())
+
+    def drivers(self) -> list[AxiStreamSource | AxiStreamSink]:
+        """Every driver with a pause generator."""
+        return [self.source, self.znz_sink, self.bpc_sink]
 
     def _done_record(self) -> tuple[int, ...]:
         return int(self.dut.znz_count_o.value), int(self.dut.bpc_count_o.value)
@@ -226,7 +231,11 @@ class AxisDecoderBench(_AxisBench):
         self.znz_mon = self._monitor("s_axis_znz")
         self.bpc_mon = self._monitor("s_axis_bpc")
         self.expected: list[tuple[_Expected, int]] = []
-        self.randomize_pauses([self.len_source, self.znz_source, self.bpc_source, self.sink])
+        self.randomize_pauses(self.drivers())
+
+    def drivers(self) -> list[AxiStreamSource | AxiStreamSink]:
+        """Every driver with a pause generator."""
+        return [self.len_source, self.znz_source, self.bpc_source, self.sink]
 
     def _done_record(self) -> tuple[int, ...]:
         return (int(self.dut.error_o.value),)
@@ -281,3 +290,56 @@ class AxisDecoderBench(_AxisBench):
                           f"{'0' if want == 0 else f'bits {want:#04x} set'}")
         self.log.info("%s%d transmissions checked (%d words)", self.context, len(self.expected),
                       sum(len(e.values) for e, _ in self.expected))
+
+
+# -- scenarios shared by both AXI4-Stream benches ---------------------------------------------
+
+async def conformance(tb: AxisEncoderBench | AxisDecoderBench) -> None:
+    """The conformance cases of the bench's parameters with their stored streams (the model's
+    streams of the first corner cases when no case has these parameters)."""
+    await tb.reset()
+    cases = suites.conformance(tb.cfg)
+    for t, znz, bpc in cases:
+        tb.send(t.name, t.values, znz, bpc)
+    if not cases:
+        for t in suites.corners(tb.cfg)[:10]:
+            tb.send(t.name, t.values)
+    await tb.finish()
+
+
+async def corners(tb: AxisEncoderBench | AxisDecoderBench) -> None:
+    """Directed corners (all-zero transmissions carry no BPC packet), back to back."""
+    await tb.reset()
+    for t in suites.corners(tb.cfg):
+        tb.send(t.name, t.values)
+    await tb.finish()
+
+
+async def vectors(tb: AxisEncoderBench | AxisDecoderBench) -> None:
+    """Real feature-map slices (EBPC_VECTORS or the committed ones), stored streams kept."""
+    await tb.reset()
+    cases = suites.vectors(tb.cfg)
+    assert cases, f"no vector usable for {tb.cfg.describe()}"
+    for t, znz, bpc in cases:
+        tb.send(t.name, t.values, znz, bpc)
+    await tb.finish()
+
+
+async def closure(tb: AxisEncoderBench | AxisDecoderBench) -> None:
+    """The coverage-directed transmissions of the bench's parameters (ebpc_tb.closure)."""
+    await tb.reset()
+    for t in suites.closure(tb.cfg, tb.rng, tb.log):
+        tb.send(t.name, t.values)
+    await tb.finish()
+
+
+async def random_batches(tb: AxisEncoderBench | AxisDecoderBench, batches: int = 4) -> None:
+    """Random transmissions in batches, each batch with new random pauses on every stream."""
+    await tb.reset()
+    for batch in range(batches):
+        tb.randomize_pauses(tb.drivers())
+        for t in suites.randoms(tb.cfg, tb.rng, tb.cfg.count(15, minimum=4)):
+            tb.send(f"batch{batch}/{t.name}", t.values)
+        await tb.finish()
+        tb.expected.clear()
+        tb.done.clear()

@@ -38,12 +38,10 @@ def main(argv=None) -> int:
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                     help="extra HDL parameter of the benched tops (e.g. DecisionQueueDepth=8)")
     args = ap.parse_args(argv)
-    params = {}
-    for item in args.param:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            ap.error(f"--param expects NAME=VALUE, got {item!r}")
-        params[name] = value
+    try:
+        params = runner.parse_params(args.param)
+    except ValueError as exc:
+        ap.error(str(exc))
     tops = [t.strip() for t in args.top.split(",") if t.strip()]
     out = Path(tempfile.mkstemp(prefix="ebpc_bench_", suffix=".jsonl")[1])
     t0 = time.monotonic()

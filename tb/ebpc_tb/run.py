@@ -65,12 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.vectors and not os.path.exists(args.vectors):
         ap.error(f"vector file {args.vectors} does not exist")
     configs = runner.SWEEP_CONFIGS if args.sweep else [(args.w, args.n, args.z)]
-    params = {}
-    for item in args.param:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isidentifier():
-            ap.error(f"--param expects NAME=VALUE, got {item!r}")
-        params[name] = value
+    try:
+        params = runner.parse_params(args.param)
+    except ValueError as exc:
+        ap.error(str(exc))
     scale = args.scale if args.scale is not None else (0.25 if args.sweep else None)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     print(f"[ebpc_tb] seed {seed} (re-run with --seed {seed})", flush=True)

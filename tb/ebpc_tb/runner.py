@@ -161,6 +161,17 @@ def rtl_sources(top_module: str, manifest: Path = MANIFEST) -> list[Path]:
 
 # -- build ---------------------------------------------------------------------------------
 
+def parse_params(items: Iterable[str]) -> dict[str, str]:
+    """``NAME=VALUE`` strings (``--param``) as a dict; ValueError names the bad item."""
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isidentifier():
+            raise ValueError(f"--param expects NAME=VALUE, got {item!r}")
+        params[name] = value
+    return params
+
+
 def config_params(config: Sequence[int], extra: Mapping[str, object] | None = None) -> dict[str, object]:
     w, n, z = config
     params: dict[str, object] = {"DataWidth": w, "BlockSize": n, "MaxZeroRun": z}

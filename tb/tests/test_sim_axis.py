@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """pytest wrapper: the AXI4-Stream tops (cocotbext-axi client) under each simulator.
 
-Default parameters under every simulator, plus a part of the sweep (the widest and the
-narrowest word with other N and Z; EBPC_FULL=1: the whole sweep under every simulator).
+Default parameters under every simulator, plus a part of the sweep (W=16, N=16, Z=2 under
+Icarus; EBPC_FULL=1: the whole sweep under every simulator).
 The benches record no functional or code coverage: the tops are pure wiring over the cores,
 whose coverage the valid/ready benches close. A corrupted expectation must fail the run.
 """
@@ -21,7 +21,7 @@ from ebpc_tb.pytest_support import _env, run_sim, sims
 
 TOPS = ["axis_encoder", "axis_decoder"]
 # A small part of the sweep: (sim, config) pairs, so each simulator sees a non-default W, N, Z.
-SWEEP_PART = [("icarus", (16, 16, 2)), ("verilator", (32, 8, 64))]
+SWEEP_PART = [("icarus", (16, 16, 2))]
 
 
 def _matrix():
