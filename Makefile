@@ -85,7 +85,8 @@ synth:
 
 bench:
 	$(PYTHON) -m ebpc.bench
-	$(PYTHON) -m ebpc_tb.bench
+	@mkdir -p reports
+	$(PYTHON) -m ebpc_tb.bench --json reports/bench.json
 
 vectors:
 	$(PYTHON) -m ebpc_vectors.committed --out vectors/data
