@@ -24,8 +24,9 @@
 //
 // Architecture (one module per stage):
 //   ebpc_dec_znz  : ZNZ bit buffer + parser; per cycle one zero-run symbol or up to 8
-//                   `1` symbols -> decision queue (4N entries), so it runs ahead of the
-//                   output and tells the BPC parser early which blocks are needed.
+//                   `1` symbols -> decision queue (DecisionQueueDepth entries), so it
+//                   runs ahead of the output and tells the BPC parser early which
+//                   blocks are needed.
 //   ebpc_dec_bpc  : BPC bit buffer + base + PlanesPerCycle chained plane-symbol decoders per
 //                   cycle; a block is parsed once the ZNZ parser has seen its first
 //                   non-zero word and goes to a 2-block queue in the cycle it completes.

@@ -23,8 +23,10 @@ module ebpc_enc_packer #(
   parameter int MaxLen     = 16,  // longest chunk accepted per cycle
   parameter int CountWidth = 32,
   parameter int CountWords = 1,   // 0: no word counter, done_count_o reads 0
-  // Bits that may stay buffered after this cycle's word when a chunk is accepted: Width keeps
-  // the output busy whenever chunks come every cycle; more rides out gaps in the chunk supply.
+  // Bits that may stay buffered after this cycle's word when a chunk is accepted (>= Width):
+  // Width keeps the output busy whenever chunks come every cycle; more rides out gaps in the
+  // chunk supply (the encoder's BPC packer uses 1.5 W; each extra bit costs a buffer flop
+  // and a wider insertion shifter).
   parameter int Slack      = Width
 ) (
   input  logic                  clk_i,
@@ -43,8 +45,9 @@ module ebpc_enc_packer #(
   output logic [CountWidth-1:0] done_count_o
 );
 
-  // Buffer capacity: accepting a chunk is allowed while at most Width bits remain after this
-  // cycle's output word, so the buffer never overflows and output never starves needlessly.
+  // Buffer capacity: accepting a chunk is allowed while at most Slack (>= Width) bits remain
+  // after this cycle's output word, so the buffer never overflows and the output never starves
+  // while chunks keep coming.
   localparam int Cap       = MaxLen + Slack;
   localparam int FillWidth = $clog2(Cap + 1);
 

@@ -11,6 +11,9 @@
 //   W=32, N=8), while the decoder takes BPC words only once it has decoded a non-zero
 //   ZNZ symbol of the transmission; without the buffer the two would deadlock (seen at
 //   W=32). Default depth: room for the BPC words of W/N+2 blocks.
+//   znz_stall_i / bpc_stall_i block the ZNZ link / the encoder-to-FIFO BPC link for the
+//   cycle they are high (valid and ready both masked, so no word moves), letting a bench
+//   add backpressure and gaps.
 // - The ZNZ link has no buffer, so the decoder's decision queue must hold every ZNZ
 //   decision from a block's first non-zero word to the next non-zero word after the block
 //   (up to 2N+1: the encoder finishes a block only once it knows whether another non-zero
@@ -18,14 +21,12 @@
 //   4N (at least 16) here; the decoder's own default (N) is sized for inputs fed from
 //   memory, where the streams do not wait on each other (seen: a deadlock at W=16, N=16
 //   with a 16-entry queue on a sparse real map).
-//   znz_stall_i / bpc_stall_i block the ZNZ link / the encoder-to-FIFO BPC link for the
-//   cycle they are high (valid and ready both masked, so no word moves), letting a bench
-//   add backpressure and gaps.
 // - enc_done_o, enc_znz_count_o, enc_bpc_count_o: the encoder's done pulse and the word
 //   counts of both streams of the transmission it finished (for throughput bounds).
 // - Parameters: DataWidth, BlockSize, MaxZeroRun, CountWidth as in both cores;
 //   PlanesPerCycle is the decoder's (plane symbols decoded per cycle), EncPlanesPerCycle
-//   the encoder's (bit-planes coded per cycle); both default to the cores' defaults.
+//   the encoder's (bit-planes coded per cycle); both default to the cores' defaults;
+//   DecQueueDepth is the decoder's DecisionQueueDepth (see above).
 // - Throughput/latency: those of the two cores in series (the BPC FIFO adds one cycle of
 //   latency on that link, no throughput loss).
 module ebpc_loopback #(

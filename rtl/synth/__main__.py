@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"synth: error: {error}", file=sys.stderr)
         return 2
     except SynthError as error:
-        print(f"synth: error: {error}\n{error.log}", file=sys.stderr)
+        print(f"synth: error: {error}", file=sys.stderr)
         return 1
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "synth.md").write_text(markdown(results))

@@ -122,8 +122,11 @@ def _run_yosys(workdir: Path, repo: Path, script_text: str, name: str) -> None:
                                              "-s", os.path.relpath(script, repo)],
                           cwd=repo, capture_output=True, text=True)
     if proc.returncode != 0:
-        tail = "\n".join((log.read_text() if log.exists() else proc.stderr).splitlines()[-30:])
-        raise SynthError(f"yosys failed for {name} (log: {log})", tail)
+        text = log.read_text() if log.exists() else proc.stderr
+        errors = [line.strip() for line in text.splitlines() if "ERROR" in line or "error:" in line]
+        first = errors[0] if errors else "see the log"
+        raise SynthError(f"yosys failed for {name}: {first} (log: {log})",
+                         "\n".join(text.splitlines()[-30:]))
 
 
 def _bits_of(conn: Sequence) -> list:

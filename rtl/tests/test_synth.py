@@ -166,3 +166,10 @@ def test_slang_rejects_illegal_parameters_and_use_before_declaration(tmp_path):
                    "  assign w = a_i;\n  logic w;\n  assign y_o = w;\nendmodule\n")
     ok, text = check([str(bad)], "bad")
     assert not ok and "before its declaration" in text
+
+
+def test_illegal_parameter_fails_synthesis_with_one_line(tmp_path, capsys):
+    rc = synth_cli.main(["--tops", "encoder", "-W", "12", "--no-modules", "--out", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 1
+    assert len(err) == 1 and "DataWidth=12 is illegal" in err[0]
