@@ -36,9 +36,9 @@ module ebpc_encoder #(
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
   // Bit-planes coded per cycle (1 .. W+1); a block takes G = ceil((W+1)/P) coder cycles.
-  // A block takes G+1 cycles. Default 2 for W=8 (G = 5) and 3 for W=16/32 (G = 6 / 11): the
-  // smallest coders that keep one word per cycle for N >= 6 at W=8 and N >= 7 at W=16, and
-  // >= 0.66 of the port bound at W=32 with N=8.
+  // A block takes G cycles (G+1 when it reaches an idle coder). Default 2 for W=8 (G = 5)
+  // and 3 for W=16/32 (G = 6 / 11): the smallest coders that keep one word per cycle for
+  // N >= 6 at W=8 and N >= 7 at W=16, and >= 0.66 of the port bound at W=32 with N=8.
   parameter int PlanesPerCycle = (DataWidth == 8) ? 2 : 3,
   // Width of znz_count_o / bpc_count_o (1..64).
   parameter int CountWidth     = 16,

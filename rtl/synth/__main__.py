@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from . import rtl_files
 from .cells import LibraryError, build_library
 from .flow import Config, SynthError, SynthResult, synthesize
 
 REPO = Path(__file__).resolve().parents[2]
-RTL = REPO / "rtl"
 WORK = REPO / "build" / "synth"
 SHORT_TOPS = {"encoder": "ebpc_encoder", "decoder": "ebpc_decoder"}
 # The authors' stream-ebpc in this same flow (issue #11's measurement) and the paper's
@@ -35,11 +35,6 @@ AUTHORS_FLOW = {("ebpc_encoder", 8): (3817, 19), ("ebpc_encoder", 16): (6283, 20
                 ("ebpc_decoder", 16): (6833, 21), ("ebpc_decoder", 32): (11911, 36)}
 PAPER_GE = {("ebpc_encoder", 8): 2833, ("ebpc_encoder", 16): 4778, ("ebpc_encoder", 32): 8792,
             ("ebpc_decoder", 8): 3007, ("ebpc_decoder", 16): 5546, ("ebpc_decoder", 32): 10528}
-
-
-def rtl_files() -> list[Path]:
-    """The RTL sources (slang resolves the module order itself)."""
-    return sorted(RTL.glob("*.sv"))
 
 
 def _csv_ints(text: str) -> list[int]:

@@ -29,15 +29,10 @@ from .cells import FLOPS, Library, build_library
 # the WebAssembly build of the wheel). `map` minimises delay (unit delay here: depth), then
 # recovers area.
 ABC_SCRIPT = "+strash;ifraig;scorr;dc2;dretime;strash;dch,-f;map;topo"
-TOPS = ("ebpc_encoder", "ebpc_decoder")
 
 
 class SynthError(RuntimeError):
-    """Yosys failed; ``log`` holds the end of its log."""
-
-    def __init__(self, msg: str, log: str = ""):
-        super().__init__(msg)
-        self.log = log
+    """Yosys failed; the message names the first error and the log file."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,8 +120,7 @@ def _run_yosys(workdir: Path, repo: Path, script_text: str, name: str) -> None:
         text = log.read_text() if log.exists() else proc.stderr
         errors = [line.strip() for line in text.splitlines() if "ERROR" in line or "error:" in line]
         first = errors[0] if errors else "see the log"
-        raise SynthError(f"yosys failed for {name}: {first} (log: {log})",
-                         "\n".join(text.splitlines()[-30:]))
+        raise SynthError(f"yosys failed for {name}: {first} (log: {log})")
 
 
 def _bits_of(conn: Sequence) -> list:

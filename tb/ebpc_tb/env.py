@@ -18,8 +18,6 @@ Typical use (inside a cocotb test)::
 
 from __future__ import annotations
 
-import os
-
 import logging
 import random
 
@@ -233,8 +231,8 @@ class EncoderBench(_Bench):
         super().__init__(dut, cfg, test_name, rng)
         c = self.cfg
         self.sb = EncoderScoreboard(c.width, c.block, c.max_zero_run, self.log, self.context, c.inject_fault)
-        # The word counts exist only in builds with EnableCounts=1 (the runner says which).
-        self.counts_enabled = "EnableCounts=1" in os.environ.get("EBPC_HDL_PARAMS", "").split(",")
+        # The word counts exist only in builds with EnableCounts=1 (a parameter of the DUT).
+        self.counts_enabled = int(dut.EnableCounts.value) == 1
         self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps,
                                 rng=self._sub_rng("in"))
         self.znz_sink = StreamSink(dut, "znz", self.clk, backpressure=znz_bp, rng=self._sub_rng("znz"))

@@ -366,14 +366,6 @@ _REPORTS = ("regress.txt", "regress.json", "junit.xml", "coverage.txt", "coverag
             "code_coverage.txt", "code_coverage.json")
 
 
-def _parse_list(raw: str, choices: Sequence[str], what: str) -> list[str]:
-    items = list(choices) if raw == "all" else [x.strip() for x in raw.split(",") if x.strip()]
-    bad = [x for x in items if x not in choices]
-    if bad or not items:
-        raise ValueError(f"{what} {raw!r}: use {', '.join(choices)}, a comma list or all")
-    return items
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ebpc_tb.regress", description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="4", help="number of fresh seeds (default 4)")
@@ -403,8 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         scale = float(args.scale)
         if jobs_at_once < 1 or sample < 0 or not scale > 0:
             raise ValueError("--jobs must be >= 1, --sample >= 0, --scale > 0")
-        sims = _parse_list(args.sim, runner.SIMS, "--sim")
-        tops = _parse_list(args.top, list(runner.TOPS), "--top")
+        sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
+        tops = runner.parse_choices(args.top, list(runner.TOPS), "--top")
         tests = [t.strip() for t in args.tests.split(",") if t.strip()]
         if not tests or not all(t.isidentifier() for t in tests):
             raise ValueError(f"--tests {args.tests!r}: a comma list of cocotb test names")

@@ -23,14 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from . import runner
 
 
-def _list(value: str, choices) -> list[str]:
-    items = list(choices) if value == "all" else [v.strip() for v in value.split(",") if v.strip()]
-    for item in items:
-        if item not in choices:
-            raise argparse.ArgumentTypeError(f"{item!r} is not one of {', '.join(choices)}")
-    return items
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ebpc_tb.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -58,9 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     try:
-        sims = _list(args.sim, runner.SIMS)
-        tops = _list(args.top, list(runner.TOPS))
-    except argparse.ArgumentTypeError as exc:
+        sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
+        tops = runner.parse_choices(args.top, list(runner.TOPS), "--top")
+    except ValueError as exc:
         ap.error(str(exc))
     if args.vectors and not os.path.exists(args.vectors):
         ap.error(f"vector file {args.vectors} does not exist")

@@ -161,6 +161,15 @@ def rtl_sources(top_module: str, manifest: Path = MANIFEST) -> list[Path]:
 
 # -- build ---------------------------------------------------------------------------------
 
+def parse_choices(raw: str, choices: Sequence[str], what: str) -> list[str]:
+    """A comma list of ``choices`` or ``all`` (``--sim``, ``--top``); ValueError names ``what``."""
+    items = list(choices) if raw == "all" else [x.strip() for x in raw.split(",") if x.strip()]
+    bad = [x for x in items if x not in choices]
+    if bad or not items:
+        raise ValueError(f"{what} {raw!r}: use {', '.join(choices)}, a comma list or all")
+    return items
+
+
 def parse_params(items: Iterable[str]) -> dict[str, str]:
     """``NAME=VALUE`` strings (``--param``) as a dict; ValueError names the bad item."""
     params = {}
@@ -366,9 +375,7 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
     w, n, z = config
     env = {"EBPC_W": str(w), "EBPC_N": str(n), "EBPC_Z": str(z),
            "EBPC_SEED": str(seed if seed is not None else 1),
-           "EBPC_FULL": "1" if full else "0",
-           # HDL parameters beyond W/N/Z, for benches whose checks depend on them
-           "EBPC_HDL_PARAMS": ",".join(f"{k}={v}" for k, v in sorted((params or {}).items()))}
+           "EBPC_FULL": "1" if full else "0"}
     if scale is not None:
         env["EBPC_SCALE"] = str(scale)
     if vectors:
