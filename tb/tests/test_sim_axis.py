@@ -20,6 +20,10 @@ from ebpc_tb.config import REPO_DIR
 from ebpc_tb.pytest_support import _env, run_sim, sims
 
 TOPS = ["axis_encoder", "axis_decoder"]
+# The fault-injection runs share the default build directories (and their result files) with
+# the plain runs: one xdist worker takes them all, one after the other (make test uses
+# --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("axis_builds")
 # A small part of the sweep: (sim, config) pairs, so each simulator sees a non-default W, N, Z.
 SWEEP_PART = [("icarus", (16, 16, 2))]
 
