@@ -18,16 +18,16 @@
 // - Handshakes follow AXI4-Stream: a beat moves on a rising edge with tvalid and tready high;
 //   m_axis_tvalid/tdata/tlast come from registers and never depend on m_axis_tready. No
 //   tready depends on its own port's tvalid/tdata; s_axis_znz_tready depends combinationally
-//   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is).
+//   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is), and
+//   s_axis_len_tready on m_axis_tready (the next L is taken with the previous done_o).
 // - No TKEEP/TSTRB/TID/TDEST/TUSER: every beat is a whole word.
 // - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).
 module ebpc_axis_decoder #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : (DataWidth <= 16) ? 3 : 4,
-  parameter int CountWidth     = 16,
-  parameter int DecisionQueueDepth = (BlockSize <= 4) ? 4 : 1 << $clog2(BlockSize)
+  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : 2,
+  parameter int CountWidth     = 16
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -60,8 +60,7 @@ module ebpc_axis_decoder #(
     .BlockSize      (BlockSize),
     .MaxZeroRun     (MaxZeroRun),
     .PlanesPerCycle (PlanesPerCycle),
-    .CountWidth     (CountWidth),
-    .DecisionQueueDepth (DecisionQueueDepth)
+    .CountWidth     (CountWidth)
   ) u_decoder (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

@@ -40,10 +40,10 @@ module ebpc_dec_bitbuf #(
   end
 
   logic [BufBits-1:0]  buf_q, buf_d;
-  logic [CntWidth-1:0] cnt_q, cnt_d, cnt_rest;
+  logic [CntWidth-1:0] cnt_q, cnt_d, cnt_in;
   logic                last_q, last_d;
   logic                accept;
-  logic [BufBits-1:0]  word_aligned;
+  logic [BufBits-1:0]  word_aligned, buf_in;
 
   assign win_o     = buf_q;
   assign cnt_o     = cnt_q;
@@ -54,9 +54,13 @@ module ebpc_dec_bitbuf #(
                                          (CntWidth+1)'(BufBits))));
   assign accept  = valid_i && ready_o;
 
-  assign cnt_rest     = cnt_q - take_i;
-  // The new word, MSB-aligned, then moved behind the bits that stay.
-  assign word_aligned = {data_i, {(BufBits-DataWidth){1'b0}}} >> cnt_rest;
+  // The new word goes behind the bits held before this cycle's take (it fits there: a word
+  // is only accepted with DataWidth bits free), then everything moves up by take_i. This
+  // keeps the take (the parser's result, late in the cycle) to one shifter in front of the
+  // register: (buf | word >> cnt) << take == (buf << take) | word >> (cnt - take).
+  assign word_aligned = {data_i, {(BufBits-DataWidth){1'b0}}} >> cnt_q;
+  assign buf_in       = accept ? (buf_q | word_aligned) : buf_q;
+  assign cnt_in       = accept ? cnt_q + CntWidth'(DataWidth) : cnt_q;
 
   always_comb begin
     buf_d  = buf_q;
@@ -71,13 +75,9 @@ module ebpc_dec_bitbuf #(
       cnt_d = '0;
       if (accept && last_i) last_d = 1'b1;
     end else begin
-      buf_d = buf_q << take_i;
-      cnt_d = cnt_rest;
-      if (accept) begin
-        buf_d  = buf_d | word_aligned;
-        cnt_d  = cnt_rest + CntWidth'(DataWidth);
-        last_d = last_i;
-      end
+      buf_d = buf_in << take_i;
+      cnt_d = cnt_in - take_i;
+      if (accept) last_d = last_i;
     end
   end
 
@@ -92,4 +92,28 @@ module ebpc_dec_bitbuf #(
       last_q <= last_d;
     end
   end
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Fill level within the buffer; bits past it read 0; the take within the fill level.
+      /* verilator lint_off CMPCONST */
+      assert (32'(cnt_q) <= BufBits)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.fill_range at %0t in %m: %0d bits", $time, cnt_q);
+      /* verilator lint_on CMPCONST */
+      assert ((buf_q << cnt_q) == '0)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.clean_tail at %0t in %m: bits past the fill level", $time);
+      assert (flush_i || drain_i || take_i <= cnt_q)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.take_range at %0t in %m: take %0d of %0d bits", $time, take_i, cnt_q);
+      // No word after `last` until the buffer is flushed.
+      assert (!(accept && last_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.word_after_last at %0t in %m", $time);
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

@@ -1,51 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
-// EBPC decoder: BPC stream parser (base + up to PlanesPerCycle plane symbols per cycle).
+// EBPC decoder: BPC stream parser (base, then up to PlanesPerCycle plane symbols per cycle).
 //
 // Contract:
-// - Block j of the current transmission is parsed only once the ZNZ parser has counted
-//   more than j*N of its non-zero words: the live count nnz_i while the ZNZ parser is
-//   still on this transmission, the final count from the finish queue (fq_*) once it has
-//   finished it. BPC words are accepted only while that count is >= 1, so a transmission
-//   without non-zero words consumes nothing here.
-// - Per cycle: the base (W bits, first cycle of a block) plus up to PlanesPerCycle chained
-//   plane symbols that are completely in the bit buffer; a block never shares a cycle
-//   with the next one. A finished block (base + DBP planes 0..W-1; plane W does not
-//   affect the W-bit words) is offered on blk_* (valid/ready) in the cycle its last
-//   symbol is decoded (from registers later if the block queue is full then); the next
-//   block starts in the following cycle. The end-of-stream check runs in the same cycle.
-// - Errors (rec_data_o): bit2 truncated (stream `last` consumed before the needed blocks),
-//   bit3 bad single/pair position, bit4 zero run longer than the planes left, bit6 whole
-//   words left after the final block (checked only when the ZNZ side had no error).
-//   On bit2/3/4 a `bad` block is handed over instead (the output stage then emits zeros),
-//   then the stream is drained through `last`.
-// - Finish: once this side is done with the transmission (drained) and the ZNZ side has
-//   finished it (finish queue not empty), the finish entry is popped and the record
-//   (ZNZ flags | BPC flags) pushed into the record queue (rec_*); then the next
-//   transmission starts. Blocks go to a block queue (blk_valid_o/blk_ready_i).
+// - Parses the BPC word stream block after block, stream after stream, without waiting for
+//   the ZNZ side: the output stage pairs the streams with the transmissions that decode a
+//   non-zero word, in order, and drops the blocks it does not need (so the parser reads
+//   ahead at most one finished block plus the one being parsed).
+// - Per block: one cycle for the base (W bits) and the plane-0 symbol behind it, then up to
+//   PlanesPerCycle plane symbols per cycle that are completely in the bit buffer: the first
+//   at the buffer's head, each further one only behind an uncompressed plane (`1` + DBX, N
+//   bits), so every decoder reads at a fixed place. Planes 0..W-1 go into the block register
+//   (plane W does not change the W-bit words; its symbol is parsed, not stored).
+// - The finished block is offered on blk_* (valid/ready) from the registers, from the cycle
+//   after its last symbol until taken. blk_empty_i (the output stage holds no block, so an
+//   offered block is taken at once) lets the next block's base be parsed in that same cycle.
+// - blk_end_o: the stream ends right after this block: the word holding its final symbol
+//   carries `last` (fewer than W bits are left); the buffer then drops the padding and the
+//   next block starts a new stream. A block without blk_end_o is followed by more of its
+//   stream.
+// - blk_err_o (a `bad` block, always with blk_end_o): {run too long, bad position,
+//   truncated} in the bit order of the decoder's error flags 4, 3, 2: a single/pair position
+//   past N-2/N-3, an all-zero run longer than the planes left, or the stream's `last` word
+//   consumed before the block's symbols were complete. Its planes are not defined. After a
+//   bad block the rest of the stream is discarded through `last`.
+// - Throughput: one word per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
+//   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
+//   uncompressed planes only); input-bound blocks go at one word per cycle.
 module ebpc_dec_bpc #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
-  parameter int PlanesPerCycle = 2,
-  parameter int CountWidth     = 32
+  parameter int PlanesPerCycle = 1
 ) (
-  input  logic                           clk_i,
-  input  logic                           rst_ni,
-  input  logic                           bpc_valid_i,
-  output logic                           bpc_ready_o,
-  input  logic [DataWidth-1:0]           bpc_data_i,
-  input  logic                           bpc_last_i,
-  input  logic [CountWidth-1:0]          nnz_i,
-  input  logic                           nz_seen_i,
-  input  logic                           fq_empty_i,
-  input  logic [CountWidth+7:0]          fq_head_i,
-  output logic                           fq_pop_o,
-  output logic                           rec_push_o,
-  output logic [7:0]                     rec_data_o,
-  input  logic                           rec_full_i,
-  output logic                           blk_valid_o,
-  input  logic                           blk_ready_i,
-  output logic                           blk_bad_o,
-  output logic [DataWidth-1:0]           blk_base_o,
+  input  logic                               clk_i,
+  input  logic                               rst_ni,
+  input  logic                               bpc_valid_i,
+  output logic                               bpc_ready_o,
+  input  logic [DataWidth-1:0]               bpc_data_i,
+  input  logic                               bpc_last_i,
+  output logic                               blk_valid_o,
+  input  logic                               blk_ready_i,
+  input  logic                               blk_empty_i,
+  output logic                               blk_end_o,
+  output logic [2:0]                         blk_err_o,
+  output logic [DataWidth-1:0]               blk_base_o,
   output logic [DataWidth*(BlockSize-1)-1:0] blk_planes_o
 );
   localparam int W       = DataWidth;
@@ -54,24 +51,34 @@ module ebpc_dec_bpc #(
   localparam int LogN    = $clog2(N);
   localparam int LogW    = $clog2(W);
   localparam int PosW    = (LogN > 0) ? LogN : 1;
+  // Longest plane symbol: `1` + DBX (N bits), `0001x` + position, `001` + run length.
   localparam int SymA    = (N > 5 + LogN) ? N : 5 + LogN;
   localparam int SymMax  = (SymA > 3 + LogW) ? SymA : 3 + LogW;
-  localparam int BufBits = W + P * SymMax + 2 * W;
+  // Bits one cycle may parse: a base and a symbol, or PlanesPerCycle symbols of which all
+  // but the last are uncompressed planes (N bits each).
+  localparam int WinA    = W + SymMax;
+  localparam int WinB    = (P - 1) * N + SymMax;
+  localparam int Window  = (WinA > WinB) ? WinA : WinB;
+  // The buffer takes a word while at most BufBits-W bits are in it (before this cycle's
+  // take): with 2W-1 bits beyond the window, a cycle can both take a full window of
+  // symbols and a word at any alignment (one window per cycle when input-bound).
+  localparam int BufBits = Window + 2 * W - 1;
   localparam int CntW    = $clog2(BufBits + 1);
+  localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
+  localparam int LenW    = $clog2(SymMax + 1);
 
-  typedef enum logic [2:0] {BAct, BFull, BBad, BDrain, BDone} bstate_e;
-  bstate_e state_q, state_d;
+  typedef enum logic [1:0] {SBase, SPlanes, SFull, SDrain} state_e;
+  state_e state_q, state_d;
 
-  logic                      base_pend_q, base_pend_d;
-  logic [7:0]                plane_q, plane_d;
-  logic [N-2:0]              prev_q, prev_d;
-  logic [W*(N-1)-1:0]        dbp_q, dbp_d;
-  logic [W-1:0]              base_q, base_d;
-  logic [CountWidth-1:0]     jn_q, jn_d;
-  logic [7:0]                flags_q, flags_d;
+  logic [PlW-1:0]     plane_q, plane_d;
+  logic [N-2:0]       prev_q, prev_d;
+  logic [W-1:0]       base_q, base_d;
+  logic [W*(N-1)-1:0] rows_q, rows_d;
+  logic               end_q, end_d;
+  logic [2:0]         err_q, err_d;
 
   // Bit buffer.
-  logic               en, drain, flush;
+  logic               drain, flush;
   logic [CntW-1:0]    take, cnt;
   logic [BufBits-1:0] win;
   logic               last_in;
@@ -83,7 +90,7 @@ module ebpc_dec_bpc #(
   ) i_buf (
     .clk_i,
     .rst_ni,
-    .en_i     (en),
+    .en_i     (1'b1),
     .drain_i  (drain),
     .flush_i  (flush),
     .take_i   (take),
@@ -96,279 +103,277 @@ module ebpc_dec_bpc #(
     .last_in_o(last_in)
   );
 
-  // Decoder of one plane symbol. seg: the next SymMax stream bits, MSB first (bits past
-  // the avail real ones read 0); k: plane the symbol starts at (0..W); prev: DBP[k-1]
-  // (0 for k = 0), plane bit N-2 being position 0 (d[1]). Returns
-  // {complete, err_pos, err_run, len[7:0], nplanes[7:0], dbp[N-2:0]}: complete when the
-  // whole symbol is within avail; nplanes 1 or r (run of all-zero DBX); dbp the DBP of
-  // every plane covered; err_pos: single position > N-2 or pair position > N-3; err_run:
-  // run longer than the W+1-k planes left.
-  localparam int SymRes = 3 + 8 + 8 + (N - 1);
-  function automatic logic [SymRes-1:0] dec_sym(logic [SymMax-1:0] seg, logic [CntW-1:0] avail,
-                                                logic [7:0] k, logic [N-2:0] prev);
-    logic [7:0]   len, np, run;
-    logic [N-2:0] dbp, dbx;
-    logic         ep, er;
-    int unsigned  pos;
-    len = 8'(N);
-    np  = 8'd1;
+  // One plane symbol. seg: the next SymMax stream bits, MSB first; left: planes left in the
+  // block (W+1-k for a symbol starting at plane k); prev: DBP[k-1] (0 for k = 0), plane bit
+  // N-2 being position 0 (d[1]).
+  // Returns {err_pos, err_run, len, nplanes, dbp}: len its length in bits, nplanes 1 or r
+  // (a run of all-zero DBX), dbp the DBP of every plane it covers; err_pos: single
+  // position > N-2 or pair position > N-3; err_run: a run longer than the planes left.
+  localparam int SymRes = 2 + LenW + PlW + (N - 1);
+  function automatic logic [SymRes-1:0] dec_sym(logic [SymMax-1:0] seg, logic [PlW-1:0] left,
+                                                logic [N-2:0] prev);
+    logic [LenW-1:0] len;
+    logic [PlW-1:0]  np;
+    logic [N-2:0]    dbp, dbx;
+    logic            ep, er;
+    logic [PosW-1:0] pos;
+    logic [LogW:0]   run;
+    len = LenW'(N);
+    np  = PlW'(1);
     dbp = prev;
     ep  = 1'b0;
     er  = 1'b0;
-    pos = 32'(seg[SymMax-6 -: PosW]);
-    run = 8'(seg[SymMax-4 -: LogW]) + 8'd2;
+    pos = seg[SymMax-6 -: PosW];
+    run = {1'b0, seg[SymMax-4 -: LogW]} + (LogW+1)'(2);
     dbx = '0;
     for (int i = 0; i < N - 1; i++) begin
-      if (pos == i || (seg[SymMax-4] == 1'b1 && seg[SymMax-5] == 1'b0 && pos + 1 == i)) begin
-        dbx[N-2-i] = 1'b1;
-      end
+      if (32'(pos) == i || (!seg[SymMax-5] && 32'(pos) + 1 == i)) dbx[N-2-i] = 1'b1;
     end
     if (seg[SymMax-1]) begin                // `1` + DBX
-      len = 8'(N);
       dbp = seg[SymMax-2 -: N-1] ^ prev;
     end else if (seg[SymMax-2]) begin       // `01`: run of one all-zero DBX
-      len = 8'd2;
+      len = LenW'(2);
     end else if (seg[SymMax-3]) begin       // `001` + (r-2)
-      len = 8'(3 + LogW);
-      np  = run;
-      er  = (run > 8'(W + 1) - k);
+      len = LenW'(3 + LogW);
+      np  = PlW'(run);
+      er  = (32'(run) > 32'(left));
     end else if (!seg[SymMax-4]) begin      // `00000` DBX all ones / `00001` DBP zero
-      len = 8'd5;
+      len = LenW'(5);
       dbp = seg[SymMax-5] ? '0 : ~prev;
     end else begin                          // `00010` pair / `00011` single + position
-      len = 8'(5 + LogN);
+      len = LenW'(5 + LogN);
       dbp = dbx ^ prev;
-      ep  = seg[SymMax-5] ? (pos + 2 > N) : (pos + 3 > N);
+      ep  = seg[SymMax-5] ? (32'(pos) + 2 > N) : (32'(pos) + 3 > N);
     end
-    return {(CntW'(len) <= avail), ep, er, len, np, dbp};
+    return {ep, er, len, np, dbp};
   endfunction
 
-  logic                  needed, active, base_ok, zfin, zerr, fetch;
-  logic [CountWidth-1:0] cur_nnz;
-  logic [7:0]            zflags;
+  // A base is parsed when no block is held, also in the cycle a good block goes to an
+  // empty block buffer (blk_empty_i: registered, keeps the buffer's control off this path).
+  logic base_now, base_ok, planes_on;
+  assign base_now  = (state_q == SBase) || (state_q == SFull && blk_empty_i && err_q == '0);
+  assign base_ok   = base_now && (cnt >= CntW'(W));
+  assign planes_on = (state_q == SPlanes) || base_ok;
 
-  // Non-zero count of the transmission this parser is on.
-  assign zfin    = !fq_empty_i;
-  assign zflags  = fq_head_i[CountWidth +: 8];
-  assign zerr    = zfin && (zflags[0] || zflags[1]);
-  assign cur_nnz = zfin ? fq_head_i[CountWidth-1:0] : nnz_i;
-  assign needed  = (cur_nnz > jn_q);
-  // BPC words may be fetched: the transmission has a non-zero word (known one cycle
-  // early from the ZNZ parser while it is still on this transmission).
-  assign fetch   = (cur_nnz != '0) || (!zfin && nz_seen_i);
-  assign active  = (state_q == BAct) && (!base_pend_q || needed);
-  assign base_ok = !base_pend_q || (cnt >= CntW'(W));
-
-  logic [W-1:0] win_base;
-  assign win_base   = win[BufBits-1 -: W];
-  assign rec_data_o = flags_q | zflags;
-
-  logic               any_err, err_pos_any, err_run_any, progress;
-  logic [7:0]         plane_end;
+  // The PlanesPerCycle symbol decoders: stage s runs if all earlier stages decoded a
+  // complete, legal, uncompressed plane and planes are left (complete: the block's last
+  // symbol was decoded).
+  logic               any_pos, any_run, progress;
+  logic [PlW-1:0]     plane_end;
   logic [CntW-1:0]    take_sum;
   logic [N-2:0]       prev_end;
-  logic [W*(N-1)-1:0] dbp_new;
+  logic [W*(N-1)-1:0] rows_new;
 
-  // The chain of PlanesPerCycle symbol decoders, in one process (one evaluation per
-  // cycle in event-driven simulators): stage s starts where stage s-1 ended and runs if
-  // all earlier stages decoded a complete, legal symbol and planes are left.
-  // Written as `always @*` on purpose: Icarus 11 evaluates an always_comb version of this
-  // process about twice as slowly (it is the hottest process of the decoder). It is
-  // purely combinational (reads only its inputs, assigns every output).
-  always @* begin : p_chain
-    // Only the top SymMax bits of the shifted window feed a stage.
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [BufBits-1:0] shifted;
-    /* verilator lint_on UNUSEDSIGNAL */
-    logic [SymRes-1:0]  res;
-    logic [CntW-1:0]    off;
-    logic [7:0]         pl, np;
-    logic               stg_en, ok, ep_any, er_any, prog;
-    logic [N-2:0]       dbp, prv;
-    logic [W*(N-1)-1:0] mask, planes;
-    ep_any = 1'b0;
-    er_any = 1'b0;
-    planes = dbp_q;
-    prv    = prev_q;
-    off    = base_pend_q ? CntW'(W) : '0;
-    pl     = plane_q;
-    stg_en = active && base_ok;
-    prog   = stg_en && base_pend_q;
-    mask   = '0;
+  // Bits in the buffer from a fixed stage start on (0 when the start is past them).
+  function automatic logic [CntW-1:0] room(logic [CntW-1:0] c, logic [CntW-1:0] start);
+    return (c >= start) ? c - start : '0;
+  endfunction
+
+  logic complete;
+  always_comb begin : p_chain
+    logic [SymRes-1:0]   res, res_b;
+    logic [CntW-1:0]     off, start;
+    logic [PlW-1:0]      pl, np, left;
+    logic [LenW-1:0]     len, len_b;
+    logic                stg_en, ok, fit, err;
+    logic [N-2:0]        dbp, prv;
+    res_b    = '0;
+    len_b    = '0;
+    any_pos  = 1'b0;
+    any_run  = 1'b0;
+    progress = 1'b0;
+    complete = 1'b0;
+    rows_new = rows_q;
+    prv      = base_ok ? '0 : prev_q;
+    off      = '0;
+    pl       = base_ok ? '0 : plane_q;
+    stg_en   = planes_on;
     for (int s = 0; s < P; s++) begin
-      shifted = win << off;
-      res     = dec_sym(shifted[BufBits-1 -: SymMax], (cnt > off) ? cnt - off : '0, pl, prv);
-      ok      = stg_en && res[SymRes-1] && !res[SymRes-2] && !res[SymRes-3];
-      ep_any  = ep_any || (stg_en && res[SymRes-1] && res[SymRes-2]);
-      er_any  = er_any || (stg_en && res[SymRes-1] && res[SymRes-3]);
-      np      = res[N-1 +: 8];
-      dbp     = res[N-2:0];
-      if (ok) begin
-        // Planes pl .. pl+np-1 take dbp (whole-vector masking: cheap to simulate).
-        mask   = ~({(W*(N-1)){1'b1}} << (32'(np) * (N - 1))) << (32'(pl) * (N - 1));
-        planes = (planes & ~mask) | ({W{dbp}} & mask);
-        off    = off + CntW'(res[N+7 +: 8]);
-        pl     = pl + np;
-        prv    = dbp;
-        prog   = 1'b1;
+      // Every stage reads at a fixed place, so no shifter sits in front of a decoder: stage
+      // 0 at the window top or behind a base (plane 0, no previous plane), stage s > 0 at
+      // s*N, reached only while all earlier symbols of the cycle are uncompressed planes
+      // (one plane each). Fit checks and planes left come from registers, beside the decoders.
+      left = PlW'(W + 1 - s) - plane_q;
+      res  = dec_sym(win[BufBits-1-s*N -: SymMax], left, (s == 0) ? prev_q : prv);
+      len  = res[N-1+PlW +: LenW];
+      fit  = (CntW'(len) <= room(cnt, CntW'(s * N)));
+      start = CntW'(s * N);
+      if (s == 0) begin
+        res_b = dec_sym(win[BufBits-1-W -: SymMax], PlW'(W + 1), '0);
+        len_b = res_b[N-1+PlW +: LenW];
+        if (base_ok) begin
+          res   = res_b;
+          len   = len_b;
+          fit   = (CntW'(len_b) <= room(cnt, CntW'(W)));
+          left  = PlW'(W + 1);
+          start = CntW'(W);
+        end
       end
-      stg_en = ok && (pl <= 8'(W));
+      np      = res[N-1 +: PlW];
+      dbp     = res[N-2:0];
+      ok      = stg_en && fit;
+      err     = res[SymRes-1] || res[SymRes-2];
+      any_pos = any_pos || (ok && res[SymRes-1]);
+      any_run = any_run || (ok && res[SymRes-2]);
+      complete = complete || (ok && !err && (np == left));
+      ok      = ok && !err;
+      if (ok) begin
+        for (int r = 0; r < W; r++) begin
+          if (32'(r) >= 32'(pl) && 32'(r) < 32'(pl) + 32'(np)) rows_new[r*(N-1) +: N-1] = dbp;
+        end
+        off      = start + CntW'(len);
+        pl       = pl + np;
+        prv      = dbp;
+        progress = 1'b1;
+      end
+      // (An uncompressed plane starts with `1` and covers one plane.)
+      stg_en = ok && (np != left) && !base_ok && win[BufBits-1-s*N];
     end
-    err_pos_any = ep_any;
-    err_run_any = er_any;
-    any_err     = ep_any || er_any;
-    progress    = prog;
-    take_sum    = off;
-    plane_end   = pl;
-    prev_end    = prv;
-    dbp_new     = planes;
+    take_sum  = off;
+    plane_end = pl;
+    prev_end  = prv;
   end
 
-  // Block hand-over: straight from the stage results in the cycle a block completes
-  // (BAct), or from the registers when the block queue was full then (BFull) or for the
-  // marker of a failed block (BBad).
-  logic            complete_now, push_now, at_end, end_clean;
-  logic [CntW-1:0] cnt_next;
-  logic [CountWidth-1:0] jn_next;
+  logic end_clean;
+  // The word holding the block's final symbol carries `last`: fewer than W bits are left.
+  assign end_clean = last_in && (cnt - take_sum < CntW'(W));
 
-  assign complete_now = (state_q == BAct) && !(base_pend_q && !needed) && !any_err &&
-                        progress && (plane_end == 8'(W + 1));
-  assign blk_valid_o  = complete_now || (state_q == BFull) || (state_q == BBad);
-  assign blk_bad_o    = (state_q == BBad);
-  assign blk_base_o   = (state_q != BAct) ? base_q : (base_pend_q ? win_base : base_q);
-  assign blk_planes_o = (state_q != BAct) ? dbp_q : dbp_new;
-  assign push_now     = blk_valid_o && blk_ready_i && (state_q != BBad);
-
-  // After handing over block j: is the transmission over (no block j+1), and is the
-  // stream then cleanly finished (the word holding the final symbol carries `last`)?
-  assign jn_next   = jn_q + CountWidth'(N);
-  assign cnt_next  = (state_q == BAct) ? cnt - take_sum : cnt;
-  assign at_end    = zfin && !(cur_nnz > jn_next);
-  assign end_clean = last_in && (cnt_next < CntW'(W));
+  // The finished block is offered from the registers (the cycle after its last symbol).
+  assign blk_valid_o  = (state_q == SFull);
+  assign blk_base_o   = base_q;
+  assign blk_planes_o = rows_q;
+  assign blk_end_o    = end_q;
+  assign blk_err_o    = err_q;
 
   always_comb begin
-    state_d     = state_q;
-    base_pend_d = base_pend_q;
-    plane_d     = plane_q;
-    prev_d      = prev_q;
-    dbp_d       = dbp_q;
-    base_d      = base_q;
-    jn_d        = jn_q;
-    flags_d     = flags_q;
-    en          = 1'b0;
-    drain       = 1'b0;
-    flush       = 1'b0;
-    take        = '0;
-    fq_pop_o    = 1'b0;
-
-    case (state_q)
-      BAct: begin
-        en = fetch;
-        if (base_pend_q && !needed) begin
-          if (zfin) begin
-            // All needed blocks decoded (or none needed): end of this BPC stream.
-            if (jn_q == '0) begin
-              state_d = BDone;               // no non-zero word: nothing was consumed
-            end else if (zerr) begin
-              state_d = BDrain;
-            end else if (last_in && cnt < CntW'(W)) begin
-              flush   = 1'b1;
-              state_d = BDone;
-            end else begin
-              flags_d[6] = 1'b1;
-              state_d    = BDrain;
-            end
-          end
-        end else if (any_err) begin
-          flags_d[3] = err_pos_any;
-          flags_d[4] = err_run_any;
-          state_d    = BBad;
-        end else if (progress) begin
-          take        = take_sum;
-          if (base_pend_q) base_d = win_base;
-          base_pend_d = 1'b0;
-          plane_d     = plane_end;
-          prev_d      = prev_end;
-          dbp_d       = dbp_new;
-          if (complete_now && !push_now) state_d = BFull;
-        end else if (last_in) begin
-          flags_d[2] = 1'b1;
-          state_d    = BBad;
-        end
-      end
-      BFull: begin
-        en = fetch;
-      end
-      BBad: begin
-        if (blk_ready_i) state_d = BDrain;
-      end
-      BDrain: begin
-        if (last_in) begin
-          flush   = 1'b1;
-          state_d = BDone;
-        end else begin
-          drain = 1'b1;
-        end
-      end
-      BDone: ;
-      /* verilator coverage_off */  // unreachable: each bstate_e value state_q can hold has an arm
-      default: state_d = BAct;
-      /* verilator coverage_on */
-    endcase
-
-    // A block was handed over: start the next one, or end the transmission right away.
-    if (push_now) begin
-      base_pend_d = 1'b1;
-      plane_d     = '0;
-      prev_d      = '0;
-      jn_d        = jn_next;
-      state_d     = BAct;
-      if (at_end) begin
-        if (zerr) begin
-          state_d = BDrain;
-        end else if (end_clean) begin
-          flush   = 1'b1;
-          state_d = BDone;
-        end else begin
-          flags_d[6] = 1'b1;
-          state_d    = BDrain;
-        end
-      end
+    state_d = state_q;
+    plane_d = plane_q;
+    prev_d  = prev_q;
+    base_d  = base_q;
+    rows_d  = rows_q;
+    end_d   = end_q;
+    err_d   = err_q;
+    drain   = 1'b0;
+    flush   = 1'b0;
+    take    = '0;
+    if (base_now) begin
+      state_d = SBase;
+      err_d   = '0;
     end
-
-    // Finish: record pushed, finish entry popped, next transmission starts (also in the
-    // cycle this side got done, when the record queue has room).
-    if ((state_d == BDone) && zfin && !rec_full_i) begin
-      fq_pop_o    = 1'b1;
-      base_pend_d = 1'b1;
-      plane_d     = '0;
-      prev_d      = '0;
-      jn_d        = '0;
-      flags_d     = '0;
-      state_d     = BAct;
+    if (planes_on) begin
+      if (base_ok) begin
+        base_d  = win[BufBits-1 -: W];
+        take    = CntW'(W);
+        plane_d = '0;
+        prev_d  = '0;
+        state_d = SPlanes;
+      end
+      if (any_pos || any_run) begin
+        err_d   = {any_run, any_pos, 1'b0};
+        end_d   = 1'b1;
+        state_d = SFull;
+      end else if (progress) begin
+        take    = take_sum;
+        plane_d = plane_end;
+        prev_d  = prev_end;
+        rows_d  = rows_new;
+        if (complete) begin
+          end_d   = end_clean;
+          flush   = end_clean;
+          state_d = SFull;
+        end
+      end else if (last_in) begin
+        // `last` is in and the next symbol is not complete: a truncated block (bad, ends
+        // the stream; SDrain then empties the buffer).
+        err_d   = 3'b001;
+        end_d   = 1'b1;
+        state_d = SFull;
+      end
+    end else if (base_now) begin
+      if (last_in) begin
+        // Not even a base left before `last`.
+        err_d   = 3'b001;
+        end_d   = 1'b1;
+        state_d = SFull;
+      end
+    end else begin
+      case (state_q)
+        SFull: begin
+          // Taken: after a bad block, discard the rest of its stream.
+          if (blk_ready_i) begin
+            if (err_q != '0) state_d = SDrain;
+            else             state_d = SBase;
+          end
+        end
+        SDrain: begin
+          if (last_in) begin
+            flush   = 1'b1;
+            state_d = SBase;
+          end else begin
+            drain = 1'b1;
+          end
+        end
+        default: ;
+      endcase
     end
   end
-  assign rec_push_o = fq_pop_o;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q     <= BAct;
-      base_pend_q <= 1'b1;
-      plane_q     <= '0;
-      prev_q      <= '0;
-      dbp_q       <= '0;
-      base_q      <= '0;
-      jn_q        <= '0;
-      flags_q     <= '0;
+      state_q <= SBase;
+      end_q   <= 1'b0;
+      err_q   <= '0;
     end else begin
-      state_q     <= state_d;
-      base_pend_q <= base_pend_d;
-      plane_q     <= plane_d;
-      prev_q      <= prev_d;
-      dbp_q       <= dbp_d;
-      base_q      <= base_d;
-      jn_q        <= jn_d;
-      flags_q     <= flags_d;
+      state_q <= state_d;
+      end_q   <= end_d;
+      err_q   <= err_d;
     end
   end
+
+  // Data registers: no reset (every plane of a block is written before it is offered).
+  always_ff @(posedge clk_i) begin
+    plane_q <= plane_d;
+    prev_q  <= prev_d;
+    base_q  <= base_d;
+    rows_q  <= rows_d;
+  end
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
+  logic                  a_live_q, a_blk_stall_q;
+  logic [3+W+W*(N-1):0]  a_blk_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_blk_stall_q <= 1'b0;
+      a_blk_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_blk_stall_q <= blk_valid_o && !blk_ready_i;
+      a_blk_q       <= {blk_end_o, blk_err_o, blk_base_o, blk_planes_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Block hand-over: an offered block stays, unchanged, until taken.
+      assert (!(a_live_q && a_blk_stall_q) ||
+              (blk_valid_o && {blk_end_o, blk_err_o, blk_base_o, blk_planes_o} == a_blk_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.blk_hold at %0t in %m: the offered block changed before blk_ready_i", $time);
+      // A bad block ends its stream; the plane index stays within the block.
+      assert (!blk_valid_o || blk_err_o == '0 || blk_end_o)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.bad_block_end at %0t in %m", $time);
+      assert (state_q != SPlanes || 32'(plane_q) <= W)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.plane_range at %0t in %m: plane %0d", $time, plane_q);
+      // The parser never takes more bits than the buffer holds.
+      assert (flush || drain || take <= cnt)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.take_range at %0t in %m: take %0d of %0d bits", $time, take, cnt);
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

@@ -1,44 +1,58 @@
 // SPDX-License-Identifier: Apache-2.0
-// EBPC decoder: output stage (word rebuild, block buffer, output register, done/error).
+// EBPC decoder: output stage (ZNZ symbols in step with the words, block buffer, word
+// rebuild, output register, done/error).
 //
 // Contract:
-// - Per transmission: pops L from the length queue, then produces exactly L words
-//   (out_last_o on the last one) from the decision queue: DecNz takes the next value+1
-//   words of the block buffer, DecRun emits value+1 zeros, DecFill (ZNZ error) turns every
-//   remaining word into 0. A `bad` block (BPC error) makes every later non-zero word 0.
-// - Block buffer: one decoded block (base + planes 0..W-1 of the deltas); words are
-//   rebuilt one per cycle (b[0] = base, b[i] = b[i-1] + d[i] mod 2^W). It is freed after
-//   N words, after a bad block is met, or at the end of the transmission that used it,
-//   and can be refilled in the cycle it is freed (no bubble between blocks); when it is
-//   empty, the base of the block at the queue head goes out in the cycle it is loaded.
-// - Output register: out_valid_o/out_data_o/out_last_o are registered; one word per
-//   cycle while out_ready_i is high (AXI-stream style, data held while not ready).
-// - done_o pulses (with error_o = the transmission's flags from the record queue) in the
-//   cycle the final word is handed over (or later, once the parsers have drained the
-//   inputs). L = 0: no word, only the done pulse. The next transmission's words are
-//   loaded right behind the final word; its own final word waits for the previous done.
+// - Takes the length L of the next transmission once the previous one is done (or in the
+//   cycle its done pulse goes out), then produces exactly L words (out_last_o on the last),
+//   one per cycle, each from the symbol at the head of the ZNZ front end: a zero run gives
+//   run+1 zero words, a `1` the next word of the block buffer.
+// - Block buffer: one decoded block (base + deltas), loaded from the BPC parser when empty
+//   or in the cycle its last word goes out (no bubble between blocks); words are rebuilt one
+//   per cycle, b[0] = base, b[i] = b[i-1] + d[i] mod 2^W. The BPC streams are paired, in
+//   order, with the transmissions that decode a non-zero word: a stream's blocks are used
+//   from its first block on; after the transmission's final word, a partly used block is
+//   dropped, and if its stream goes on (the last used block is not the stream's end), the
+//   rest of the stream's blocks are dropped too (BPC_TRAILING unless a ZNZ error came first).
+// - Errors: a zero run past L (flag 0) or a ZNZ stream ending early (flag 1) turns the
+//   rest of the transmission into zeros and discards the ZNZ stream through `last`; a bad
+//   block (flags 2/3/4 from the parser) or a stream that ends before the block a `1` needs
+//   (flag 2) turns every later non-zero word of the transmission into 0; flag 5: the ZNZ
+//   word holding the final symbol lacks `last` (the stream is then discarded through it).
+// - done_o pulses (error_o = the flags) in the cycle the final word is handed over, or
+//   later once both input streams of the transmission are consumed. L = 0: flag 7, no word.
+// - Throughput: one word per cycle; one idle output cycle between transmissions.
 module ebpc_dec_out #(
   parameter int DataWidth  = 8,
   parameter int BlockSize  = 8,
-  parameter int CountWidth = 32,
-  parameter int DecWidth   = 34   // 2 + CountWidth: kind + count - 1
+  parameter int MaxZeroRun = 16,
+  parameter int CountWidth = 16
 ) (
   input  logic                               clk_i,
   input  logic                               rst_ni,
-  input  logic                               lq_empty_i,
-  input  logic [CountWidth-1:0]              lq_head_i,
-  output logic                               lq_pop_o,
-  input  logic                               dq_empty_i,
-  input  logic [DecWidth-1:0]                dq_head_i,
-  output logic                               dq_pop_o,
-  input  logic                               rq_empty_i,
-  input  logic [7:0]                         rq_head_i,
-  output logic                               rq_pop_o,
+  input  logic                               len_valid_i,
+  output logic                               len_ready_o,
+  input  logic [CountWidth-1:0]              len_data_i,
+  // ZNZ front end.
+  output logic                               znz_en_o,
+  input  logic                               sym_valid_i,
+  input  logic                               sym_nz_i,
+  input  logic [$clog2(MaxZeroRun)-1:0]      sym_run_i,
+  output logic                               sym_take_o,
+  output logic                               sym_final_o,
+  input  logic                               sym_clean_i,
+  input  logic                               trunc_i,
+  output logic                               znz_drain_o,
+  input  logic                               znz_busy_i,
+  // BPC parser.
   input  logic                               blk_valid_i,
   output logic                               blk_ready_o,
-  input  logic                               blk_bad_i,
+  output logic                               blk_empty_o,
+  input  logic                               blk_end_i,
+  input  logic [2:0]                         blk_err_i,
   input  logic [DataWidth-1:0]               blk_base_i,
   input  logic [DataWidth*(BlockSize-1)-1:0] blk_planes_i,
+  // Output.
   output logic                               out_valid_o,
   input  logic                               out_ready_i,
   output logic [DataWidth-1:0]               out_data_o,
@@ -46,39 +60,33 @@ module ebpc_dec_out #(
   output logic                               done_o,
   output logic [7:0]                         error_o
 );
-  localparam int W     = DataWidth;
-  localparam int N     = BlockSize;
-  localparam int ValW  = DecWidth - 2;
-  localparam int PopsW = $clog2(N + 1);
+  localparam int W    = DataWidth;
+  localparam int N    = BlockSize;
+  localparam int LogZ = $clog2(MaxZeroRun);
+  localparam int IdxW = $clog2(N);
 
-  localparam logic [1:0] DecNz  = 2'd0;
-  localparam logic [1:0] DecRun = 2'd1;
-
-  // Transmission being loaded into the output register (rem_q words left) and the one
-  // waiting for its done pulse (all words loaded; handed_q: its final word handed over).
-  logic                  active_q, active_d, pend_q, pend_d, handed_q, handed_d;
+  // Transmission state.
+  logic                  active_q, active_d, open_q, open_d, pend_q, pend_d;
+  logic                  handed_q, handed_d, skip_q, skip_d;
   logic [CountWidth-1:0] rem_q, rem_d;
-  logic [ValW-1:0]       zrun_q, zrun_d;
-  logic [ValW-1:0]       nzrun_q, nzrun_d;
-  logic                  nz_ok, take_nz, direct, take_direct, end_now;
-  logic [W-1:0]          nz_word;
-  logic                  fill_q, fill_d, zmode_q, zmode_d;
+  logic [LogZ-1:0]       zrun_q, zrun_d;
+  logic                  zfill_q, zfill_d, zmode_q, zmode_d, nzseen_q, nzseen_d;
+  logic                  blkend_q, blkend_d;
+  logic [7:0]            flags_q, flags_d;
   logic                  out_valid_q, out_valid_d, out_last_q, out_last_d;
   logic [W-1:0]          out_data_q, out_data_d;
 
-  logic                  ob_valid_q, ob_valid_d, ob_bad_q, ob_bad_d, ob_first_q, ob_first_d;
-  logic [W-1:0]          ob_acc_q, ob_acc_d, ob_word, ob_d_head;
-  logic [W*(N-1)-1:0]    ob_dl_q, ob_dl_d, blk_deltas;
-  logic [PopsW-1:0]      ob_pops_q, ob_pops_d;
-  logic                  ob_pop, ob_free, ob_free_now;
+  // Block buffer.
+  logic                  hvalid_q, hvalid_d, hend_q, hend_d;
+  logic [2:0]            herr_q, herr_d;
+  logic [IdxW-1:0]       hidx_q, hidx_d;
+  logic [W-1:0]          hacc_q, hacc_d, hword;
+  logic [W*(N-1)-1:0]    hdl_q, hdl_d, blk_deltas;
+  logic                  hpop, hdrop, hfree, hlast;
 
-  logic                  load_en, produce, final_hs, done_now, is_final, final_ok;
+  logic                  load_en, produce, is_final, final_hs, done_now, need_new;
+  logic                  run_fits;
   logic [W-1:0]          word;
-  logic [1:0]            dq_kind;
-  logic [ValW-1:0]       dq_val;
-
-  assign dq_kind = dq_head_i[DecWidth-1 -: 2];
-  assign dq_val  = dq_head_i[ValW-1:0];
 
   // Deltas d[1..N-1] (low W bits) from the bit-planes: entry e holds d[e+1], whose bit k
   // is position e of plane k (position 0 = plane bit N-2).
@@ -88,222 +96,282 @@ module ebpc_dec_out #(
     end
   end
 
-  assign ob_d_head   = ob_dl_q[W-1:0];
-  assign ob_word     = ob_first_q ? ob_acc_q : ob_acc_q + ob_d_head;
-  assign ob_free_now = ob_free || (ob_pop && ob_pops_q == PopsW'(N - 1));
-  assign blk_ready_o = !ob_valid_q || ob_free_now;
+  assign hword    = hacc_q + ((hidx_q == '0) ? '0 : hdl_q[W-1:0]);
+  assign hlast    = (hidx_q == IdxW'(N - 1));
+  // The next `1` needs a fresh block: none is in use.
+  assign need_new = !hvalid_q || (hidx_q == '0);
 
   assign out_valid_o = out_valid_q;
   assign out_data_o  = out_data_q;
   assign out_last_o  = out_last_q;
 
-  // Done pulse of the pending transmission: its final word handed over (now or earlier)
-  // and its record available.
-  assign final_hs = out_valid_q && out_ready_i && out_last_q;
-  assign done_now = pend_q && (handed_q || final_hs) && !rq_empty_i;
-  assign done_o   = done_now;
-  assign error_o  = done_now ? rq_head_i : '0;
-  assign rq_pop_o = done_now;
+  assign final_hs    = out_valid_q && out_ready_i && out_last_q;
+  assign done_now    = pend_q && (handed_q || final_hs) && !znz_busy_i && !skip_q;
+  assign done_o      = done_now;
+  assign error_o     = done_now ? flags_q : '0;
+  assign len_ready_o = !active_q && (!pend_q || done_now);
+  assign znz_en_o    = open_q || (len_valid_i && len_ready_o && (len_data_i != '0));
 
-  // A non-zero word can be produced: after a bad block (0) or from a valid block buffer.
-  // With the block buffer empty, the base of the block at the queue head (its first word)
-  // goes out directly in the cycle the block is loaded.
-  assign direct  = !ob_valid_q && blk_valid_i;
-  assign nz_ok   = zmode_q || ob_valid_q || blk_valid_i;
-  assign nz_word = zmode_q    ? '0 :
-                   ob_valid_q ? (ob_bad_q ? '0 : ob_word) :
-                                (blk_bad_i ? '0 : blk_base_i);
-
-  // The final word of a transmission is only loaded once the previous one is done.
-  assign is_final = (rem_q == CountWidth'(1));
-  assign final_ok = !pend_q || done_now;
+  assign is_final    = (rem_q == CountWidth'(1));
+  assign run_fits    = (CountWidth'(sym_run_i) < rem_q);
+  assign sym_final_o = sym_nz_i ? is_final : (CountWidth'(sym_run_i) + 1'b1 == rem_q);
 
   always_comb begin
     active_d    = active_q;
+    open_d      = open_q;
     pend_d      = pend_q;
     handed_d    = handed_q;
+    skip_d      = skip_q;
     rem_d       = rem_q;
     zrun_d      = zrun_q;
-    nzrun_d     = nzrun_q;
-    fill_d      = fill_q;
+    zfill_d     = zfill_q;
     zmode_d     = zmode_q;
+    nzseen_d    = nzseen_q;
+    blkend_d    = blkend_q;
+    flags_d     = flags_q;
     out_valid_d = out_valid_q;
     out_data_d  = out_data_q;
     out_last_d  = out_last_q;
-    lq_pop_o    = 1'b0;
-    dq_pop_o    = 1'b0;
-    end_now     = 1'b0;
-    ob_pop      = 1'b0;
-    ob_free     = 1'b0;
+    sym_take_o  = 1'b0;
+    znz_drain_o = 1'b0;
     produce     = 1'b0;
-    take_nz     = 1'b0;
-    take_direct = 1'b0;
+    hpop        = 1'b0;
+    hdrop       = 1'b0;
     word        = '0;
     load_en     = !out_valid_q || out_ready_i;
 
     if (out_valid_q && out_ready_i) out_valid_d = 1'b0;
+    // Skipping ends with the stream's end block.
+    if (skip_q && hvalid_q && hend_q) skip_d = 1'b0;
     if (done_now) begin
       pend_d   = 1'b0;
       handed_d = 1'b0;
-    end else if (pend_q && final_hs) begin
+    end else if (final_hs) begin
       handed_d = 1'b1;
     end
 
-    if (active_q && load_en && (!is_final || final_ok)) begin
-      if (fill_q) begin
+    if (active_q && load_en) begin
+      if (zfill_q) begin
         produce = 1'b1;
       end else if (zrun_q != '0) begin
         produce = 1'b1;
         zrun_d  = zrun_q - 1'b1;
-      end else if (nzrun_q != '0) begin
-        if (nz_ok) begin
-          produce = 1'b1;
-          take_nz = 1'b1;
-          word    = nz_word;
-          nzrun_d = nzrun_q - 1'b1;
-        end
-      end else if (!dq_empty_i) begin
-        if (dq_kind == DecNz) begin
-          if (nz_ok) begin
-            dq_pop_o = 1'b1;
-            produce  = 1'b1;
-            take_nz  = 1'b1;
-            word     = nz_word;
-            nzrun_d  = dq_val;
+      end else if (sym_valid_i && sym_nz_i) begin
+        if (zmode_q) begin
+          produce    = 1'b1;
+          sym_take_o = 1'b1;
+        end else if (nzseen_q && blkend_q && need_new) begin
+          // The stream ended before the block this word needs.
+          produce    = 1'b1;
+          sym_take_o = 1'b1;
+          flags_d[2] = 1'b1;
+          zmode_d    = 1'b1;
+        end else if (hvalid_q) begin
+          produce    = 1'b1;
+          sym_take_o = 1'b1;
+          nzseen_d   = 1'b1;
+          blkend_d   = hend_q;
+          if (herr_q != '0) begin
+            flags_d[4:2] = flags_q[4:2] | herr_q;
+            zmode_d      = 1'b1;
+            hdrop        = 1'b1;
+          end else begin
+            word = hword;
+            hpop = 1'b1;
           end
-        end else if (dq_kind == DecRun) begin
-          dq_pop_o = 1'b1;
-          produce  = 1'b1;
-          zrun_d   = dq_val;
-        end else begin
-          dq_pop_o = 1'b1;
-          produce  = 1'b1;
-          fill_d   = 1'b1;
         end
-      end
-      // Taking a non-zero word: 0 after a bad block, else the next block-buffer word.
-      if (take_nz && !zmode_q) begin
-        if (direct) begin
-          take_direct = 1'b1;
-          if (blk_bad_i) zmode_d = 1'b1;
-        end else if (ob_bad_q) begin
-          zmode_d = 1'b1;
-          ob_free = 1'b1;
+      end else if (sym_valid_i) begin
+        produce = 1'b1;
+        if (run_fits) begin
+          sym_take_o = 1'b1;
+          zrun_d     = sym_run_i;
         end else begin
-          ob_pop = 1'b1;
+          flags_d[0]  = 1'b1;
+          zfill_d     = 1'b1;
+          znz_drain_o = 1'b1;
+          open_d      = 1'b0;
         end
+      end else if (trunc_i) begin
+        produce     = 1'b1;
+        flags_d[1]  = 1'b1;
+        zfill_d     = 1'b1;
+        znz_drain_o = 1'b1;
+        open_d      = 1'b0;
       end
     end
 
-    end_now = produce && is_final;
+    if (sym_take_o && sym_final_o) begin
+      open_d = 1'b0;
+      if (!sym_clean_i) flags_d[5] = 1'b1;
+    end
+
     if (produce) begin
       out_valid_d = 1'b1;
       out_data_d  = word;
       out_last_d  = is_final;
       rem_d       = rem_q - 1'b1;
       if (is_final) begin
-        // End of this transmission: it now waits for its done pulse; reset the per-
-        // transmission state and free the block buffer if this transmission used it.
         active_d = 1'b0;
         pend_d   = 1'b1;
         handed_d = 1'b0;
-        fill_d   = 1'b0;
-        zmode_d  = 1'b0;
-        zrun_d   = '0;
-        nzrun_d  = '0;
-        // (A block nothing was taken from belongs to the next transmission: it may have
-        // arrived early, e.g. while this one ended in zero runs or after a ZNZ error. A
-        // bad block of this transmission is always met, and freed, by a non-zero word.)
-        if (ob_valid_q && (ob_pops_q != '0 || ob_pop)) ob_free = 1'b1;
+        if (nzseen_d && !blkend_d) begin
+          // The stream goes on past the last block used: drop the rest of it.
+          skip_d = 1'b1;
+          if (!flags_d[0] && !flags_d[1]) flags_d[6] = 1'b1;
+        end else if (hvalid_q && !hdrop && (hidx_q != '0 || hpop) && !(hpop && hlast)) begin
+          hdrop = 1'b1;   // the stream's final block, partly used
+        end
       end
     end
 
-    // Take the next length: a non-zero one as soon as the previous transmission has
-    // loaded its final word (no bubble), L = 0 once no transmission is pending.
-    if (!lq_empty_i) begin
-      if (lq_head_i != '0) begin
-        if (!active_q || (produce && is_final)) begin
-          lq_pop_o = 1'b1;
-          active_d = 1'b1;
-          rem_d    = lq_head_i;
-        end
-      end else if (!active_q && final_ok) begin
-        lq_pop_o = 1'b1;
-        pend_d   = 1'b1;
-        handed_d = 1'b1;
+    // Next length, once the previous transmission is done.
+    if (len_valid_i && len_ready_o) begin
+      flags_d  = '0;
+      zfill_d  = 1'b0;
+      zmode_d  = 1'b0;
+      nzseen_d = 1'b0;
+      zrun_d   = '0;
+      if (len_data_i != '0) begin
+        active_d = 1'b1;
+        open_d   = 1'b1;
+        rem_d    = len_data_i;
+      end else begin
+        flags_d[7] = 1'b1;
+        pend_d     = 1'b1;
+        handed_d   = 1'b1;
       end
     end
   end
 
-  // Block buffer.
+  // Block buffer: words go out one per cycle; dropped whole after a bad block, at the end of
+  // a transmission, or while skipping the rest of a stream (until its end block is dropped).
+  assign hfree       = hdrop || (hpop && hlast) || (skip_q && hvalid_q);
+  assign blk_ready_o = !hvalid_q || hfree;
+  assign blk_empty_o = !hvalid_q;
+
   always_comb begin
-    ob_valid_d = ob_valid_q;
-    ob_bad_d   = ob_bad_q;
-    ob_first_d = ob_first_q;
-    ob_acc_d   = ob_acc_q;
-    ob_dl_d    = ob_dl_q;
-    ob_pops_d  = ob_pops_q;
-    if (ob_pop) begin
-      ob_acc_d   = ob_word;
-      ob_first_d = 1'b0;
-      ob_pops_d  = ob_pops_q + 1'b1;
-      if (!ob_first_q) ob_dl_d = ob_dl_q >> W;
+    hvalid_d = hvalid_q;
+    hend_d   = hend_q;
+    herr_d   = herr_q;
+    hidx_d   = hidx_q;
+    hacc_d   = hacc_q;
+    hdl_d    = hdl_q;
+    if (hpop) begin
+      hidx_d = hidx_q + 1'b1;
+      hacc_d = hword;
+      if (hidx_q != '0) hdl_d = hdl_q >> W;
     end
-    if (ob_free_now) ob_valid_d = 1'b0;
+    if (hfree) hvalid_d = 1'b0;
     if (blk_valid_i && blk_ready_o) begin
-      ob_valid_d = 1'b1;
-      ob_bad_d   = blk_bad_i;
-      ob_first_d = 1'b1;
-      ob_acc_d   = blk_base_i;
-      ob_dl_d    = blk_deltas;
-      ob_pops_d  = '0;
-      if (take_direct) begin
-        // Its base went out this cycle; a bad block, or one whose transmission ends with
-        // this word, is not kept.
-        ob_first_d = 1'b0;
-        ob_pops_d  = PopsW'(1);
-        if (blk_bad_i || end_now) ob_valid_d = 1'b0;
-      end
+      hvalid_d = 1'b1;
+      hend_d   = blk_end_i;
+      herr_d   = blk_err_i;
+      hidx_d   = '0;
+      hacc_d   = blk_base_i;
+      hdl_d    = blk_deltas;
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       active_q    <= 1'b0;
+      open_q      <= 1'b0;
       pend_q      <= 1'b0;
       handed_q    <= 1'b0;
+      skip_q      <= 1'b0;
       rem_q       <= '0;
       zrun_q      <= '0;
-      nzrun_q     <= '0;
-      fill_q      <= 1'b0;
+      zfill_q     <= 1'b0;
       zmode_q     <= 1'b0;
+      nzseen_q    <= 1'b0;
+      blkend_q    <= 1'b0;
+      flags_q     <= '0;
       out_valid_q <= 1'b0;
-      out_data_q  <= '0;
       out_last_q  <= 1'b0;
-      ob_valid_q  <= 1'b0;
-      ob_bad_q    <= 1'b0;
-      ob_first_q  <= 1'b0;
-      ob_acc_q    <= '0;
-      ob_dl_q     <= '0;
-      ob_pops_q   <= '0;
+      hvalid_q    <= 1'b0;
+      hend_q      <= 1'b0;
+      herr_q      <= '0;
+      hidx_q      <= '0;
     end else begin
       active_q    <= active_d;
+      open_q      <= open_d;
       pend_q      <= pend_d;
       handed_q    <= handed_d;
+      skip_q      <= skip_d;
       rem_q       <= rem_d;
       zrun_q      <= zrun_d;
-      nzrun_q     <= nzrun_d;
-      fill_q      <= fill_d;
+      zfill_q     <= zfill_d;
       zmode_q     <= zmode_d;
+      nzseen_q    <= nzseen_d;
+      blkend_q    <= blkend_d;
+      flags_q     <= flags_d;
       out_valid_q <= out_valid_d;
-      out_data_q  <= out_data_d;
       out_last_q  <= out_last_d;
-      ob_valid_q  <= ob_valid_d;
-      ob_bad_q    <= ob_bad_d;
-      ob_first_q  <= ob_first_d;
-      ob_acc_q    <= ob_acc_d;
-      ob_dl_q     <= ob_dl_d;
-      ob_pops_q   <= ob_pops_d;
+      hvalid_q    <= hvalid_d;
+      hend_q      <= hend_d;
+      herr_q      <= herr_d;
+      hidx_q      <= hidx_d;
     end
   end
+
+  // Data registers: no reset (read only while valid).
+  always_ff @(posedge clk_i) begin
+    out_data_q <= out_data_d;
+    hacc_q     <= hacc_d;
+    hdl_q      <= hdl_d;
+  end
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
+  logic                  a_live_q, a_out_stall_q;
+  logic [W:0]            a_out_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_out_stall_q <= 1'b0;
+      a_out_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_out_stall_q <= out_valid_o && !out_ready_i;
+      a_out_q       <= {out_last_o, out_data_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Output port: a word not taken stays, with its data and last, until out_ready_i.
+      assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
+      // Word counter: a word is produced only while words are left (it never wraps).
+      assert (!produce || (active_q && rem_q != '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.rem_wrap at %0t in %m: a word produced with none left", $time);
+      // One transmission at a time: none is going out while the previous one waits for done_o,
+      // and a stream's blocks are skipped only between transmissions.
+      assert (!(active_q && (pend_q || skip_q)))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.one_transmission at %0t in %m", $time);
+      assert (!done_now || pend_q)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.done_without_transmission at %0t in %m", $time);
+      // ZNZ symbols are taken only when complete; a drain is not a take.
+      assert (!sym_take_o || (sym_valid_i && !znz_drain_o))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.sym_take_invalid at %0t in %m", $time);
+      // Block buffer: words are taken only from a good block, within the block.
+      /* verilator lint_off CMPCONST */
+      assert (!hvalid_q || 32'(hidx_q) <= N - 1)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_index at %0t in %m: index %0d past the block", $time, hidx_q);
+      /* verilator lint_on CMPCONST */
+      assert (!hpop || (hvalid_q && herr_q == '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_pop at %0t in %m: a word taken from no block or a bad one", $time);
+      assert (!(blk_valid_i && blk_ready_o) || !hvalid_q || hfree)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_overwrite at %0t in %m", $time);
+      // A bad block always ends its stream.
+      assert (!hvalid_q || herr_q == '0 || hend_q)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.bad_block_end at %0t in %m", $time);
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

@@ -8,46 +8,50 @@
 //
 // Parameters (checked at elaboration):
 //   DataWidth W in {8, 16, 32}; BlockSize N in 2..2W; MaxZeroRun Z a power of two in
-//   2..256; PlanesPerCycle 1..W+1 (plane symbols decoded per cycle; default 1 / 3 / 4 for
-//   W = 8 / 16 / 32: a block then takes at most 10 / 6 / 9 parser cycles; at W=8 one symbol
-//   per cycle still keeps >= 0.99 of the port bound on every make-bench stimulus, since
-//   all-zero plane runs go in one step and dense blocks are BPC-input bound);
-//   CountWidth 8..32 (width of L, default 16); DecisionQueueDepth (see below).
+//   2..256; PlanesPerCycle 1..W+1 (plane symbols the BPC parser decodes per cycle: the first
+//   at any place, the others only behind uncompressed planes, whose length N is fixed, so no
+//   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32);
+//   CountWidth 8..32 (width of L, default 16).
 //
 // Handshakes: all ports are valid/ready (AXI-stream style): a word moves when valid and
 // ready are both high at a rising edge; out_valid_o/out_data_o/out_last_o come from
 // registers and are held while out_ready_i is low. No ready depends on the valid or data
 // input of its own port; znz_ready_o depends on len_valid_i/len_data_i (the first ZNZ word
-// of a transmission is taken in the cycle its length L >= 1 is). Lengths are taken in
-// order as soon as the ZNZ parser is free; the next L may be presented early, and
-// transmissions follow each other without idle cycles.
+// of a transmission is taken in the cycle its length L >= 1 is); len_ready_o depends on
+// out_ready_i (the next L is taken in the cycle the previous transmission's done_o pulses).
 //
-// Architecture (one module per stage):
-//   ebpc_dec_znz  : ZNZ bit buffer + parser; per cycle one zero-run symbol or up to 4
-//                   `1` symbols -> decision queue (DecisionQueueDepth entries), so it
-//                   runs ahead of the output and tells the BPC parser early which
-//                   blocks are needed.
-//   ebpc_dec_bpc  : BPC bit buffer + base + PlanesPerCycle chained plane-symbol decoders per
-//                   cycle; a block is parsed once the ZNZ parser has seen its first
-//                   non-zero word and goes to a 2-block queue in the cycle it completes.
-//   ebpc_dec_out  : block buffer (rebuilds b[i] = b[i-1] + d[i], one word per cycle,
-//                   refilled without a bubble), zero runs, output register, done/error.
-//   ebpc_fifo : length, decision, finish ({ZNZ flags, nnz}), block and record queues.
-//   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window.
-// The ZNZ and BPC parsers work on different transmissions when the ZNZ side is ahead
-// (at most two transmissions, bounded by the finish and length queues).
+// Architecture (one module per stage, no queues):
+//   ebpc_dec_znz   : ZNZ bit buffer; presents the symbol at its head. The output stage takes
+//                    one symbol per word it starts (a zero run counts down meanwhile), so the
+//                    ZNZ stream is read in step with the output.
+//   ebpc_dec_bpc   : BPC bit buffer + parser: per block one cycle for the base and plane 0,
+//                    then up to PlanesPerCycle plane symbols per cycle, into a block register
+//                    (base + planes 0..W-1). It parses block after block without waiting for
+//                    the ZNZ side (at most one finished block waits for the output stage).
+//   ebpc_dec_out   : length, ZNZ symbol use, block buffer (rebuilds b[i] = b[i-1] + d[i], one
+//                    word per cycle, refilled in the cycle its last word goes out), pairing
+//                    of BPC streams with transmissions, output register, done/error.
+//   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window (both buffers).
+// BPC streams are paired, in order, with the transmissions that decode a non-zero word; the
+// parser may read ahead into the BPC stream of a later transmission (up to one block and the
+// one being parsed) while an earlier one is still going out.
 //
-// Latency: with all inputs valid and out_ready_i high, the first word of a transmission
-// is handed over 8 cycles after its length for smooth W=8, N=8 data (its first block
-// spans 4 BPC words; longer blocks add their extra input cycles); back to back, the next
-// transmission's words follow the previous one's last word directly.
-// Throughput: one word per cycle when the inputs keep up; the BPC parser needs at most
-// ceil((W+1)/PlanesPerCycle) cycles per block (plus one per block when the block queue is
-// full), and takes one BPC word per cycle when input-bound. Measured (inputs always
-// valid, output always ready, 4 back-to-back transmissions of 1024 words, first input
-// handshake to last done_o): >= 0.995 of the bound sum(max(L, bpc_words, znz_words)) for
-// W = 8, 16, 32 x N = 8, 16 on dense smooth, random dense, 50 % ReLU and 90 % sparse data.
-
+// Latency: with all inputs valid and out_ready_i high, a transmission's first non-zero word
+// goes out two cycles after its block is parsed (one cycle per plane symbol, or per BPC word
+// when input-bound): measured 12 cycles after its length for smooth W=8, N=8 data; zero
+// words need no block. Back to back, one idle output cycle separates transmissions (the
+// next L is taken in the cycle of the previous done_o).
+// Throughput: one word per cycle when the inputs keep up. A block takes
+// 1 + ceil((symbols - 1) / PlanesPerCycle) parser cycles at most (runs of all-zero planes
+// are one symbol; PlanesPerCycle > 1 helps only on uncompressed planes) and one BPC word
+// per cycle when input-bound. Measured (make bench: inputs always valid, output always
+// ready, 4 back-to-back transmissions of 1024 words, first input handshake to last done_o):
+// >= 0.994 of the bound sum(max(L, bpc_words, znz_words)) at W=8 (N = 8, 16) and at W=16/32
+// on dense smooth, 50 % ReLU and 90 % sparse data; random dense data (every plane
+// uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
+// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3942 / 20 at W=8,
+// 7211 / 24 at W=16, 12315 / 35 at W=32.
+//
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L
 //   bit1 ZNZ_TRUNCATED     ZNZ `last` word consumed before L words were accounted for
@@ -55,7 +59,8 @@
 //   bit3 BPC_BAD_POSITION  single-one position > N-2 or pair position > N-3
 //   bit4 BPC_RUN_TOO_LONG  all-zero DBX run longer than the planes left in its block
 //   bit5 ZNZ_TRAILING      the ZNZ word holding the final symbol does not carry `last`
-//   bit6 BPC_TRAILING      same for BPC (only checked when bits 0/1 are clear)
+//   bit6 BPC_TRAILING      same for BPC (only checked when bits 0..4 are clear: after a ZNZ
+//                          or BPC error the BPC stream is discarded through `last` anyway)
 //   bit7 ZERO_LENGTH       L = 0
 // Error behaviour:
 // - The output always carries exactly L words (L >= 1) with `last` on the final one.
@@ -63,12 +68,14 @@
 //   position on every word is 0: after a ZNZ error (bit0/1) all words from the failing
 //   symbol on; after a BPC error (bit2/3/4) every non-zero word of the failing block and
 //   of later blocks (zero-run words are 0 anyway). Trailing words (bit5/6) do not change
-//   any output word.
+//   any output word. After a ZNZ error, the blocks the earlier non-zero words came from
+//   were decoded as usual (their BPC errors are flagged too); no later block is needed.
 // - After an error (and for trailing words) the input stream concerned is consumed and
 //   discarded through its `last` word; after a ZNZ error the BPC stream is drained too,
-//   unless no non-zero word was decoded. BPC words are only consumed for a transmission
-//   in which at least one non-zero ZNZ symbol was decoded (an all-zero transmission has
-//   an empty BPC stream and takes nothing from bpc_*).
+//   unless no non-zero word was decoded. A BPC stream belongs to a transmission only if
+//   at least one non-zero ZNZ symbol of it was decoded (an all-zero transmission has an
+//   empty BPC stream; the words on bpc_* then belong to the next transmission that
+//   decodes a non-zero word).
 // - L = 0: flags ZERO_LENGTH, emits no word, takes nothing from znz_*/bpc_*, pulses done_o.
 // - done_o pulses when the final word has been handed over and both input streams of the
 //   transmission have been consumed/drained. A malformed stream never hangs the decoder as
@@ -78,15 +85,10 @@ module ebpc_decoder #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
   parameter int MaxZeroRun     = 16,
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : (DataWidth <= 16) ? 3 : 4,
+  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : 2,
   // Width of L (len_data_i) and of the word counters: transmissions of up to 2^CountWidth-1
   // words (8..32; default 16: up to 65535 words).
-  parameter int CountWidth     = 16,
-  // Entries of the ZNZ decision queue (power of two, 2..256): how far the ZNZ parser may run
-  // ahead of the output. Default: N rounded up to a power of two (at least 4), the smallest
-  // depth that keeps >= 0.99 of the port bound on every make-bench stimulus at W=8 (4 entries
-  // lose up to 9 % on ReLU-like data at N=16, N/2 up to 1.2 %; README "Area and logic depth").
-  parameter int DecisionQueueDepth = (BlockSize <= 4) ? 4 : 1 << $clog2(BlockSize)
+  parameter int CountWidth     = 16
 ) (
   input  logic                  clk_i,
   input  logic                  rst_ni,
@@ -110,13 +112,6 @@ module ebpc_decoder #(
 );
   localparam int W        = DataWidth;
   localparam int N        = BlockSize;
-  // Non-zero ZNZ symbols the ZNZ parser takes per cycle: 4 keeps it ahead of the output (one
-  // word per cycle) with the same make-bench figures as 8, for 2 % less area at W=8.
-  localparam int NzRun    = 4;
-  // Decisions carry a word count of up to L: consecutive zero runs are merged (see
-  // ebpc_dec_znz), so a run decision may stand for any number of zero words.
-  localparam int DecWidth = 2 + CountWidth;
-  localparam int DqDepth  = DecisionQueueDepth;
 
   // Parameter checks. Each illegal parameter stops elaboration in both simulators: the
   // generate branch instantiates a module that does not exist and whose name states the
@@ -155,79 +150,43 @@ module ebpc_decoder #(
 `endif
     ebpc_decoder_ERROR_CountWidth_must_be_8_to_32 i_param_error ();
   end
-  if (DecisionQueueDepth < 2 || DecisionQueueDepth > 256 ||
-      (DecisionQueueDepth & (DecisionQueueDepth - 1)) != 0) begin : g_bad_decision_queue_depth
-`ifndef __ICARUS__
-    $error("ebpc_decoder: DecisionQueueDepth=%0d is illegal: must be a power of two in 2 .. 256",
-           DecisionQueueDepth);
-`endif
-    ebpc_decoder_ERROR_DecisionQueueDepth_must_be_power_of_two_2_to_256 i_param_error ();
-  end
 
-  // Length queue (ZNZ parser -> output stage).
-  logic                  lq_push, lq_pop, lq_empty, lq_full;
-  logic [CountWidth-1:0] lq_wdata, lq_head;
-  // Decision queue.
-  logic                  dq_push, dq_pop, dq_empty, dq_full;
-  logic [DecWidth-1:0]   dq_wdata, dq_head;
-  // Record queue (error flags of finished transmissions).
-  logic                  rq_pop, rq_empty, rq_full;
-  logic [7:0]            rq_head, rq_wdata;
-  logic                  rq_push;
-  // ZNZ -> BPC: live non-zero count and finish queue ({ZNZ flags, final count}).
-  logic [CountWidth-1:0] nnz;
-  logic                  nz_seen;
-  logic                  fq_push, fq_pop, fq_empty, fq_full;
-  logic [CountWidth+7:0] fq_wdata, fq_head;
-  // Block queue (BPC parser -> output stage): {bad, base, planes}.
-  localparam int BlkWidth = 1 + W + W * (N - 1);
-  logic                  bq_push, bq_pop, bq_empty, bq_full;
-  logic [BlkWidth-1:0]   bq_wdata, bq_head;
-  logic                  blk_bad;
+  // ZNZ front end <-> output stage.
+  logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
+  logic                  znz_trunc, znz_drain, znz_busy;
+  logic [$clog2(MaxZeroRun)-1:0] sym_run;
+  // BPC parser -> output stage.
+  logic                  blk_valid, blk_ready, blk_empty, blk_end;
+  logic [2:0]            blk_err;
   logic [W-1:0]          blk_base;
   logic [W*(N-1)-1:0]    blk_planes;
 
   ebpc_dec_znz #(
     .DataWidth (W),
-    .MaxZeroRun(MaxZeroRun),
-    .CountWidth(CountWidth),
-    .NzRun     (NzRun),
-    .DecWidth  (DecWidth)
+    .MaxZeroRun(MaxZeroRun)
   ) i_znz (
     .clk_i,
     .rst_ni,
-    .len_valid_i,
-    .len_ready_o,
-    .len_data_i,
+    .en_i       (znz_en),
     .znz_valid_i,
     .znz_ready_o,
     .znz_data_i,
     .znz_last_i,
-    .lq_push_o(lq_push),
-    .lq_data_o(lq_wdata),
-    .lq_full_i(lq_full),
-    .dq_push_o(dq_push),
-    .dq_data_o(dq_wdata),
-    .dq_full_i(dq_full),
-    .dq_empty_i(dq_empty),
-    .nnz_o    (nnz),
-    .nz_seen_o(nz_seen),
-    .fq_push_o(fq_push),
-    .fq_data_o(fq_wdata),
-    .fq_full_i(fq_full)
-  );
-
-  ebpc_fifo #(.Width(CountWidth + 8), .Depth(2)) i_fin_q (
-    .clk_i, .rst_ni,
-    .push_i(fq_push), .data_i(fq_wdata), .pop_i(fq_pop),
-    .head_o(fq_head), .empty_o(fq_empty), .full_o(fq_full)
+    .sym_valid_o(sym_valid),
+    .sym_nz_o   (sym_nz),
+    .sym_run_o  (sym_run),
+    .sym_take_i (sym_take),
+    .sym_final_i(sym_final),
+    .sym_clean_o(sym_clean),
+    .trunc_o    (znz_trunc),
+    .drain_i    (znz_drain),
+    .busy_o     (znz_busy)
   );
 
   ebpc_dec_bpc #(
     .DataWidth     (W),
     .BlockSize     (N),
-    .PlanesPerCycle(PlanesPerCycle),
-    .CountWidth    (CountWidth)
+    .PlanesPerCycle(PlanesPerCycle)
   ) i_bpc (
     .clk_i,
     .rst_ni,
@@ -235,68 +194,41 @@ module ebpc_decoder #(
     .bpc_ready_o,
     .bpc_data_i,
     .bpc_last_i,
-    .nnz_i       (nnz),
-    .nz_seen_i   (nz_seen),
-    .fq_empty_i  (fq_empty),
-    .fq_head_i   (fq_head),
-    .fq_pop_o    (fq_pop),
-    .rec_push_o  (rq_push),
-    .rec_data_o  (rq_wdata),
-    .rec_full_i  (rq_full),
-    .blk_valid_o (bq_push),
-    .blk_ready_i (!bq_full),
-    .blk_bad_o   (bq_wdata[BlkWidth-1]),
-    .blk_base_o  (bq_wdata[W*(N-1) +: W]),
-    .blk_planes_o(bq_wdata[W*(N-1)-1:0])
-  );
-
-  ebpc_fifo #(.Width(BlkWidth), .Depth(2)) i_blk_q (
-    .clk_i, .rst_ni,
-    .push_i(bq_push), .data_i(bq_wdata), .pop_i(bq_pop),
-    .head_o(bq_head), .empty_o(bq_empty), .full_o(bq_full)
-  );
-  assign blk_bad    = bq_head[BlkWidth-1];
-  assign blk_base   = bq_head[W*(N-1) +: W];
-  assign blk_planes = bq_head[W*(N-1)-1:0];
-
-  ebpc_fifo #(.Width(CountWidth), .Depth(2)) i_len_q (
-    .clk_i, .rst_ni,
-    .push_i(lq_push), .data_i(lq_wdata), .pop_i(lq_pop),
-    .head_o(lq_head), .empty_o(lq_empty), .full_o(lq_full)
-  );
-
-  ebpc_fifo #(.Width(DecWidth), .Depth(DqDepth)) i_dec_q (
-    .clk_i, .rst_ni,
-    .push_i(dq_push), .data_i(dq_wdata), .pop_i(dq_pop),
-    .head_o(dq_head), .empty_o(dq_empty), .full_o(dq_full)
-  );
-
-  ebpc_fifo #(.Width(8), .Depth(2)) i_rec_q (
-    .clk_i, .rst_ni,
-    .push_i(rq_push), .data_i(rq_wdata), .pop_i(rq_pop),
-    .head_o(rq_head), .empty_o(rq_empty), .full_o(rq_full)
+    .blk_valid_o (blk_valid),
+    .blk_ready_i (blk_ready),
+    .blk_empty_i (blk_empty),
+    .blk_end_o   (blk_end),
+    .blk_err_o   (blk_err),
+    .blk_base_o  (blk_base),
+    .blk_planes_o(blk_planes)
   );
 
   ebpc_dec_out #(
     .DataWidth (W),
     .BlockSize (N),
-    .CountWidth(CountWidth),
-    .DecWidth  (DecWidth)
+    .MaxZeroRun(MaxZeroRun),
+    .CountWidth(CountWidth)
   ) i_out (
     .clk_i,
     .rst_ni,
-    .lq_empty_i  (lq_empty),
-    .lq_head_i   (lq_head),
-    .lq_pop_o    (lq_pop),
-    .dq_empty_i  (dq_empty),
-    .dq_head_i   (dq_head),
-    .dq_pop_o    (dq_pop),
-    .rq_empty_i  (rq_empty),
-    .rq_head_i   (rq_head),
-    .rq_pop_o    (rq_pop),
-    .blk_valid_i (!bq_empty),
-    .blk_ready_o (bq_pop),
-    .blk_bad_i   (blk_bad),
+    .len_valid_i,
+    .len_ready_o,
+    .len_data_i,
+    .znz_en_o    (znz_en),
+    .sym_valid_i (sym_valid),
+    .sym_nz_i    (sym_nz),
+    .sym_run_i   (sym_run),
+    .sym_take_o  (sym_take),
+    .sym_final_o (sym_final),
+    .sym_clean_i (sym_clean),
+    .trunc_i     (znz_trunc),
+    .znz_drain_o (znz_drain),
+    .znz_busy_i  (znz_busy),
+    .blk_valid_i (blk_valid),
+    .blk_ready_o (blk_ready),
+    .blk_empty_o (blk_empty),
+    .blk_end_i   (blk_end),
+    .blk_err_i   (blk_err),
     .blk_base_i  (blk_base),
     .blk_planes_i(blk_planes),
     .out_valid_o,
@@ -306,4 +238,69 @@ module ebpc_decoder #(
     .done_o,
     .error_o
   );
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
+  // The input-protocol checks are assumptions of the formal proof (rtl/formal/); the output
+  // port is checked by ebpc_dec_out.out_hold, the internal handshakes by the stages.
+  logic                  a_live_q, a_len_stall_q, a_znz_stall_q, a_bpc_stall_q;
+  logic [CountWidth-1:0] a_len_q;
+  logic [W:0]            a_znz_q, a_bpc_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_len_stall_q <= 1'b0;
+      a_znz_stall_q <= 1'b0;
+      a_bpc_stall_q <= 1'b0;
+      a_len_q       <= '0;
+      a_znz_q       <= '0;
+      a_bpc_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_len_stall_q <= len_valid_i && !len_ready_o;
+      a_znz_stall_q <= znz_valid_i && !znz_ready_o;
+      a_bpc_stall_q <= bpc_valid_i && !bpc_ready_o;
+      a_len_q       <= len_data_i;
+      a_znz_q       <= {znz_last_i, znz_data_i};
+      a_bpc_q       <= {bpc_last_i, bpc_data_i};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Input protocol: a waiting word holds valid and payload until it is taken.
+      assert (!(a_live_q && a_len_stall_q) || (len_valid_i && len_data_i == a_len_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.len_hold at %0t in %m: len_valid_i/len_data_i changed before len_ready_o", $time);
+      assert (!(a_live_q && a_znz_stall_q) || (znz_valid_i && {znz_last_i, znz_data_i} == a_znz_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.znz_hold at %0t in %m: znz_valid_i/znz_data_i/znz_last_i changed before znz_ready_o", $time);
+      assert (!(a_live_q && a_bpc_stall_q) || (bpc_valid_i && {bpc_last_i, bpc_data_i} == a_bpc_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.bpc_hold at %0t in %m: bpc_valid_i/bpc_data_i/bpc_last_i changed before bpc_ready_o", $time);
+      // done_o only with a transmission finished, error_o 0 without it.
+      assert (done_o || error_o == '0)
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.error_without_done at %0t in %m", $time);
+`ifndef FORMAL
+      // No X/Z on any valid or ready after reset, nor on a payload while its valid is high.
+      assert ((^{len_valid_i, znz_valid_i, bpc_valid_i, out_ready_i}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.in_ctrl_known at %0t in %m: X/Z on an input valid or out_ready_i", $time);
+      assert (!len_valid_i || ((^len_data_i) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.len_known at %0t in %m: X/Z on len_data_i while len_valid_i", $time);
+      assert (!znz_valid_i || ((^{znz_last_i, znz_data_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.znz_known at %0t in %m: X/Z on znz_data_i/znz_last_i while znz_valid_i", $time);
+      assert (!bpc_valid_i || ((^{bpc_last_i, bpc_data_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.bpc_known at %0t in %m: X/Z on bpc_data_i/bpc_last_i while bpc_valid_i", $time);
+      assert ((^{len_ready_o, znz_ready_o, bpc_ready_o, out_valid_o, done_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.out_ctrl_known at %0t in %m: X/Z on a ready, out_valid_o or done_o", $time);
+      assert (!out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.out_data_known at %0t in %m: X/Z on out_data_o/out_last_o while out_valid_o", $time);
+      assert (!done_o || ((^error_o) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_decoder.error_known at %0t in %m: X/Z on error_o with done_o", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

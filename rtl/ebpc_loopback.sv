@@ -5,38 +5,37 @@
 // - in_* is the encoder's input stream (in_last_i on the last word of a transmission);
 //   len_* gives the decoder the length L of each transmission (the bench supplies it, in
 //   the same order); out_*, done_o and error_o are the decoder's (see ebpc_decoder.sv).
-// - The ZNZ link is a plain valid/ready wire. The BPC link goes through a FIFO of
-//   BpcFifoDepth words: the encoder may finish BPC words of a block before the ZNZ word
+// - Both links go through FIFOs (ZnzFifoDepth / BpcFifoDepth words). The decoder reads
+//   its ZNZ stream in step with its output and needs a block's BPC words before that
+//   block's first word goes out, while the encoder finishes a block's BPC words only once
+//   the next block has started (or the transmission ended): every ZNZ word coded from a
+//   block's first non-zero word to the next block's first must fit in the ZNZ link, or the
+//   two cores wait on each other. That stretch has no bound in general (zero runs between
+//   the non-zero words); ZnzFifoDepth (default 512 words) covers the benches' transmissions.
+//   Fed from memory, where the two streams do not wait on each other, the decoder needs no
+//   such buffer.
+//   The BPC link FIFO: the encoder may finish BPC words of a block before the ZNZ word
 //   holding that block's non-zero symbols (a ZNZ word needs W symbols, e.g. 4 blocks at
-//   W=32, N=8), while the decoder takes BPC words only once it has decoded a non-zero
-//   ZNZ symbol of the transmission; without the buffer the two would deadlock (seen at
-//   W=32). Default depth: room for the BPC words of W/N+2 blocks.
-//   znz_stall_i / bpc_stall_i block the ZNZ link / the encoder-to-FIFO BPC link for the
-//   cycle they are high (valid and ready both masked, so no word moves), letting a bench
-//   add backpressure and gaps.
-// - The ZNZ link has no buffer, so the decoder's decision queue must hold every ZNZ
-//   decision from a block's first non-zero word to the next non-zero word after the block
-//   (up to 2N+1: the encoder finishes a block only once it knows whether another non-zero
-//   word follows, and that word's ZNZ symbol must get through). DecQueueDepth defaults to
-//   4N (at least 16) here; the decoder's own default (N) is sized for inputs fed from
-//   memory, where the streams do not wait on each other (seen: a deadlock at W=16, N=16
-//   with a 16-entry queue on a sparse real map).
+//   W=32, N=8). Default depth: room for the BPC words of W/N+2 blocks.
+//   znz_stall_i / bpc_stall_i block the encoder-to-FIFO ZNZ / BPC link for the cycle they
+//   are high (valid and ready both masked, so no word moves), letting a bench add
+//   backpressure and gaps.
 // - enc_done_o, enc_znz_count_o, enc_bpc_count_o: the encoder's done pulse and the word
 //   counts of both streams of the transmission it finished (for throughput bounds).
 // - Parameters: DataWidth, BlockSize, MaxZeroRun, CountWidth as in both cores;
 //   PlanesPerCycle is the decoder's (plane symbols decoded per cycle), EncPlanesPerCycle
-//   the encoder's (bit-planes coded per cycle); both default to the cores' defaults;
-//   DecQueueDepth is the decoder's DecisionQueueDepth (see above).
+//   the encoder's (bit-planes coded per cycle); both default to the cores' defaults.
 // - Throughput/latency: those of the two cores in series (the BPC FIFO adds one cycle of
 //   latency on that link, no throughput loss).
 module ebpc_loopback #(
   parameter int DataWidth         = 8,
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
-  parameter int PlanesPerCycle    = (DataWidth <= 8) ? 1 : (DataWidth <= 16) ? 3 : 4,
+  parameter int PlanesPerCycle    = (DataWidth <= 8) ? 1 : 2,
   parameter int EncPlanesPerCycle = (DataWidth == 8) ? 2 : 3,
   parameter int CountWidth        = 16,
-  parameter int DecQueueDepth     = (4 * BlockSize < 16) ? 16 : 1 << $clog2(4 * BlockSize),
+  // ZNZ link buffer (words, power of two), see above.
+  parameter int ZnzFifoDepth      = 512,
   // BPC link buffer (words, power of two): >= (W/N + 2) blocks of at most N+2 words each.
   parameter int BpcFifoDepth      = 1 << $clog2((DataWidth / BlockSize + 2) * (BlockSize + 2) + 8)
 ) (
@@ -71,6 +70,8 @@ module ebpc_loopback #(
   logic                 dec_znz_ready, dec_bpc_ready;
   logic                 bf_push, bf_empty, bf_full;
   logic [DataWidth:0]   bf_head;
+  logic                 zf_push, zf_empty, zf_full;
+  logic [DataWidth:0]   zf_head;
 
   ebpc_encoder #(
     .DataWidth     (DataWidth),
@@ -100,19 +101,36 @@ module ebpc_loopback #(
   );
 
   // Links, blocked while stalled.
-  assign enc_znz_ready = dec_znz_ready && !znz_stall_i;
+  assign enc_znz_ready = !zf_full && !znz_stall_i;
+  assign zf_push       = enc_znz_valid && enc_znz_ready;
+
+  ebpc_fifo #(
+    .Width(DataWidth + 1),
+    .Depth(ZnzFifoDepth),
+    .Strict(1)
+  ) i_znz_fifo (
+    .clk_i,
+    .rst_ni,
+    .push_i (zf_push),
+    .data_i ({enc_znz_last, enc_znz_data}),
+    .pop_i  (dec_znz_ready && !zf_empty),
+    .head_o (zf_head),
+    .empty_o(zf_empty),
+    .full_o (zf_full)
+  );
   assign enc_bpc_ready = !bf_full && !bpc_stall_i;
   assign bf_push       = enc_bpc_valid && enc_bpc_ready;
 
   ebpc_fifo #(
     .Width(DataWidth + 1),
-    .Depth(BpcFifoDepth)
+    .Depth(BpcFifoDepth),
+    .Strict(1)
   ) i_bpc_fifo (
     .clk_i,
     .rst_ni,
     .push_i (bf_push),
     .data_i ({enc_bpc_last, enc_bpc_data}),
-    .pop_i  (dec_bpc_ready),
+    .pop_i  (dec_bpc_ready && !bf_empty),  // the FIFO asserts that it is never popped empty
     .head_o (bf_head),
     .empty_o(bf_empty),
     .full_o (bf_full)
@@ -123,18 +141,17 @@ module ebpc_loopback #(
     .BlockSize     (BlockSize),
     .MaxZeroRun    (MaxZeroRun),
     .PlanesPerCycle(PlanesPerCycle),
-    .CountWidth    (CountWidth),
-    .DecisionQueueDepth(DecQueueDepth)
+    .CountWidth    (CountWidth)
   ) i_decoder (
     .clk_i,
     .rst_ni,
     .len_valid_i,
     .len_ready_o,
     .len_data_i,
-    .znz_valid_i(enc_znz_valid && !znz_stall_i),
+    .znz_valid_i(!zf_empty),
     .znz_ready_o(dec_znz_ready),
-    .znz_data_i (enc_znz_data),
-    .znz_last_i (enc_znz_last),
+    .znz_data_i (zf_head[DataWidth-1:0]),
+    .znz_last_i (zf_head[DataWidth]),
     .bpc_valid_i(!bf_empty),
     .bpc_ready_o(dec_bpc_ready),
     .bpc_data_i (bf_head[DataWidth-1:0]),
@@ -146,4 +163,56 @@ module ebpc_loopback #(
     .done_o,
     .error_o
   );
+
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). The
+  // encoder, its FIFOs and the BPC link FIFO check themselves; here the decoder's ports as
+  // seen from outside and the link stalls.
+  logic                  a_live_q;        // the previous clock edge was out of reset
+  logic                  a_len_stall_q, a_out_stall_q;
+  logic [CountWidth-1:0] a_len_q;
+  logic [DataWidth:0]    a_out_q;         // {last, data}
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_len_stall_q <= 1'b0;
+      a_out_stall_q <= 1'b0;
+      a_len_q       <= '0;
+      a_out_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_len_stall_q <= len_valid_i && !len_ready_o;
+      a_out_stall_q <= out_valid_o && !out_ready_i;
+      a_len_q       <= len_data_i;
+      a_out_q       <= {out_last_o, out_data_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      assert (!(a_live_q && a_len_stall_q) || (len_valid_i && len_data_i == a_len_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.len_hold at %0t in %m: len_valid_i/len_data_i changed before len_ready_o", $time);
+      assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
+      // A stalled link moves no word.
+      assert (!(bpc_stall_i && bf_push))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.bpc_stall at %0t in %m: a BPC word moved while stalled", $time);
+`ifndef FORMAL
+      assert ((^{len_valid_i, out_ready_i, znz_stall_i, bpc_stall_i, out_valid_o, done_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.ctrl_known at %0t in %m: X/Z on a handshake or stall", $time);
+      assert (!len_valid_i || ((^len_data_i) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.len_known at %0t in %m: X/Z on len_data_i while len_valid_i", $time);
+      assert (!out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.out_known at %0t in %m: X/Z on out_data_o/out_last_o while out_valid_o", $time);
+      assert (!done_o || ((^error_o) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.error_known at %0t in %m: X/Z on error_o with done_o", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

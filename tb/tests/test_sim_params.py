@@ -56,10 +56,17 @@ def test_encoder_planes_per_cycle(sim):
     run_sim(sim, "encoder", (8, 8, 16), scale=0.3, extra_args=["--param", "PlanesPerCycle=4"])
 
 
+@pytest.mark.parametrize("sim", sims())
+def test_decoder_planes_per_cycle(sim):
+    """PlanesPerCycle=4 at W=8: up to 4 plane symbols per cycle (a chain of uncompressed
+    planes, then any symbol), besides the base cycle's one (the default is 1 at W=8)."""
+    run_sim(sim, "decoder", (8, 8, 16), scale=0.3, extra_args=["--param", "PlanesPerCycle=4"])
+
+
 BAD_EXTRA = [
     ("encoder", "EnableCounts", 2),
     ("encoder", "PlanesPerCycle", 10),
-    ("decoder", "DecisionQueueDepth", 6),
+    ("decoder", "PlanesPerCycle", 10),
     ("decoder", "CountWidth", 7),
 ]
 
