@@ -86,7 +86,9 @@ async def test_reset_mid_transmission(dut, cfg):
 
 @ebpc_test(TOP)
 async def test_malformed(dut, cfg):
-    """Each error class: flag set, exactly L words, done_o, no hang, next clean one decodes."""
+    """Each error class and flags together: every output word and the whole 8-bit error_o equal
+    ebpc.decode_with_flags (the documented error behaviour); done_o, no hang, next clean one
+    decodes."""
     tb = DecoderBench(dut, cfg, "test_malformed")
     await tb.start()
     rng = tb.rng
@@ -132,7 +134,8 @@ def malformed_names():
 
 @ebpc_test(TOP)
 async def test_malformed_fuzz(dut, cfg):
-    """Randomly corrupted streams: the DUT agrees with ebpc.decode (values or error stream)."""
+    """Randomly corrupted streams (one or two corruptions each): every output word and the whole
+    error_o equal ebpc.decode_with_flags."""
     tb = DecoderBench(dut, cfg, "test_malformed_fuzz")
     await tb.start()
     rng = tb.rng

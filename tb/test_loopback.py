@@ -9,6 +9,9 @@ the environment (see ebpc_tb.config).  Run through ``python -m ebpc_tb.run --top
 from __future__ import annotations
 
 
+import cocotb
+from cocotb.triggers import ClockCycles, RisingEdge
+
 from ebpc_tb import scenarios, suites
 from ebpc_tb.env import LoopbackBench
 from ebpc_tb.stream import BackpressureConfig
@@ -72,3 +75,60 @@ async def test_reset_mid_transmission(dut, cfg):
     """Reset with traffic in flight, then exact round-trips."""
     await scenarios.reset_mid_transmission(LoopbackBench(dut, cfg, "test_reset_mid_transmission"),
                                            cfg.count(5, minimum=3), max_delay=150)
+
+
+async def _count_high(clk, sig, counts: dict, phase: list) -> None:
+    """Cycles ``sig`` is 1, per phase name (``phase[0]``)."""
+    edge = RisingEdge(clk)
+    while True:
+        await edge
+        if sig.value.is_resolvable and int(sig.value):
+            counts[phase[0]] = counts.get(phase[0], 0) + 1
+
+
+@ebpc_test(TOP)
+async def test_bpc_link_full(dut, cfg):
+    """The BPC link FIFO between encoder and decoder fills up (bf_full), on every seed.
+
+    Dense data (every word non-zero, random: the most BPC words per ZNZ symbol) while the
+    decoder is held back, in three ways: its output stalled long; the ZNZ link stalled long
+    while the BPC link flows; the BPC link stalled, then released into a stalled decoder.
+    Every round trip is still checked; the test fails unless the FIFO was full at least once.
+    """
+    tb = LoopbackBench(dut, cfg, "test_bpc_link_full")
+    await tb.start()
+    full = getattr(dut, "bf_full", None)
+    assert full is not None, "ebpc_loopback has no bf_full (the BPC link FIFO's full flag)"
+    counts: dict[str, int] = {}
+    phase = ["start"]
+    watcher = cocotb.start_soon(_count_high(tb.clk, full, counts, phase))
+    rng = tb.rng
+    lo, hi = -(1 << (cfg.width - 1)), (1 << (cfg.width - 1)) - 1
+    length = min((8 if cfg.quick else 16) * cfg.block + 3, cfg.max_length or 1 << 30)
+    per_phase = 2 if cfg.quick else 3
+
+    def dense(i: int) -> list[int]:
+        return [rng.choice([lo, hi, rng.randint(lo, hi) or 1]) for _ in range(length)]
+
+    held = BackpressureConfig(ready_prob=0.0, stall_prob=0.0)
+    free = BackpressureConfig()
+    link_held = BackpressureConfig(ready_prob=0.0)      # ready_prob: the no-stall chance
+    for name, out_bp, znz, bpc in (("output held", held, None, None),
+                                   ("ZNZ link held", free, link_held, None),
+                                   ("BPC link held, output held", held, None, link_held)):
+        phase[0] = name
+        tb.set_traffic(out_bp=out_bp)
+        tb.set_stalls(znz, bpc)
+        for i in range(per_phase):
+            tb.send(dense(i), f"dense {name} #{i}")
+        await ClockCycles(tb.clk, 12 * length)
+        if bpc is not None:
+            tb.set_stalls(None, None)                  # release the BPC link into a held decoder
+            await ClockCycles(tb.clk, 6 * length)
+        tb.set_stalls(None, None)
+        tb.set_traffic(out_bp=free)
+        await tb.wait_all()
+    watcher.cancel()
+    tb.log.info("BPC link FIFO full (cycles per phase): %s", counts)
+    await tb.finish()
+    assert sum(counts.values()) > 0, f"the BPC link FIFO never filled ({cfg.describe()}; per phase {counts})"

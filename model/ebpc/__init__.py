@@ -13,6 +13,7 @@ from .codec import (
     encode,
     symbol_trace,
 )
+from .errordecode import FLAG_NAMES, DecoderOutcome, decode_with_flags, flag_names
 from .conformance import BUNDLED_CASES, Case, CaseFileError, bundled_cases, load_cases, save_cases
 from .params import ParameterError, Params
 from .sizing import WorstCase, worst_case_words
@@ -24,6 +25,8 @@ __all__ = [
     "Case",
     "CaseFileError",
     "DecodeError",
+    "DecoderOutcome",
+    "FLAG_NAMES",
     "Encoded",
     "ParameterError",
     "Params",
@@ -35,6 +38,8 @@ __all__ = [
     "as_words",
     "compare",
     "decode",
+    "decode_with_flags",
+    "flag_names",
     "ebpc_bits",
     "encode",
     "load_cases",

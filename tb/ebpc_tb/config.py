@@ -14,6 +14,12 @@
 ``EBPC_SCALE``   multiplier on the number of random transmissions (float)
 ``EBPC_FULL``    ``1``: the large run (10x transmissions, longer streams)
 ``EBPC_COVERAGE`` path of a JSON file to write functional coverage to
+``EBPC_MAX_LENGTH`` longest transmission to send (0 or unset: the bench's own limits); the
+                 runner sets it for builds with a small ``CountWidth`` (L and the stream
+                 word counts must fit it)
+``EBPC_VECTORS_EXACT`` ``1``: test_vectors sends only the cases of EBPC_VECTORS stored for
+                 this W, N, Z, with their streams (``make sim VECTORS=f`` runs each
+                 parameter set of the file so), instead of adding narrower cases replayed
 ``EBPC_INJECT_FAULT`` bench self-test: corrupt one expected word of the third
                  transmission (``znz``, ``bpc`` or ``out``); the run must then fail
 =============== ===========================================================
@@ -83,6 +89,8 @@ class TbConfig:
     scale: float = 1.0
     coverage: str | None = None
     inject_fault: str | None = None
+    max_length: int = 0
+    vectors_exact: bool = False
 
     @classmethod
     def from_env(cls) -> "TbConfig":
@@ -97,6 +105,8 @@ class TbConfig:
             scale=scale,
             coverage=os.environ.get("EBPC_COVERAGE") or None,
             inject_fault=os.environ.get("EBPC_INJECT_FAULT") or None,
+            max_length=_env_int("EBPC_MAX_LENGTH", 0),
+            vectors_exact=_env_bool("EBPC_VECTORS_EXACT"),
         )
 
     @property
@@ -107,6 +117,10 @@ class TbConfig:
     @property
     def is_default(self) -> bool:
         return (self.width, self.block, self.max_zero_run) == (8, 8, 16)
+
+    def fits(self, length: int) -> bool:
+        """Whether a transmission of ``length`` words may be sent (see EBPC_MAX_LENGTH)."""
+        return self.max_length <= 0 or length <= self.max_length
 
     def count(self, base: int, minimum: int = 1) -> int:
         """Scale a number of random transmissions (``EBPC_FULL`` x10, ``EBPC_SCALE``)."""

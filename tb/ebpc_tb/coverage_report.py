@@ -6,7 +6,13 @@
 simulation run), adds up the hits of each bin per parameter set (W, N, Z) over all runs
 (encoder, decoder and loopback benches, both simulators) and writes `coverage.txt` (every
 bin with its hit count, the percentage per point and per parameter set) and
-`coverage.json`.
+`coverage.json` (`coverage_params.json`: the sampled sets and the parameter values).
+
+Runs of the parameter sets drawn from the whole legal space (files under a `sampled/`
+folder, tb/tests/test_sim_sampled.py) are listed apart, with their hit counts, and not
+checked (three tests cannot close every bin of an arbitrary set). The report ends with the
+parameter values reached over all runs: W, N, Z and, from each file's `config.params`
+(written by `python -m ebpc_tb.run --coverage`), PlanesPerCycle, CountWidth and the others.
 
 --check fails (exit 1) unless every bin was hit or is waived. A waiver names the parameter
 set (`W8_N8_Z16`, or `*`), the point, the bin and the reason it cannot be hit; waived bins
@@ -23,7 +29,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Waiver", "merge", "load_waivers", "render", "missing_configs", "main"]
+__all__ = ["Waiver", "merge", "load_waivers", "render", "missing_configs", "is_sampled",
+           "parameter_values", "render_parameter_values", "main"]
 
 Config = tuple[int, int, int]
 Merged = dict[Config, dict[str, dict[str, int]]]
@@ -64,6 +71,43 @@ def merge(files: list[Path]) -> Merged:
             for bin_name, hits in entry.get("bins", {}).items():
                 merged[key][point][bin_name] += int(hits)
     return merged
+
+
+def is_sampled(file: Path, root: Path) -> bool:
+    """A run of a parameter set drawn from the legal space (listed, not checked): a file in a
+    ``sampled`` folder under ``root``, the folder scanned."""
+    try:
+        return "sampled" in file.relative_to(root).parts[:-1]
+    except ValueError:
+        return False
+
+
+def parameter_values(files: list[Path]) -> dict[str, list[int]]:
+    """Every value each parameter took over the runs: W, N, Z and the ``config.params`` keys
+    (per top: ``encoder.PlanesPerCycle``, ``decoder.CountWidth``, ...)."""
+    seen: dict[str, set[int]] = defaultdict(set)
+    for file in files:
+        try:
+            cfg = json.loads(file.read_text())["config"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for key, name in (("w", "W"), ("n", "N"), ("z", "Z")):
+            if key in cfg:
+                seen[name].add(int(cfg[key]))
+        top = str(cfg.get("top", "?"))
+        for key, value in (cfg.get("params") or {}).items():
+            try:
+                seen[f"{top}.{key}"].add(int(value))
+            except (TypeError, ValueError):
+                continue
+    return {k: sorted(v) for k, v in sorted(seen.items(), key=lambda kv: (len(kv[0]) > 1, kv[0]))}
+
+
+def render_parameter_values(values: dict[str, list[int]]) -> str:
+    lines = ["== parameter values reached (all runs)"]
+    for name, vals in values.items():
+        lines.append(f"  {name:<26} {len(vals):>3} value(s): {', '.join(map(str, vals))}")
+    return "\n".join(lines)
 
 
 def load_waivers(path: Path | None) -> list[Waiver]:
@@ -139,21 +183,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--expect-sweep", action="store_true",
                         help="fail if a sweep parameter set or a bench's points are missing")
     args = parser.parse_args(argv)
-    files = sorted(f for d in args.dirs for f in d.rglob("*.json"))
+    found = sorted((f, d) for d in args.dirs for f in d.rglob("*.json"))
+    files = [f for f, _ in found]
     if not files:
         print(f"coverage: error: no coverage JSON under {', '.join(map(str, args.dirs))} "
               "(run the regression first: make test)", file=sys.stderr)
         return 2
+    sampled = [f for f, d in found if is_sampled(f, d)]
+    checked = [f for f, d in found if not is_sampled(f, d)]
     try:
-        merged = merge(files)
+        merged = merge(checked)
+        merged_sampled = merge(sampled)
         waivers = load_waivers(args.waivers)
     except ValueError as exc:
         print(f"coverage: error: {exc}", file=sys.stderr)
         return 2
     text, summary, unhit = render(merged, waivers)
+    sampled_summary: dict = {}
+    if sampled:
+        sampled_text, sampled_summary, _ = render(merged_sampled, waivers)
+        text += ("\n== sampled parameter sets (drawn from the legal space; listed, not checked)\n"
+                 + sampled_text)
+    values = parameter_values(files)
+    text += "\n" + render_parameter_values(values)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "coverage.txt").write_text(text + "\n")
     (args.out / "coverage.json").write_text(json.dumps(summary, indent=1) + "\n")
+    (args.out / "coverage_params.json").write_text(
+        json.dumps({"parameter_values": values, "sampled": sampled_summary}, indent=1) + "\n")
     print(text)
     print(f"functional coverage merged from {len(files)} runs -> {args.out}/coverage.txt, coverage.json")
     problems = [f"bin not hit: {u}" for u in unhit] if args.check else []
@@ -164,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"coverage: FAIL: {p}", file=sys.stderr)
     if not problems and args.check:
         total = sum(s["bins"] for s in summary.values())
-        print(f"coverage: check passed: {len(summary)} parameter sets, {total} bins, all hit or waived")
+        print(f"coverage: check passed: {len(merged)} parameter sets, {total} bins, all hit or waived")
     return 1 if problems else 0
 
 

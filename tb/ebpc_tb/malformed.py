@@ -6,11 +6,14 @@ Error flags of ``ebpc_decoder.error_o`` (see :data:`ebpc_tb.scoreboard.ERROR_NAM
     bit0 ZNZ_RUN_OVERFLOW  bit1 ZNZ_TRUNCATED  bit2 BPC_TRUNCATED  bit3 BPC_BAD_POSITION
     bit4 BPC_RUN_TOO_LONG  bit5 ZNZ_TRAILING   bit6 BPC_TRAILING   bit7 ZERO_LENGTH
 
-Decoder contract used for the expectations: exactly L output words (none for L=0); words
+Every case is checked word by word: its expected output words and its whole 8-bit flag
+word come from :func:`ebpc.decode_with_flags`, the golden model of the documented error
+behaviour (header of ``rtl/ebpc_decoder.sv``): exactly L output words (none for L=0); words
 before the first error carry decoded values, from it on 0 (ZNZ error: every word from the
 failing symbol on; BPC error: every non-zero word of the failing block and later ones);
 trailing words change no output word; BPC is consumed only when at least one non-zero ZNZ
-symbol was decoded.
+symbol was decoded. The directed cases also state the flags they are built to raise and, for
+some, the words worked out by hand; :func:`directed_cases` checks those against the model.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ ZERO_LENGTH = 1 << 7
 ZNZ_FLAGS = ZNZ_RUN_OVERFLOW | ZNZ_TRUNCATED | ZNZ_TRAILING
 BPC_FLAGS = BPC_TRUNCATED | BPC_BAD_POSITION | BPC_RUN_TOO_LONG | BPC_TRAILING
 
-__all__ = ["MalformedCase", "directed_cases", "fuzz_case", "pack_bits", "znz_scan",
+__all__ = ["MalformedCase", "directed_cases", "fuzz_case", "pack_bits", "znz_scan", "exact",
            "ZNZ_FLAGS", "BPC_FLAGS"]
 
 
@@ -46,6 +49,24 @@ class MalformedCase:
     allowed: int = 0                # flags that may be set as well
     expected: list[int] | None = None   # expected output words (signed), None: not compared
     any_of: int = 0                 # if non-zero: at least one of these flags must be set
+
+
+def exact(case: MalformedCase, w: int, n: int, z: int) -> MalformedCase:
+    """``case`` with the exact expectation of the model: every output word and all eight flags.
+
+    The flags the case was built for (``error``) must be among the model's, and words worked
+    out by hand (``expected``) must be the model's; AssertionError (naming the case) if not.
+    """
+    got = ebpc.decode_with_flags(case.znz, case.bpc, case.length, w, n, z)
+    words = [int(v) for v in got.words]
+    mask = (1 << w) - 1
+    if got.flags & case.error != case.error:
+        raise AssertionError(f"malformed case '{case.name}': built for {ebpc.flag_names(case.error)}, "
+                             f"the model gives {got.describe()}")
+    if case.expected is not None and [v & mask for v in case.expected] != [v & mask for v in words]:
+        raise AssertionError(f"malformed case '{case.name}': hand-worked words {case.expected} differ "
+                             f"from the model's {words}")
+    return dataclasses.replace(case, error=got.flags, allowed=0, any_of=0, expected=words)
 
 
 def pack_bits(bits: str, w: int) -> list[int]:
@@ -102,7 +123,7 @@ def _nonzero_values(rng: random.Random, w: int, count: int) -> list[int]:
 
 
 def directed_cases(w: int, n: int, z: int, rng: random.Random) -> list[MalformedCase]:
-    """At least one case per error class, expectations per the decoder contract."""
+    """At least one case per error class; exact expectations (words and flags) from the model."""
     cases: list[MalformedCase] = []
     pbits = max(1, math.ceil(math.log2(n)))
     rbits = int(math.log2(w))
@@ -180,44 +201,67 @@ def directed_cases(w: int, n: int, z: int, rng: random.Random) -> list[Malformed
     znz, bpc = _encode(vals, w, n, z)
     cases.append(MalformedCase("BPC_TRAILING, ZNZ ends late", len(vals), znz, bpc + [5], BPC_TRAILING,
                                expected=vals))
+    # Flags together (what the decoder does on the ZNZ side and on the BPC side at once):
+    # a ZNZ error after one non-zero word while the one block it needs is bad or cut short;
+    # trailing ZNZ words beside a BPC error; trailing BPC words after a ZNZ error (drained,
+    # not flagged).
+    bad_block = pack_bits(base + "00011" + format(n - 1, f"0{pbits}b") + filler, w)
+    one_then_zeros, _ = _encode([vals[0]] + [0] * (z + 3), w, n, z)
+    cases.append(MalformedCase("ZNZ_RUN_OVERFLOW + BPC_BAD_POSITION in the block it needs", 2,
+                               one_then_zeros, bad_block, ZNZ_RUN_OVERFLOW | BPC_BAD_POSITION))
+    cases.append(MalformedCase("ZNZ_RUN_OVERFLOW + BPC_TRUNCATED in the block it needs", 2,
+                               one_then_zeros, pack_bits(base, w), ZNZ_RUN_OVERFLOW | BPC_TRUNCATED))
+    dense = _nonzero_values(rng, w, n)
+    znz, bpc = _encode(dense, w, n, z)
+    cases.append(MalformedCase("ZNZ_TRAILING + BPC_BAD_POSITION", n, znz + [1], bad_block,
+                               ZNZ_TRAILING | BPC_BAD_POSITION))
+    cases.append(MalformedCase("ZNZ_TRUNCATED, trailing BPC words not flagged", n + 2 * w + 5, znz,
+                               bpc + [5, 6], ZNZ_TRUNCATED))
+    cases.append(MalformedCase("BPC_RUN_TOO_LONG, trailing BPC words not flagged", n, znz,
+                               pack_bits(base + "00000" + "001" + "1" * rbits, w) + [3, 3],
+                               BPC_RUN_TOO_LONG))
     # bit7: L = 0 takes nothing from znz/bpc
     cases.append(MalformedCase("ZERO_LENGTH", 0, [], [], ZERO_LENGTH, expected=[]))
-    return cases
+    return [exact(c, w, n, z) for c in cases]
 
 
 def fuzz_case(values: list[int], w: int, n: int, z: int, rng: random.Random,
               index: int = 0) -> MalformedCase:
-    """Corrupt the model's streams of ``values`` at random; expectations from ``ebpc.decode``.
+    """Corrupt the model's streams of ``values`` at random; the exact expectation (every
+    output word, the whole flag word) from :func:`ebpc.decode_with_flags`.
 
-    If the model decodes the corrupted streams, the DUT must report no error and output the
-    same words; otherwise it must flag an error of the stream the model names (ZNZ errors
-    win, as the model checks ZNZ first).  BPC words are only sent when the DUT will consume
-    them (at least one non-zero ZNZ symbol decoded).
+    BPC words are only sent when the DUT will consume them (at least one non-zero ZNZ
+    symbol decoded).
     """
     znz, bpc = _encode(values, w, n, z)
     length = len(values)
     mask = (1 << w) - 1
-    how = rng.choice(["flip_znz", "flip_bpc", "flip_bpc", "cut_znz", "cut_bpc", "extend_znz",
-                      "extend_bpc", "length_minus", "length_plus"])
-    if how == "flip_znz":
-        i = rng.randrange(len(znz))
-        znz[i] ^= 1 << rng.randrange(w)
-    elif how == "flip_bpc" and bpc:
-        for _ in range(rng.choice([1, 1, 2, 3])):
-            i = rng.randrange(len(bpc))
-            bpc[i] ^= 1 << rng.randrange(w)
-    elif how == "cut_znz" and len(znz) > 1:
-        znz = znz[:rng.randrange(1, len(znz))]
-    elif how == "cut_bpc" and len(bpc) > 1:
-        bpc = bpc[:rng.randrange(1, len(bpc))]
-    elif how == "extend_znz":
-        znz = znz + [rng.randrange(1 << w) for _ in range(rng.randint(1, 3))]
-    elif how == "extend_bpc" and bpc:
-        bpc = bpc + [rng.randrange(1 << w) for _ in range(rng.randint(1, 3))]
-    elif how == "length_minus" and length > 1:
-        length = rng.randint(1, length - 1)
-    elif how == "length_plus":
-        length = length + rng.randint(1, 2 * z)
+    kinds = ["flip_znz", "flip_bpc", "flip_bpc", "cut_znz", "cut_bpc", "extend_znz",
+             "extend_bpc", "length_minus", "length_plus"]
+    # one corruption, or two (one ZNZ-side and one BPC-side problem together, e.g. a ZNZ
+    # error with a BPC error in a block the words before it need)
+    hows = [rng.choice(kinds)] if rng.random() < 0.7 else rng.sample(kinds, 2)
+    for how in hows:
+        if how == "flip_znz":
+            i = rng.randrange(len(znz))
+            znz[i] ^= 1 << rng.randrange(w)
+        elif how == "flip_bpc" and bpc:
+            for _ in range(rng.choice([1, 1, 2, 3])):
+                i = rng.randrange(len(bpc))
+                bpc[i] ^= 1 << rng.randrange(w)
+        elif how == "cut_znz" and len(znz) > 1:
+            znz = znz[:rng.randrange(1, len(znz))]
+        elif how == "cut_bpc" and len(bpc) > 1:
+            bpc = bpc[:rng.randrange(1, len(bpc))]
+        elif how == "extend_znz":
+            znz = znz + [rng.randrange(1 << w) for _ in range(rng.randint(1, 3))]
+        elif how == "extend_bpc" and bpc:
+            bpc = bpc + [rng.randrange(1 << w) for _ in range(rng.randint(1, 3))]
+        elif how == "length_minus" and length > 1:
+            length = rng.randint(1, length - 1)
+        elif how == "length_plus":
+            length = length + rng.randint(1, 2 * z)
+    how = "+".join(hows)
     znz = [x & mask for x in znz]
     bpc = [x & mask for x in bpc]
     nnz, _, _ = znz_scan(znz, length, w, z)
@@ -225,13 +269,7 @@ def fuzz_case(values: list[int], w: int, n: int, z: int, rng: random.Random,
         # the DUT will read BPC: an input stream cannot be empty (it ends with a `last` word)
         bpc = [rng.randrange(1 << w)]
     send_bpc = bpc if nnz > 0 else []
-    name = f"fuzz#{index}[{how},L={length}]"
-    try:
-        out = ebpc.decode(znz, send_bpc, length, w, n, z)
-    except ebpc.DecodeError as exc:
-        if exc.stream == "znz":
-            return MalformedCase(f"{name} znz-error ({exc.reason})", length, znz, send_bpc, 0,
-                                 ZNZ_FLAGS | BPC_FLAGS, any_of=ZNZ_FLAGS)
-        return MalformedCase(f"{name} bpc-error ({exc.reason})", length, znz, send_bpc, 0, BPC_FLAGS,
-                             any_of=BPC_FLAGS)
-    return MalformedCase(name + " decodable", length, znz, send_bpc, 0, 0, expected=[int(v) for v in out])
+    got = ebpc.decode_with_flags(znz, send_bpc, length, w, n, z)
+    status = "decodable" if got.clean else ebpc.flag_names(got.flags)
+    return MalformedCase(f"fuzz#{index}[{how},L={length}] {status}", length, znz, send_bpc, got.flags,
+                         expected=[int(v) for v in got.words])

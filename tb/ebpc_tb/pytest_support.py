@@ -23,6 +23,8 @@ Environment knobs for the regression:
                          and of the extra-parameter runs; with EBPC_FULL=1 every build
     EBPC_COVERAGE_DIR    if set, every run writes its functional coverage JSON here
     EBPC_JUNIT_DIR       if set, every run's cocotb JUnit XML is copied here
+    EBPC_SAMPLED         K, parameter sets drawn from the whole legal space with the seed
+                         (default 2; 8 with EBPC_FULL=1; tb/tests/test_sim_sampled.py)
 """
 
 from __future__ import annotations
@@ -216,6 +218,63 @@ def run_sim(sim: str, top: str, config, scale: float | None = None, timeout: flo
                     f"reproduce: {' '.join(_shown(cmd))}\n--- output (tail) ---\n{_tail(out)}",
                     pytrace=False)
     return res
+
+
+# -- every conformance case at its own parameters; sampled parameter sets ----------------------
+
+def conformance_configs() -> list[tuple[int, int, int]]:
+    """Parameter sets of the bundled conformance cases that the regression must run at their own
+    W, N, Z (``python -m ebpc_tb.run --vectors``): those the sweep does not build (the sweep's
+    runs already replay the cases of their set in test_conformance); EBPC_FULL=1 or
+    EBPC_SWEEP=0: all of them."""
+    from .run import file_configs  # noqa: PLC0415
+    from .config import CONFORMANCE_FILE  # noqa: PLC0415
+
+    configs = file_configs(str(CONFORMANCE_FILE))
+    if os.environ.get("EBPC_FULL") == "1" or os.environ.get("EBPC_SWEEP", "1") == "0":
+        return configs
+    return [c for c in configs if c not in runner.SWEEP_CONFIGS]
+
+
+def sampled_count() -> int:
+    """K, the parameter sets drawn from the whole legal space per regression: EBPC_SAMPLED,
+    else 2 (8 with EBPC_FULL=1)."""
+    raw = os.environ.get("EBPC_SAMPLED", "").strip()
+    if raw:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise pytest.UsageError(f"EBPC_SAMPLED={raw!r} is not an integer") from None
+        return max(0, value)
+    return 8 if os.environ.get("EBPC_FULL") == "1" else 2
+
+
+def run_many(args: list[str], label: str, timeout: float = 3600, code_coverage: bool = False) -> str:
+    """Run ``python -m ebpc_tb.run <args> --seed <session seed>`` (several builds in one call);
+    fail the pytest test unless it exits 0. Copies every results XML into EBPC_JUNIT_DIR and
+    returns the output."""
+    seed = str(session_seed())
+    cmd = [sys.executable, "-m", "ebpc_tb.run", *args, "--seed", seed]
+    if os.environ.get("EBPC_FULL") == "1":
+        cmd += ["--full"]
+    env = _env()
+    if not code_coverage:
+        env["EBPC_CODE_COVERAGE"] = "0"
+    proc = subprocess.run(cmd, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=timeout)
+    out = proc.stdout + proc.stderr
+    xmls = [Path(line.split(":", 1)[1].strip()) for line in out.splitlines()
+            if line.strip().startswith("results:")]
+    if os.environ.get("EBPC_JUNIT_DIR"):
+        junit = Path(os.environ["EBPC_JUNIT_DIR"])
+        junit.mkdir(parents=True, exist_ok=True)
+        for xml in xmls:
+            if xml.exists():
+                shutil.copyfile(xml, junit / f"{label}_{xml.parent.parent.name}_{xml.parent.name}_{xml.name}")
+    if proc.returncode != 0 or not xmls:
+        pytest.fail(f"{label} seed={seed}: exit status {proc.returncode}"
+                    f"{'' if xmls else ', no results'}\nreproduce: {' '.join(_shown(cmd))}\n"
+                    f"--- output (tail) ---\n{_tail(out)}", pytrace=False)
+    return out
 
 
 def _shown(cmd: list[str]) -> list[str]:

@@ -2,25 +2,82 @@
 """Command line: build and run the EBPC cocotb benches.
 
     python -m ebpc_tb.run --sim icarus|verilator --top encoder|decoder|loopback
-        [--w 8 --n 8 --z 16] [--sweep] [--vectors path.json] [--seed N]
+        [--w 8 --n 8 --z 16] [--sweep] [--vectors path.json] [--sample K] [--seed N]
         [--waves] [--testcase NAME] [--full] [--scale X] [--coverage out.json]
 
 ``--sim``/``--top`` accept comma lists or ``all``.  ``--sweep`` runs
 W in {8,16,32} x N in {8,16} x Z in {2,16,64} with fewer random transmissions
-(``--scale``, default 0.25 for a sweep).  Exit status is non-zero when any
+(``--scale``, default 0.25 for a sweep).  ``--vectors f.json`` without --w/--n/--z runs
+every case of the file at its own W, N, Z: one build per parameter set (cached), the
+cases of that set in test_vectors (free flow, then under traffic), and one summary line
+per parameter set.  ``--sample K`` draws K parameter sets from the whole legal space
+(W, N, Z, PlanesPerCycle of each core, CountWidth, EnableCounts) with the seed and runs
+the random, corner and closure tests there.  Exit status is non-zero when any
 run fails, scores nothing or does not build.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import random
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from . import runner
+
+
+SAMPLED_TESTS = "test_random,test_corners,test_coverage_closure"
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One simulation: a top of one build (W, N, Z and further parameters)."""
+
+    sim: str
+    top: str
+    config: tuple[int, int, int]
+    params: dict[str, object]
+    testcase: str | None
+    extra_env: dict[str, str]
+
+    @property
+    def tag(self) -> str:
+        return "".join(f"_{k}{v}" for k, v in sorted(self.params.items()))
+
+
+def file_configs(path: str) -> list[tuple[int, int, int]]:
+    """The parameter sets (W, N, Z) of a case file, sorted; ValueError (one line) if the file
+    is unreadable, has no case or holds an illegal parameter set."""
+    import ebpc  # noqa: PLC0415
+
+    from .stimulus import load_case_file  # noqa: PLC0415
+
+    cases = load_case_file(path)
+    if not cases:
+        raise ValueError(f"{path}: no case")
+    configs = sorted({(int(c["w"]), int(c["n"]), int(c["z"])) for c in cases})
+    for w, n, z in configs:
+        try:
+            ebpc.Params(w, n, z)
+        except ebpc.ParameterError as exc:
+            raise ValueError(f"{path}: a case at W={w} N={n} Z={z}: {exc}") from None
+    return configs
+
+
+def record_params(path: str, params: dict[str, object]) -> None:
+    """Add the build's parameters beyond W/N/Z to a functional-coverage file (``config.params``)."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return
+    data.setdefault("config", {})["params"] = {k: int(v) if str(v).lstrip("-").isdigit() else v
+                                               for k, v in params.items()}
+    Path(path).write_text(json.dumps(data, indent=1))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,11 +87,21 @@ def main(argv: list[str] | None = None) -> int:
                     help="icarus, verilator, a comma list or all (default icarus)")
     ap.add_argument("--top", default=os.environ.get("TOP", "encoder"),
                     help="encoder, decoder, loopback, a comma list or all (default encoder)")
-    ap.add_argument("--w", type=int, default=8, help="DataWidth (default 8)")
-    ap.add_argument("--n", type=int, default=8, help="BlockSize (default 8)")
-    ap.add_argument("--z", type=int, default=16, help="MaxZeroRun (default 16)")
+    ap.add_argument("--w", type=int, default=None, help="DataWidth (default 8)")
+    ap.add_argument("--n", type=int, default=None, help="BlockSize (default 8)")
+    ap.add_argument("--z", type=int, default=None, help="MaxZeroRun (default 16)")
     ap.add_argument("--sweep", action="store_true", help="run the parameter sweep")
-    ap.add_argument("--vectors", default=None, help="extra vectors (JSON, conformance-case format)")
+    ap.add_argument("--vectors", default=None,
+                    help="case file (JSON, conformance-case format): alone, every case runs at its "
+                         "own W, N, Z (test_vectors); with --w/--n/--z, the whole bench at that set "
+                         "with the file as its real-data stimulus")
+    ap.add_argument("--sample", type=int, default=0, metavar="K",
+                    help="run K parameter sets drawn from the whole legal space with the seed "
+                         f"({SAMPLED_TESTS.replace(',', ', ')})")
+    ap.add_argument("--sample-index", type=int, default=None, metavar="I",
+                    help="with --sample: only the I-th drawn set (0-based)")
+    ap.add_argument("--max-length", type=int, default=0, metavar="L",
+                    help="send no transmission longer than L words (0: the bench's own limits)")
     ap.add_argument("--seed", type=int, default=None, help="base seed (default: random, printed)")
     ap.add_argument("--waves", action="store_true", default=os.environ.get("WAVES", "") == "1",
                     help="dump a waveform (FST for icarus, VCD for verilator)")
@@ -50,56 +117,89 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     try:
-        sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
+        # --sim auto (with --sample): the faster simulator for each drawn set (runner.quicker_sim)
+        sims = ["auto"] if args.sim == "auto" and args.sample else runner.parse_choices(args.sim, runner.SIMS, "--sim")
         tops = runner.parse_choices(args.top, list(runner.TOPS), "--top")
+        params = runner.parse_params(args.param)
     except ValueError as exc:
         ap.error(str(exc))
     if args.vectors and not os.path.exists(args.vectors):
         ap.error(f"vector file {args.vectors} does not exist")
-    configs = runner.SWEEP_CONFIGS if args.sweep else [(args.w, args.n, args.z)]
-    try:
-        params = runner.parse_params(args.param)
-    except ValueError as exc:
-        ap.error(str(exc))
-    scale = args.scale if args.scale is not None else (0.25 if args.sweep else None)
+    if args.sample < 0 or (args.sample_index is not None and not 0 <= args.sample_index < args.sample):
+        ap.error(f"--sample-index must be in 0..K-1 with --sample K (got {args.sample_index}, K={args.sample})")
+    explicit = (args.w, args.n, args.z) != (None, None, None)
+    single = (args.w or 8, args.n or 8, args.z or 16)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
     print(f"[ebpc_tb] seed {seed} (re-run with --seed {seed})", flush=True)
 
-    jobs = [(s, t, c) for s in sims for t in tops for c in configs]
+    jobs: list[Job] = []
+    if args.sample:
+        points = runner.sample_configs(seed, args.sample)
+        chosen = [args.sample_index] if args.sample_index is not None else range(args.sample)
+        for i in chosen:
+            point = points[i]
+            print(f"[ebpc_tb] sampled set {i} of seed {seed}: {point.describe()}", flush=True)
+            point_sims = [runner.quicker_sim(point.config)] if sims == ["auto"] else sims
+            jobs += [Job(s, t, point.config, {**point.params(t), **params}, args.testcase or SAMPLED_TESTS, {})
+                     for s in point_sims for t in tops]
+        scale = args.scale if args.scale is not None else 0.25
+    elif args.vectors and not explicit and not args.sweep:
+        try:
+            configs = file_configs(args.vectors)
+        except ValueError as exc:
+            ap.error(str(exc))
+        print(f"[ebpc_tb] {args.vectors}: {len(configs)} parameter set(s), each case at its own",
+              flush=True)
+        jobs = [Job(s, t, c, dict(params), args.testcase or "test_vectors", {"EBPC_VECTORS_EXACT": "1"})
+                for c in configs for s in sims for t in tops]
+        scale = args.scale
+    else:
+        configs = runner.SWEEP_CONFIGS if args.sweep else [single]
+        jobs = [Job(s, t, c, dict(params), args.testcase, {}) for s in sims for t in tops for c in configs]
+        scale = args.scale if args.scale is not None else (0.25 if args.sweep else None)
+
+    if args.max_length < 0:
+        ap.error(f"--max-length must be >= 0, got {args.max_length}")
+    if args.max_length:
+        jobs = [dataclasses.replace(j, extra_env={**j.extra_env, "EBPC_MAX_LENGTH": str(
+            min(args.max_length, runner.max_length_for(j.top, j.params) or args.max_length))}) for j in jobs]
     t0 = time.monotonic()
     results: list[runner.RunResult] = []
 
+    def build(job: Job) -> None:
+        runner.build(job.sim, job.top, job.config, waves=args.waves, params=job.params or None,
+                     bdir=runner.build_dir_for(job.sim, job.top, job.config, args.waves, job.tag))
+
     if args.build_only:
         rc = 0
-        for s, t, c in jobs:
+        for job in jobs:
             try:
-                tag = "".join(f"_{k}{v}" for k, v in sorted(params.items()))
-                runner.build(s, t, c, waves=args.waves, params=params or None,
-                             bdir=runner.build_dir_for(s, t, c, args.waves, tag))
+                build(job)
             except runner.BuildError as exc:
                 print(exc.log[-5000:], file=sys.stderr)
                 print(f"BUILD FAILED: {exc}", file=sys.stderr)
                 rc = 1
         return rc
 
-    def one(job):
-        s, t, c = job
+    def one(job: Job) -> runner.RunResult:
+        w, n, z = job.config
         cov = None
         if args.coverage:
             cov = args.coverage if len(jobs) == 1 else \
-                args.coverage.replace(".json", f"_{s}_{t}_W{c[0]}_N{c[1]}_Z{c[2]}.json")
-        r = runner.run(s, t, c, seed=seed, vectors=args.vectors, testcase=args.testcase,
-                       waves=args.waves, full=args.full, scale=scale, coverage=cov, params=params or None)
+                args.coverage.replace(".json", f"_{job.sim}_{job.top}_W{w}_N{n}_Z{z}{job.tag}.json")
+        r = runner.run(job.sim, job.top, job.config, seed=seed, vectors=args.vectors,
+                       testcase=job.testcase, waves=args.waves, full=args.full, scale=scale,
+                       coverage=cov, params=job.params or None, extra_env=job.extra_env)
+        if cov:
+            record_params(cov, {**runner.rtl_defaults(job.top, w), **job.params})
         print(f"[ebpc_tb] {r.line()}", flush=True)
         return r
 
     if args.jobs > 1:
         # build serially per simulator first (builds already use all cores), then run in parallel
-        for s, t, c in jobs:
+        for job in jobs:
             try:
-                tag = "".join(f"_{k}{v}" for k, v in sorted(params.items()))
-                runner.build(s, t, c, waves=args.waves, params=params or None,
-                             bdir=runner.build_dir_for(s, t, c, args.waves, tag))
+                build(job)
             except runner.BuildError:
                 pass  # reported by run()
         with ThreadPoolExecutor(args.jobs) as pool:
@@ -114,12 +214,34 @@ def main(argv: list[str] | None = None) -> int:
             print(f"      results: {r.xml}")
         if r.waves:
             print(f"      waves:   {r.waves}")
+    if len({j.config for j in jobs}) > 1 or args.sample or (args.vectors and not explicit):
+        print("[ebpc_tb] per parameter set:")
+        for line in config_lines(jobs, results):
+            print("  " + line)
     bad = [r for r in results if not r.ok]
     if bad:
         print(f"[ebpc_tb] {len(bad)} of {len(results)} run(s) FAILED (seed {seed})")
         return 1
     print(f"[ebpc_tb] all {len(results)} run(s) passed")
     return 0
+
+
+def config_lines(jobs: list[Job], results: list[runner.RunResult]) -> list[str]:
+    """One line per parameter set (W, N, Z): PASS/FAIL, then each run with its test count and
+    its further parameters (they differ per top at a sampled set)."""
+    groups: dict[tuple[int, int, int], list[tuple[Job, runner.RunResult]]] = {}
+    for job, res in zip(jobs, results):
+        groups.setdefault(job.config, []).append((job, res))
+    lines = []
+    for (w, n, z), runs in groups.items():
+        ok = all(r.ok for _, r in runs)
+        parts = []
+        for j, r in runs:
+            extra = " ".join(f"{k}={v}" for k, v in sorted(j.params.items()))
+            parts.append(f"{j.sim} {j.top}{' [' + extra + ']' if extra else ''} "
+                         f"{'PASS' if r.ok else 'FAIL'} ({r.tests - r.failures}/{r.tests} tests)")
+        lines.append(f"{'PASS' if ok else 'FAIL'} W={w} N={n} Z={z}: " + ", ".join(parts))
+    return lines
 
 
 if __name__ == "__main__":

@@ -36,11 +36,18 @@ async def conformance(tb) -> None:
 
 
 async def vectors(tb) -> None:
-    """Real feature-map vectors (EBPC_VECTORS or the committed ones), traffic changing every 4."""
+    """Real feature-map vectors (EBPC_VECTORS or the committed ones), traffic changing every 4
+    (EBPC_VECTORS_EXACT: the file's cases for these parameters, first in free flow)."""
     cfg = tb.cfg
     cases = suites.vectors(cfg)
     await tb.start()
     assert cases, f"{cfg.vectors or 'the committed vectors'}: no case usable for {cfg.describe()}"
+    if cfg.vectors_exact:
+        # every case of the file stored for this parameter set: free flow, then under traffic
+        for t, znz, bpc in cases:
+            tb.send(t.values, t.name, znz, bpc)
+        await tb.wait_all()
+        tb.log.info("%d case(s) of %s at %s, free flow", len(cases), cfg.vectors, cfg.describe())
     for i, (t, znz, bpc) in enumerate(cases):
         if i % 4 == 0:
             tb.random_traffic()

@@ -25,7 +25,7 @@ def _cases_to_tx(cases: list[dict]) -> list[tuple[Transmission, list[int] | None
 def conformance(cfg: TbConfig):
     """Conformance cases (tb/data copy) for this parameter set: (tx, znz, bpc)."""
     cases = matching_cases(load_case_file(CONFORMANCE_FILE), cfg.width, cfg.block, cfg.max_zero_run)
-    return _cases_to_tx(cases)
+    return [c for c in _cases_to_tx(cases) if cfg.fits(len(c[0].values))]
 
 
 def vectors(cfg: TbConfig):
@@ -34,21 +34,25 @@ def vectors(cfg: TbConfig):
     Cases stored for this parameter set keep their expected streams (so the file itself is
     checked too); cases of a narrower word width are replayed with streams from the model.
     The default run takes a fair subset (every third case), a quick run (the sweep) every
-    ninth; EBPC_FULL takes them all.
+    ninth; EBPC_FULL takes them all. EBPC_VECTORS_EXACT: only (and all) the cases stored
+    for this parameter set.
     """
     path = cfg.vectors or str(COMMITTED_VECTORS)
     cases = load_case_file(path)
     exact = matching_cases(cases, cfg.width, cfg.block, cfg.max_zero_run)
+    if cfg.vectors_exact:
+        return _cases_to_tx(exact)
     replayed = [dict(c, name=f"{c['name']} (W{c['w']} words)", znz=None, bpc=None)
                 for c in cases if int(c["w"]) <= cfg.width and c not in exact]
-    chosen = exact + replayed
+    chosen = [c for c in exact + replayed if cfg.fits(len(c["values"]))]
     if not cfg.vectors and not cfg.full:
         chosen = chosen[::9] if cfg.quick else chosen[::3]
     return [(t, znz, bpc) for t, znz, bpc in _cases_to_tx(chosen)]
 
 
 def max_len(cfg: TbConfig) -> int:
-    return 1500 if cfg.full else 120 if cfg.quick else 300
+    limit = 1500 if cfg.full else 120 if cfg.quick else 300
+    return min(limit, cfg.max_length) if cfg.max_length > 0 else limit
 
 
 def long_stall(cfg: TbConfig) -> int:
@@ -57,12 +61,18 @@ def long_stall(cfg: TbConfig) -> int:
 
 
 def randoms(cfg: TbConfig, rng: random.Random, count: int) -> list[Transmission]:
-    return [random_transmission(rng, cfg.width, cfg.block, cfg.max_zero_run, max_len(cfg), i)
-            for i in range(count)]
+    out = [random_transmission(rng, cfg.width, cfg.block, cfg.max_zero_run, max_len(cfg), i)
+           for i in range(count)]
+    if cfg.max_length > 0:     # short lengths of large blocks may still pass a small limit
+        out = [t if cfg.fits(len(t.values)) else Transmission(t.name, t.values[:cfg.max_length])
+               for t in out]
+    return out
 
 
 def corners(cfg: TbConfig) -> list[Transmission]:
-    return corner_transmissions(cfg.width, cfg.block, cfg.max_zero_run, cfg.full)
+    """The directed corners (those longer than EBPC_MAX_LENGTH left out)."""
+    return [t for t in corner_transmissions(cfg.width, cfg.block, cfg.max_zero_run, cfg.full)
+            if cfg.fits(len(t.values))]
 
 
 def closure(cfg: TbConfig, rng: random.Random, log=None) -> list[Transmission]:
@@ -73,4 +83,8 @@ def closure(cfg: TbConfig, rng: random.Random, log=None) -> list[Transmission]:
     chosen = closure_transmissions(cfg.width, cfg.block, cfg.max_zero_run, rng)
     if not chosen.closed and log is not None:
         log.warning("coverage closure: no stimulus found for %s", chosen.missed)
-    return chosen.transmissions
+    kept = [t for t in chosen.transmissions if cfg.fits(len(t.values))]
+    if len(kept) < len(chosen.transmissions) and log is not None:
+        log.warning("coverage closure: %d transmission(s) longer than EBPC_MAX_LENGTH=%d left out",
+                    len(chosen.transmissions) - len(kept), cfg.max_length)
+    return kept
