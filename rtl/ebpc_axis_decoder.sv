@@ -18,8 +18,7 @@
 // - Handshakes follow AXI4-Stream: a beat moves on a rising edge with tvalid and tready high;
 //   m_axis_tvalid/tdata/tlast come from registers and never depend on m_axis_tready. No
 //   tready depends on its own port's tvalid/tdata; s_axis_znz_tready depends combinationally
-//   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is), and
-//   s_axis_len_tready on m_axis_tready (the next L is taken with the previous done_o).
+//   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is).
 // - No TKEEP/TSTRB/TID/TDEST/TUSER: every beat is a whole word.
 // - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).
 module ebpc_axis_decoder #(

@@ -3,10 +3,12 @@
 // rebuild, output register, done/error).
 //
 // Contract:
-// - Takes the length L of the next transmission once the previous one is done (or in the
-//   cycle its done pulse goes out), then produces exactly L words (out_last_o on the last),
-//   one per cycle, each from the symbol at the head of the ZNZ front end: a zero run gives
-//   run+1 zero words, a `1` the next word of the block buffer.
+// - Takes the length L of the next transmission once the previous one has produced its
+//   final word and its input streams are consumed (its final word may still wait in the
+//   output register), then produces exactly L words (out_last_o on the last), one per cycle,
+//   each from the symbol at the head of the ZNZ front end: a zero run gives run+1 zero
+//   words, a `1` the next word of the block buffer. A transmission's final word (and an
+//   L = 0 transmission) waits until the cycle after the previous one's done_o.
 // - Block buffer: one decoded block (base + deltas), loaded from the BPC parser when empty
 //   or in the cycle its last word goes out (no bubble between blocks); words are rebuilt one
 //   per cycle, b[0] = base, b[i] = b[i-1] + d[i] mod 2^W. The BPC streams are paired, in
@@ -21,7 +23,9 @@
 //   word holding the final symbol lacks `last` (the stream is then discarded through it).
 // - done_o pulses (error_o = the flags) in the cycle the final word is handed over, or
 //   later once both input streams of the transmission are consumed. L = 0: flag 7, no word.
-// - Throughput: one word per cycle; one idle output cycle between transmissions.
+// - Throughput: one word per cycle; with out_ready_i high, one idle output cycle between
+//   transmissions (the next stream's first ZNZ word enters after the final symbol); a final
+//   word held by the sink is followed directly by the next transmission's first word.
 module ebpc_dec_out #(
   parameter int DataWidth  = 8,
   parameter int BlockSize  = 8,
@@ -72,7 +76,7 @@ module ebpc_dec_out #(
   logic [LogZ-1:0]       zrun_q, zrun_d;
   logic                  zfill_q, zfill_d, zmode_q, zmode_d, nzseen_q, nzseen_d;
   logic                  blkend_q, blkend_d;
-  logic [7:0]            flags_q, flags_d;
+  logic [7:0]            flags_q, flags_d, pflags_q, pflags_d;
   logic                  out_valid_q, out_valid_d, out_last_q, out_last_d;
   logic [W-1:0]          out_data_q, out_data_d;
 
@@ -84,7 +88,7 @@ module ebpc_dec_out #(
   logic [W*(N-1)-1:0]    hdl_q, hdl_d, blk_deltas;
   logic                  hpop, hdrop, hfree, hlast;
 
-  logic                  load_en, produce, is_final, final_hs, done_now, need_new;
+  logic                  load_en, produce, is_final, final_ok, final_hs, done_now, need_new;
   logic                  run_fits;
   logic [W-1:0]          word;
 
@@ -108,11 +112,15 @@ module ebpc_dec_out #(
   assign final_hs    = out_valid_q && out_ready_i && out_last_q;
   assign done_now    = pend_q && (handed_q || final_hs) && !znz_busy_i && !skip_q;
   assign done_o      = done_now;
-  assign error_o     = done_now ? flags_q : '0;
-  assign len_ready_o = !active_q && (!pend_q || done_now);
+  assign error_o     = done_now ? pflags_q : '0;
+  // The next transmission starts once this one's streams are consumed; it may go out while
+  // this one waits for the handshake of its final word (its own final word then waits).
+  assign len_ready_o = !active_q && !znz_busy_i && !skip_q;
   assign znz_en_o    = open_q || (len_valid_i && len_ready_o && (len_data_i != '0));
 
   assign is_final    = (rem_q == CountWidth'(1));
+  // (From the register only: the previous done clears it a cycle later, off this path.)
+  assign final_ok    = !pend_q;
   assign run_fits    = (CountWidth'(sym_run_i) < rem_q);
   assign sym_final_o = sym_nz_i ? is_final : (CountWidth'(sym_run_i) + 1'b1 == rem_q);
 
@@ -120,6 +128,7 @@ module ebpc_dec_out #(
     active_d    = active_q;
     open_d      = open_q;
     pend_d      = pend_q;
+    pflags_d    = pflags_q;
     handed_d    = handed_q;
     skip_d      = skip_q;
     rem_d       = rem_q;
@@ -150,7 +159,15 @@ module ebpc_dec_out #(
       handed_d = 1'b1;
     end
 
-    if (active_q && load_en) begin
+    if (active_q && rem_q == '0) begin
+      // L = 0: no word; it ends as soon as the previous transmission is done.
+      if (final_ok) begin
+        active_d = 1'b0;
+        pend_d   = 1'b1;
+        handed_d = 1'b1;
+        pflags_d = flags_q;
+      end
+    end else if (active_q && load_en && (!is_final || final_ok)) begin
       if (zfill_q) begin
         produce = 1'b1;
       end else if (zrun_q != '0) begin
@@ -221,25 +238,21 @@ module ebpc_dec_out #(
         end else if (hvalid_q && !hdrop && (hidx_q != '0 || hpop) && !(hpop && hlast)) begin
           hdrop = 1'b1;   // the stream's final block, partly used
         end
+        pflags_d = flags_d;
       end
     end
 
-    // Next length, once the previous transmission is done.
+    // Next length.
     if (len_valid_i && len_ready_o) begin
-      flags_d  = '0;
-      zfill_d  = 1'b0;
-      zmode_d  = 1'b0;
-      nzseen_d = 1'b0;
-      zrun_d   = '0;
-      if (len_data_i != '0) begin
-        active_d = 1'b1;
-        open_d   = 1'b1;
-        rem_d    = len_data_i;
-      end else begin
-        flags_d[7] = 1'b1;
-        pend_d     = 1'b1;
-        handed_d   = 1'b1;
-      end
+      flags_d    = '0;
+      flags_d[7] = (len_data_i == '0);
+      zfill_d    = 1'b0;
+      zmode_d    = 1'b0;
+      nzseen_d   = 1'b0;
+      zrun_d     = '0;
+      active_d   = 1'b1;
+      open_d     = (len_data_i != '0);
+      rem_d      = len_data_i;
     end
   end
 
@@ -286,6 +299,7 @@ module ebpc_dec_out #(
       nzseen_q    <= 1'b0;
       blkend_q    <= 1'b0;
       flags_q     <= '0;
+      pflags_q    <= '0;
       out_valid_q <= 1'b0;
       out_last_q  <= 1'b0;
       hvalid_q    <= 1'b0;
@@ -305,6 +319,7 @@ module ebpc_dec_out #(
       nzseen_q    <= nzseen_d;
       blkend_q    <= blkend_d;
       flags_q     <= flags_d;
+      pflags_q    <= pflags_d;
       out_valid_q <= out_valid_d;
       out_last_q  <= out_last_d;
       hvalid_q    <= hvalid_d;
@@ -347,11 +362,10 @@ module ebpc_dec_out #(
       assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
         else $fatal(1, "EBPC_ASSERT ebpc_dec_out.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
       // Word counter: a word is produced only while words are left (it never wraps).
-      assert (!produce || (active_q && rem_q != '0))
+      assert (!produce || (active_q && rem_q != '0 && (rem_q != CountWidth'(1) || final_ok)))
         else $fatal(1, "EBPC_ASSERT ebpc_dec_out.rem_wrap at %0t in %m: a word produced with none left", $time);
-      // One transmission at a time: none is going out while the previous one waits for done_o,
-      // and a stream's blocks are skipped only between transmissions.
-      assert (!(active_q && (pend_q || skip_q)))
+      // A stream's blocks are skipped, and a ZNZ stream drained, only between transmissions.
+      assert (!(active_q && skip_q))
         else $fatal(1, "EBPC_ASSERT ebpc_dec_out.one_transmission at %0t in %m", $time);
       assert (!done_now || pend_q)
         else $fatal(1, "EBPC_ASSERT ebpc_dec_out.done_without_transmission at %0t in %m", $time);

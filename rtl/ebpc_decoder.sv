@@ -17,8 +17,8 @@
 // ready are both high at a rising edge; out_valid_o/out_data_o/out_last_o come from
 // registers and are held while out_ready_i is low. No ready depends on the valid or data
 // input of its own port; znz_ready_o depends on len_valid_i/len_data_i (the first ZNZ word
-// of a transmission is taken in the cycle its length L >= 1 is); len_ready_o depends on
-// out_ready_i (the next L is taken in the cycle the previous transmission's done_o pulses).
+// of a transmission is taken in the cycle its length L >= 1 is). The next L is taken once
+// the previous transmission's final word is produced and its input streams are consumed.
 //
 // Architecture (one module per stage, no queues):
 //   ebpc_dec_znz   : ZNZ bit buffer; presents the symbol at its head. The output stage takes
@@ -39,8 +39,9 @@
 // Latency: with all inputs valid and out_ready_i high, a transmission's first non-zero word
 // goes out two cycles after its block is parsed (one cycle per plane symbol, or per BPC word
 // when input-bound): measured 12 cycles after its length for smooth W=8, N=8 data; zero
-// words need no block. Back to back, one idle output cycle separates transmissions (the
-// next L is taken in the cycle of the previous done_o).
+// words need no block. Back to back with out_ready_i high, one idle output cycle separates
+// transmissions (the next ZNZ stream enters after the previous final symbol); when the sink
+// holds the final word, the next transmission's first word follows it directly.
 // Throughput: one word per cycle when the inputs keep up. A block takes
 // 1 + ceil((symbols - 1) / PlanesPerCycle) parser cycles at most (runs of all-zero planes
 // are one symbol; PlanesPerCycle > 1 helps only on uncompressed planes) and one BPC word
@@ -49,8 +50,8 @@
 // >= 0.994 of the bound sum(max(L, bpc_words, znz_words)) at W=8 (N = 8, 16) and at W=16/32
 // on dense smooth, 50 % ReLU and 90 % sparse data; random dense data (every plane
 // uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
-// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3942 / 20 at W=8,
-// 7211 / 24 at W=16, 12315 / 35 at W=32.
+// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3975 / 19 at W=8,
+// 7370 / 24 at W=16, 12487 / 35 at W=32.
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L
