@@ -2,8 +2,8 @@
 """cocotb bench library for the EBPC encoder, decoder and loopback RTL.
 
 Modules:
-    stream          valid/ready StreamSource / StreamSink / StreamMonitor / ProtocolChecker
-                    (on cocotb-bus BusDriver/BusMonitor)
+    stream          valid/ready StreamSource / StreamSink / StreamMonitor / ProtocolChecker,
+                    all served by one CycleEngine coroutine per bench
     scoreboard      encoder and decoder scoreboards against the golden model (``ebpc``)
     stimulus        random and directed stimulus; conformance/vector file loading
     malformed       malformed decoder input streams (one per error class, random corruption)
@@ -21,6 +21,8 @@ Modules:
     runner          build/run the simulations (icarus, verilator), RTL files from Bender.yml,
                     cached builds, JUnit XML
     run             CLI: ``python -m ebpc_tb.run --sim ... --top ...``
-    bench           throughput measurement: ``python -m ebpc_tb.bench``
+    bench           throughput and bench speed: ``python -m ebpc_tb.bench``
+    soak            long runs and corrupted streams: ``python -m ebpc_tb.soak`` (make soak)
+    mutate          mutation testing of the RTL: ``python -m ebpc_tb.mutate`` (make mutate)
     pytest_support  helpers of the pytest wrappers in tb/tests
 """

@@ -8,21 +8,126 @@ L / max(L, BPC words, ZNZ words) and the fraction of the bound reached.  Targets
 >= 0.99 of the bound for W=8, >= 0.85 for W=16, >= 0.45 for W=32 (``--check`` exits
 non-zero when one is missed).  Cycles run from the first input handshake to the last
 done_o of 4 back-to-back transmissions of 1024 words (``--len``, ``--tx``).
+
+``--speed``: the simulation speed of the benches instead.  Runs the regression's own
+cocotb tests of the encoder, decoder and loopback (random traffic with gaps and
+backpressure, every output word checked) at W=8 N=8 Z=16 under each simulator and prints
+the scored clock cycles per second: simulated time (10 ns clock) over the tests' wall
+time, summed over the tests, and the same over the simulator process's CPU time (which
+includes its start-up, and is less disturbed by other load on the machine).  Target:
+>= 50 k cycles/s under Verilator (``--check``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import os
+import resource
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from . import runner
 
 CONFIGS = [(8, 8, 16), (8, 16, 16), (16, 8, 16), (32, 8, 16)]
 TARGET = {8: 0.99, 16: 0.85, 32: 0.45}
+SPEED_TOPS = ("encoder", "decoder", "loopback")
+SPEED_TARGET = {"verilator": 50_000.0}
+CLOCK_NS = 10
+
+
+@dataclasses.dataclass
+class SpeedRow:
+    """Scored simulation speed of one bench under one simulator."""
+
+    sim: str
+    top: str
+    tests: int
+    cycles: int
+    wall_s: float            # sum of the tests' wall times (cocotb results file)
+    cpu_s: float             # CPU time of the whole simulator process
+    load: float              # 1-minute load average when it ended
+    ok: bool
+
+    @property
+    def cycles_per_s(self) -> float:
+        return self.cycles / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def cycles_per_cpu_s(self) -> float:
+        return self.cycles / self.cpu_s if self.cpu_s else 0.0
+
+
+def scored_cycles(xml: Path) -> tuple[int, float, int]:
+    """(clock cycles, wall seconds, tests) summed over the passed tests of a cocotb results file."""
+    cycles_ns = wall = 0.0
+    tests = 0
+    for case in ET.parse(xml).iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None or case.find("skipped") is not None:
+            continue
+        props = {p.get("name"): p.get("value") for p in case.iter("property")}
+        cycles_ns += float(props.get("sim_time_duration", 0.0))
+        wall += float(case.get("time", 0.0))
+        tests += 1
+    return int(round(cycles_ns / CLOCK_NS)), wall, tests
+
+
+def measure_speed(sim: str, top: str, seed: int) -> SpeedRow:
+    """Run the regression tests of ``top`` at W=8 N=8 Z=16 (built first, not timed)."""
+    runner.build(sim, top, runner.DEFAULT_CONFIG, quiet=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with tempfile.TemporaryDirectory(prefix="ebpc_speed_") as tmp:
+        log = Path(tmp) / "sim.log"
+        res = runner.run(sim, top, runner.DEFAULT_CONFIG, seed=seed, extra_env={"EBPC_COVERAGE": ""},
+                         log_file=log)
+        if not res.ok and log.exists():
+            print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    cycles, wall, tests = scored_cycles(res.xml) if res.xml else (0, 0.0, 0)
+    return SpeedRow(sim, top, tests, cycles, wall, cpu, os.getloadavg()[0], res.ok)
+
+
+def speed_main(args) -> int:
+    try:
+        sims = runner.parse_choices(args.sim_list, runner.SIMS, "--sims")
+        tops = runner.parse_choices(args.top if args.top != "encoder,decoder" else ",".join(SPEED_TOPS),
+                                    SPEED_TOPS, "--top")
+    except ValueError as exc:
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    rows = []
+    print(f"EBPC bench speed: the regression tests at W=8 N=8 Z=16, seed {args.seed}, "
+          f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f} at start", flush=True)
+    print(f"{'sim':9s} {'top':8s} {'tests':>5s} {'cycles':>8s} {'wall s':>7s} {'cycles/s':>9s} "
+          f"{'cpu s':>6s} {'cyc/cpu-s':>9s} {'load':>5s} {'target':>7s}", flush=True)
+    misses = failed = 0
+    for sim in sims:
+        for top in tops:
+            r = measure_speed(sim, top, args.seed)
+            rows.append(r)
+            target = SPEED_TARGET.get(sim)
+            miss = target is not None and r.cycles_per_s < target
+            misses += miss
+            failed += not r.ok
+            print(f"{sim:9s} {top:8s} {r.tests:5d} {r.cycles:8d} {r.wall_s:7.2f} {r.cycles_per_s:9.0f} "
+                  f"{r.cpu_s:6.2f} {r.cycles_per_cpu_s:9.0f} {r.load:5.2f} "
+                  f"{(f'{target:.0f}' if target else '-'):>7s}"
+                  f"{'  MISSED' if miss else ''}{'' if r.ok else '  RUN FAILED'}", flush=True)
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(
+            [dict(dataclasses.asdict(r), cycles_per_s=r.cycles_per_s, cycles_per_cpu_s=r.cycles_per_cpu_s)
+             for r in rows], indent=1))
+    print(f"({misses} speed target(s) missed, {failed} failed run(s); the figures depend on the load "
+          f"of the machine)")
+    if failed:
+        return 2
+    return 1 if (args.check and misses) else 0
 
 
 def main(argv=None) -> int:
@@ -36,8 +141,14 @@ def main(argv=None) -> int:
     ap.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
     ap.add_argument("--json", default=None, help="also write the rows to this JSON file")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="extra HDL parameter of the benched tops (e.g. DecisionQueueDepth=8)")
+                    help="extra HDL parameter of the benched tops (e.g. PlanesPerCycle=2)")
+    ap.add_argument("--speed", action="store_true",
+                    help="measure the benches' scored cycles/s instead (see above)")
+    ap.add_argument("--sims", dest="sim_list", default="icarus,verilator",
+                    help="--speed: simulators (comma list)")
     args = ap.parse_args(argv)
+    if args.speed:
+        return speed_main(args)
     try:
         params = runner.parse_params(args.param)
     except ValueError as exc:

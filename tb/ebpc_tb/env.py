@@ -1,11 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 """Test environments for the three EBPC tops.
 
-Each bench owns the clock, the reset, one :class:`~ebpc_tb.stream.StreamSource`
-per DUT input stream, one :class:`~ebpc_tb.stream.StreamSink` +
-:class:`~ebpc_tb.stream.StreamMonitor` per output stream (every stream also
-gets a :class:`~ebpc_tb.stream.ProtocolChecker`, our own drivers included), a
-``done_o`` sampler and a scoreboard.
+Each bench owns the clock (cocotb's GPI clock: no Python per edge), the reset, one
+:class:`~ebpc_tb.stream.CycleEngine` (the bench's only per-cycle coroutine), one
+:class:`~ebpc_tb.stream.StreamSource` per DUT input stream, one
+:class:`~ebpc_tb.stream.StreamSink` + :class:`~ebpc_tb.stream.StreamMonitor` per output
+stream (every stream also gets a :class:`~ebpc_tb.stream.ProtocolChecker`, our own
+drivers included), a ``done_o`` check and a scoreboard.
+
+No silent pass: a test whose bench never ran :meth:`finish` (the final checks) fails
+when it ends, and :meth:`finish` fails a run whose scoreboard checked nothing or whose
+protocol checkers never sampled a cycle.
 
 Typical use (inside a cocotb test)::
 
@@ -20,19 +25,23 @@ from __future__ import annotations
 
 import logging
 import random
+from asyncio import CancelledError
+from collections.abc import Coroutine
+from typing import Callable
 
 import cocotb
 import ebpc
 from cocotb.clock import Clock
 from cocotb.simtime import get_sim_time
-from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
+from cocotb.task import current_task
+from cocotb.triggers import ClockCycles, Event, RisingEdge
 
 from .config import TbConfig
 from .scoreboard import DecoderScoreboard, EncoderScoreboard
-from .stream import (BackpressureConfig, GapConfig, StreamMonitor, StreamSink,
-                     StreamSource, _resolve)
+from .stream import (BackpressureConfig, CycleEngine, GapConfig, RandomLevel, StreamMonitor,
+                     StreamSink, StreamSource, _resolve, bit_getter, signal_reader)
 
-__all__ = ["EncoderBench", "DecoderBench", "LoopbackBench", "HangError",
+__all__ = ["EncoderBench", "DecoderBench", "LoopbackBench", "HangError", "SilentPassError",
            "random_backpressure", "random_gaps"]
 
 CLOCK_NS = 10
@@ -40,6 +49,10 @@ CLOCK_NS = 10
 
 class HangError(AssertionError):
     """No progress for too long: the DUT (or the bench) hangs."""
+
+
+class SilentPassError(AssertionError):
+    """A test ended without its bench's final checks, or those checks saw nothing."""
 
 
 def random_backpressure(rng: random.Random, heavy: bool = False) -> BackpressureConfig:
@@ -68,6 +81,32 @@ def random_gaps(rng: random.Random) -> GapConfig:
     return GapConfig(prob=0.1, max_gap=3, long_prob=0.005, long_max=120)
 
 
+class _Guard(Coroutine):
+    """A task that waits forever and, when cancelled at the end of the test, runs ``check``
+    (which may raise to fail the test).  A plain coroutine would miss the case of a test
+    that returns before the task ever started: cocotb then throws the cancellation into
+    the unstarted coroutine, which ends before any ``except``; this object sees it."""
+
+    def __init__(self, check: Callable[[], None]):
+        self._check = check
+        self._forever = Event()
+
+    def send(self, value):
+        return self._forever.wait()
+
+    def throw(self, typ, val=None, tb=None):
+        exc = typ if isinstance(typ, BaseException) else (val if val is not None else typ())
+        if isinstance(exc, CancelledError):
+            self._check()
+        raise exc
+
+    def close(self) -> None:
+        pass
+
+    def __await__(self):
+        return self
+
+
 class _Bench:
     top = "?"
 
@@ -81,8 +120,8 @@ class _Bench:
         self.log = logging.getLogger(f"cocotb.tb.{self.top}")
         self.clk = dut.clk_i
         self.rst_n = dut.rst_ni
-        self.cycle = 0
         self.done_count = 0
+        self.longest_stall = 0      # longest run of cycles without progress seen by wait_all
         self.done_times: list[int] = []
         self.resets = 0
         self.context = f"[{self.cfg.describe()} test={test_name} test-seed={self.seed}] "
@@ -90,16 +129,46 @@ class _Bench:
         if w != self.cfg.width:
             raise ValueError(f"DUT data width {w} differs from EBPC_W={self.cfg.width}: "
                              f"the bench was started with the wrong parameters")
-        self._pending_done = None
         self.coverage = None
         if self.cfg.coverage:
             from .coverage import Coverage
             self.coverage = Coverage.get(self.cfg)
         self.rst_n.value = 0
-        Clock(self.clk, CLOCK_NS, unit="ns").start()
+        Clock(self.clk, CLOCK_NS, unit="ns", impl="gpi").start()
+        # One coroutine samples and drives every stream of the bench (see CycleEngine).
+        self.engine = CycleEngine(self.clk, self.rst_n)
+        self.engine.start()
+        self._read_done = bit_getter(dut.done_o)
+        self._done_attached = False
+        self.finished = False
+        self._test_task = None
+        try:
+            self._test_task = current_task()
+        except RuntimeError:
+            pass
+        cocotb.start_soon(_Guard(self._silent_pass_check))
+
+    @property
+    def cycle(self) -> int:
+        """Clock cycles since the bench was built."""
+        return self.engine.cycle
 
     def _data_port(self):
         raise NotImplementedError
+
+    def _monitors(self) -> list:
+        return [v for v in vars(self).values() if isinstance(v, StreamMonitor)]
+
+    def _silent_pass_check(self) -> None:
+        """Called when the test's tasks are cancelled at its end: fail if the test returned
+        normally but never ran :meth:`finish` (a test failing on its own keeps its error)."""
+        task = self._test_task
+        if (not self.finished and task is not None and task.done() and not task.cancelled()
+                and task.exception() is None):
+            msg = (f"{self.context}the test ended without {type(self).__name__}.finish(): "
+                   f"the final checks (missing words, done_o, an empty scoreboard) never ran")
+            self.log.error(msg)
+            raise SilentPassError(msg)
 
     def _cover_streams(self, inputs: dict, outputs: dict) -> None:
         """Traffic coverage: feed each monitor's per-cycle handshakes to the coverage model."""
@@ -121,7 +190,10 @@ class _Bench:
         await ClockCycles(self.clk, cycles)
         self.rst_n.value = 1
         await RisingEdge(self.clk)
-        cocotb.start_soon(self._sampler())
+        if not self._done_attached:
+            # after the monitors: a done_o is checked once the cycle's words were scored
+            self.engine.add(sample=self._sample_cycle)
+            self._done_attached = True
 
     async def reset_now(self, cycles: int = 3) -> None:
         """Assert reset in the middle of traffic; drop everything in flight."""
@@ -130,7 +202,6 @@ class _Bench:
             self.coverage.event("reset.mid_transmission")
         self.rst_n.value = 0
         self.resets += 1
-        self._pending_done = None
         self._flush()
         await ClockCycles(self.clk, cycles)
         self.rst_n.value = 1
@@ -140,32 +211,21 @@ class _Bench:
     def _flush(self) -> None:
         raise NotImplementedError
 
-    # -- per-cycle sampling of done_o --------------------------------------------
-    async def _sampler(self) -> None:
-        # done_o is sampled every cycle; its check runs one cycle later so that
-        # the monitors have certainly seen the words handed over in the same
-        # cycle (the scoreboards compare sim times, so a late word still fails).
-        edge = RisingEdge(self.clk)
-        ro = ReadOnly()
-        done = self.dut.done_o
-        self._pending_done = None
-        while True:
-            await edge
-            await ro
-            self.cycle += 1
-            if self._pending_done is not None:
-                pending, self._pending_done = self._pending_done, None
-                self._on_done(*pending)
-            if _resolve(self.rst_n) != 1:
-                continue
-            d = _resolve(done)
-            if d is None:
-                raise AssertionError(f"{self.context}done_o is X/Z at cycle {self.cycle}")
-            if d:
-                self.done_count += 1
-                now = get_sim_time()
-                self.done_times.append(now)
-                self._pending_done = (now, self._sample_done())
+    # -- per-cycle check of done_o ------------------------------------------------
+    def _sample_cycle(self, in_reset: bool) -> None:
+        # Runs in the engine after the monitors: the words handed over in the done cycle
+        # are already scored (the scoreboards compare sim times, so a late word still fails).
+        if in_reset:
+            return
+        d = self._read_done()
+        if d == "0":
+            return
+        if d != "1":
+            raise AssertionError(f"{self.context}done_o is X/Z at cycle {self.cycle}")
+        self.done_count += 1
+        now = get_sim_time()
+        self.done_times.append(now)
+        self._on_done(now, self._sample_done())
 
     def _sample_done(self):
         """Read the signals that are valid with done_o (in the done cycle)."""
@@ -187,8 +247,9 @@ class _Bench:
     def _stall_budget(self) -> int:
         return 0
 
-    async def wait_all(self, limit: int | None = None) -> None:
-        """Wait until every queued transmission completed.
+    async def wait_all(self, limit: int | None = None, keep: int = 0) -> None:
+        """Wait until every queued transmission completed (``keep``: until at most that many
+        are outstanding).
 
         Fails with :class:`HangError` after ``limit`` cycles without progress
         (default: 2000 + the longest configured stall/gap).
@@ -197,14 +258,15 @@ class _Bench:
         last = self._progress()
         idle = 0
         step = 16
-        while self._busy():
-            await ClockCycles(self.clk, step)
+        while self._busy() if keep <= 0 else self.sb.outstanding > keep:
+            await self.engine.wait_cycles(step)
             now = self._progress()
             if now != last:
                 last = now
                 idle = 0
             else:
                 idle += step
+                self.longest_stall = max(self.longest_stall, idle)
                 if idle >= limit:
                     raise HangError(f"{self.context}no progress for {idle} cycles (cycle {self.cycle}): "
                                     f"{self._state()}\n{self.cfg.reproduce_hint(self.top, self.test_name)}")
@@ -212,8 +274,13 @@ class _Bench:
     async def finish(self, settle: int = 30) -> None:
         """Wait for completion, watch a few more cycles for extra words, run final checks."""
         await self.wait_all()
-        await ClockCycles(self.clk, settle)
+        await self.engine.wait_cycles(settle)
+        self.finished = True
         self.sb.final_check()
+        unsampled = [m.name for m in self._monitors() if m.checker is not None and m.checker.samples == 0]
+        if unsampled or not self._done_attached:
+            raise SilentPassError(f"{self.context}no cycle was checked (streams {unsampled}, done_o "
+                                  f"{'attached' if self._done_attached else 'never sampled: start() not awaited'})")
         self.log.info("%s%s", self.context, self.sb.summary())
         if self.coverage:
             self.coverage.save()
@@ -234,14 +301,18 @@ class EncoderBench(_Bench):
         # The word counts exist only in builds with EnableCounts=1 (a parameter of the DUT).
         self.counts_enabled = int(dut.EnableCounts.value) == 1
         self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps,
-                                rng=self._sub_rng("in"))
-        self.znz_sink = StreamSink(dut, "znz", self.clk, backpressure=znz_bp, rng=self._sub_rng("znz"))
-        self.bpc_sink = StreamSink(dut, "bpc", self.clk, backpressure=bpc_bp, rng=self._sub_rng("bpc"))
-        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+                                rng=self._sub_rng("in"), engine=self.engine)
+        eng = self.engine
+        self.znz_sink = StreamSink(dut, "znz", self.clk, backpressure=znz_bp, rng=self._sub_rng("znz"),
+                                   engine=eng)
+        self.bpc_sink = StreamSink(dut, "bpc", self.clk, backpressure=bpc_bp, rng=self._sub_rng("bpc"),
+                                   engine=eng)
+        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
+                                    engine=eng, source=self.src)
         self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=False, reset_n=self.rst_n,
-                                     callback=self.sb.on_znz, keep=False)
+                                     callback=self.sb.on_znz, keep=False, engine=eng)
         self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=False, reset_n=self.rst_n,
-                                     callback=self.sb.on_bpc, keep=False)
+                                     callback=self.sb.on_bpc, keep=False, engine=eng)
         self._cover_streams({"in": (self.in_mon, True)}, {"znz": self.znz_mon, "bpc": self.bpc_mon})
 
     def _data_port(self):
@@ -327,19 +398,23 @@ class DecoderBench(_Bench):
         super().__init__(dut, cfg, test_name, rng)
         c = self.cfg
         self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault)
+        eng = self.engine
         self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
-                                    gaps=len_gaps, rng=self._sub_rng("len"))
+                                    gaps=len_gaps, rng=self._sub_rng("len"), engine=eng)
         self.znz_src = StreamSource(dut, "znz", self.clk, reset_n=self.rst_n, gaps=znz_gaps,
-                                    rng=self._sub_rng("znz"))
+                                    rng=self._sub_rng("znz"), engine=eng)
         self.bpc_src = StreamSource(dut, "bpc", self.clk, reset_n=self.rst_n, gaps=bpc_gaps,
-                                    rng=self._sub_rng("bpc"))
-        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"))
+                                    rng=self._sub_rng("bpc"), engine=eng)
+        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"),
+                                   engine=eng)
         self.len_mon = StreamMonitor(dut, "len", self.clk, into_dut=True, with_last=False,
-                                     reset_n=self.rst_n, keep=False)
-        self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
-        self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+                                     reset_n=self.rst_n, keep=False, engine=eng, source=self.len_src)
+        self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
+                                     engine=eng, source=self.znz_src)
+        self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
+                                     engine=eng, source=self.bpc_src)
         self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,
-                                     callback=self.sb.on_out, keep=False)
+                                     callback=self.sb.on_out, keep=False, engine=eng)
         self._cover_streams({"len": (self.len_mon, False), "znz": (self.znz_mon, True),
                              "bpc": (self.bpc_mon, True)}, {"out": self.out_mon})
 
@@ -462,21 +537,25 @@ class LoopbackBench(_Bench):
                  bpc_stall: BackpressureConfig | None = None):
         super().__init__(dut, cfg, test_name, rng)
         self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault)
-        self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps, rng=self._sub_rng("in"))
+        eng = self.engine
+        self.src = StreamSource(dut, "in", self.clk, reset_n=self.rst_n, gaps=gaps, rng=self._sub_rng("in"),
+                                engine=eng)
         self.len_src = StreamSource(dut, "len", self.clk, reset_n=self.rst_n, with_last=False,
-                                    gaps=len_gaps, rng=self._sub_rng("len"))
-        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"))
-        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False)
+                                    gaps=len_gaps, rng=self._sub_rng("len"), engine=eng)
+        self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"),
+                                   engine=eng)
+        self.in_mon = StreamMonitor(dut, "in", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
+                                    engine=eng, source=self.src)
         self.len_mon = StreamMonitor(dut, "len", self.clk, into_dut=True, with_last=False,
-                                     reset_n=self.rst_n, keep=False)
+                                     reset_n=self.rst_n, keep=False, engine=eng, source=self.len_src)
         self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,
-                                     callback=self.sb.on_out, keep=False)
-        self.dut.znz_stall_i.value = 0
-        self.dut.bpc_stall_i.value = 0
+                                     callback=self.sb.on_out, keep=False, engine=eng)
+        self._stall_drivers = {name: RandomLevel(getattr(dut, f"{name}_stall_i"), eng)
+                               for name in ("znz", "bpc")}
         # optional encoder status (enc_done_o + word counts): checked against the model
         self._enc_expect: list[tuple[int, int, str]] = []
         self.enc_done_count = 0
-        self._stall_tasks = []
+        self._enc_attached = False
         self.stall_cfg = {"znz": znz_stall, "bpc": bpc_stall}
         self.set_stalls(znz_stall, bpc_stall)
         self._cover_streams({"in": (self.in_mon, True), "len": (self.len_mon, False)}, {"out": self.out_mon})
@@ -486,26 +565,9 @@ class LoopbackBench(_Bench):
 
     def set_stalls(self, znz: BackpressureConfig | None, bpc: BackpressureConfig | None) -> None:
         """Random stalls of the internal links; the config's ``ready_prob`` is the no-stall chance."""
-        for t in self._stall_tasks:
-            t.cancel()
-        self._stall_tasks = []
         self.stall_cfg = {"znz": znz, "bpc": bpc}
         for name, cfg in (("znz", znz), ("bpc", bpc)):
-            sig = getattr(self.dut, f"{name}_stall_i")
-            sig.value = 0
-            if cfg is not None and not cfg.always:
-                self._stall_tasks.append(cocotb.start_soon(self._drive_stall(sig, cfg, self._sub_rng(name))))
-
-    async def _drive_stall(self, sig, cfg: BackpressureConfig, rng: random.Random) -> None:
-        edge = RisingEdge(self.clk)
-        while True:
-            if cfg.stall_prob and rng.random() < cfg.stall_prob:
-                sig.value = 1
-                for _ in range(rng.randint(1, cfg.max_stall)):
-                    await edge
-                continue
-            sig.value = 0 if rng.random() < cfg.ready_prob else 1
-            await edge
+            self._stall_drivers[name].configure(cfg, self._sub_rng(name))
 
     def set_traffic(self, gaps=None, len_gaps=None, out_bp=None) -> None:
         if gaps is not None:
@@ -529,43 +591,39 @@ class LoopbackBench(_Bench):
 
     async def start(self, cycles: int = 4) -> None:
         await super().start(cycles)
-        if hasattr(self.dut, "enc_done_o"):
-            cocotb.start_soon(self._enc_done_sampler())
+        if self._enc_attached:
+            return
+        self._enc_attached = True
+        dut = self.dut
+        if hasattr(dut, "enc_done_o"):
+            self._enc_read = (bit_getter(dut.enc_done_o), signal_reader(dut.enc_znz_count_o),
+                              signal_reader(dut.enc_bpc_count_o))
+            self.engine.add(sample=self._sample_enc_done)
         if self.coverage:
-            cocotb.start_soon(self._link_coverage())
+            self._links = (("znz", signal_reader(dut.znz_stall_i), signal_reader(dut.enc_znz_valid)),
+                           ("bpc", signal_reader(dut.bpc_stall_i), signal_reader(dut.enc_bpc_valid)))
+            self.engine.add(sample=self._sample_links)
 
-    async def _link_coverage(self) -> None:
+    def _sample_links(self, in_reset: bool) -> None:
         """Link traffic bins: a stall input high while the encoder offers a word on that link."""
-        edge = RisingEdge(self.clk)
-        ro = ReadOnly()
-        dut = self.dut
-        links = (("znz", dut.znz_stall_i, dut.enc_znz_valid), ("bpc", dut.bpc_stall_i, dut.enc_bpc_valid))
-        while True:
-            await edge
-            await ro
-            if _resolve(self.rst_n) != 1:
-                continue
-            for name, stall, valid in links:
-                if _resolve(stall) == 1 and _resolve(valid) == 1:
-                    self.coverage.event(f"link.{name}_stall_with_data")
+        if in_reset:
+            return
+        for name, stall, valid in self._links:
+            if stall() == 1 and valid() == 1:
+                self.coverage.event(f"link.{name}_stall_with_data")
 
-    async def _enc_done_sampler(self) -> None:
-        edge = RisingEdge(self.clk)
-        ro = ReadOnly()
-        dut = self.dut
-        while True:
-            await edge
-            await ro
-            if _resolve(self.rst_n) != 1 or _resolve(dut.enc_done_o) != 1:
-                continue
-            self.enc_done_count += 1
-            zc, bc = _resolve(dut.enc_znz_count_o), _resolve(dut.enc_bpc_count_o)
-            if not self._enc_expect:
-                raise AssertionError(f"{self.context}enc_done_o pulse with no transmission outstanding")
-            ez, eb, name = self._enc_expect.pop(0)
-            if (zc, bc) != (ez, eb):
-                raise AssertionError(f"{self.context}encoder counts of '{name}': enc_znz_count_o={zc} "
-                                     f"enc_bpc_count_o={bc}, model {ez}/{eb}")
+    def _sample_enc_done(self, in_reset: bool) -> None:
+        done, znz_count, bpc_count = self._enc_read
+        if in_reset or done() != "1":
+            return
+        self.enc_done_count += 1
+        zc, bc = znz_count(), bpc_count()
+        if not self._enc_expect:
+            raise AssertionError(f"{self.context}enc_done_o pulse with no transmission outstanding")
+        ez, eb, name = self._enc_expect.pop(0)
+        if (zc, bc) != (ez, eb):
+            raise AssertionError(f"{self.context}encoder counts of '{name}': enc_znz_count_o={zc} "
+                                 f"enc_bpc_count_o={bc}, model {ez}/{eb}")
 
     def send(self, values, name: str = "", znz=None, bpc=None) -> None:
         """Queue one transmission; ``znz``/``bpc`` (expected link streams) are not observable

@@ -288,6 +288,7 @@ class DecoderScoreboard:
         self.words_checked = 0
         self.transmissions_done = 0
         self.errors_seen: collections.Counter = collections.Counter()
+        self.flagged = 0               # done_o pulses with a non-zero error_o
         self.errors: list[str] = []
         self.progress = 0
         self.last_done: ExpectedDecoding | None = None
@@ -364,6 +365,7 @@ class DecoderScoreboard:
                        + (f"\n  inputs: {exp.detail}" if exp.detail else ""))
         exp.done_seen = True
         self.last_done = exp
+        self.flagged += bool(error)
         for i in range(8):
             if error >> i & 1:
                 self.errors_seen[ERROR_NAMES[i]] += 1
@@ -392,4 +394,5 @@ class DecoderScoreboard:
             raise ScoreboardError(f"{self.context}the scoreboard checked nothing")
 
     def summary(self) -> str:
-        return f"{self.transmissions_done} transmissions, {self.words_checked} output words checked"
+        s = f"{self.transmissions_done} transmissions, {self.words_checked} output words checked"
+        return s + (f", {self.flagged} with error flags" if self.flagged else "")

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Valid/ready stream components built on cocotb-bus.
+"""Valid/ready stream components, all clocked by one :class:`CycleEngine`.
 
 The EBPC ports follow one convention: a stream called ``<prefix>`` has the
 signals ``<prefix>_valid``, ``<prefix>_ready``, ``<prefix>_data`` and (optional)
@@ -8,54 +8,63 @@ seen from the DUT.  A stream *into* the DUT (``in``, ``len``, decoder ``znz``/
 ``bpc``) has ``valid_i/data_i/last_i`` and ``ready_o``; a stream *out of* the
 DUT has ``valid_o/data_o/last_o`` and ``ready_i``.
 
-Components (all sample and drive on the rising edge of one clock):
-
+:class:`CycleEngine`
+    The one coroutine of a bench: per clock cycle it resumes twice, right after the
+    rising edge (every *driver* writes its signals, and only when a value changes) and
+    in the ``ReadOnly`` phase (every *sampler* reads the settled signals and decides
+    the handshakes).  Signal handles are resolved once; each signal is read at most
+    once per cycle.  Components are plain objects with ``drive()``/``sample()``
+    methods, not coroutines, so a bench costs two Python resumes per cycle however
+    many streams it has.
 :class:`StreamSource`
-    Drives ``valid/data/last`` into the DUT (a :class:`cocotb_bus.drivers.BusDriver`).
-    Frames (lists of words) are queued with :meth:`StreamSource.send_frame`; ``last``
-    is raised on a frame's final word.  Random idle cycles between words are
-    controlled by a :class:`GapConfig` and a seeded :class:`random.Random`.
+    Drives ``valid/data/last`` into the DUT.  Frames (lists of words) are queued
+    with :meth:`StreamSource.send_frame`; ``last`` is raised on a frame's final
+    word.  Random idle cycles before a word come from a :class:`GapConfig` and a
+    seeded :class:`random.Random`.
 :class:`StreamSink`
     Drives ``ready`` with random backpressure (:class:`BackpressureConfig`),
     including occasional long stalls.  It does not collect data: pair it with
     a monitor.
 :class:`StreamMonitor`
-    A :class:`cocotb_bus.monitors.BusMonitor` that records every handshaken word as
-    a :class:`Beat` (data, last) and calls its callbacks per word.
+    Records every handshaken word as a :class:`Beat` (data, last), calls its
+    callbacks per word and feeds its :class:`ProtocolChecker`.
 :class:`ProtocolChecker`
     Fails the test when a source drops ``valid`` or changes ``data``/``last``
-    before the handshake, or drives X/Z.  Usually attached to a monitor
-    (no extra coroutine); can also run standalone.
+    before the handshake, or drives X/Z.
 
 Timing model: drivers write right after a rising edge; every handshake is
 decided in the ``ReadOnly`` phase of the cycle (after the DUT's combinational
 logic settled), so the components do not depend on which simulator reports
-pre- or post-edge values at ``RisingEdge``.
+pre- or post-edge values at ``RisingEdge``.  A component created without an
+``engine`` gets its own (one more coroutine): the benches share one.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import logging
 import random
+import types
 from typing import Callable, Optional, Sequence
 
 import cocotb
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import Event, ReadOnly, RisingEdge
-from cocotb_bus.drivers import BusDriver
-from cocotb_bus.monitors import BusMonitor
 
 __all__ = [
     "Beat",
     "GapConfig",
     "BackpressureConfig",
     "stream_signals",
+    "CycleEngine",
     "StreamSource",
     "StreamSink",
     "StreamMonitor",
+    "RandomLevel",
     "ProtocolChecker",
     "ProtocolError",
+    "signal_reader",
 ]
 
 
@@ -143,7 +152,158 @@ def _resolve(handle) -> Optional[int]:
         return None
 
 
-class StreamSource(BusDriver):
+def signal_reader(handle) -> Callable[[], Optional[int]]:
+    """A function returning the handle's value as an int (``None`` for X/Z).
+
+    For simulator handles it reads the value as a bit string straight from the GPI
+    object (several times cheaper than building a ``LogicArray`` through ``.value``);
+    anything else (test doubles) is read through ``.value``.
+    """
+    get = getattr(getattr(handle, "_handle", None), "get_signal_val_binstr", None)
+    if get is None:
+        return lambda: _resolve(handle)
+    if len(handle) == 1:
+        bit = {"0": 0, "1": 1}.get
+        return lambda: bit(get())
+
+    def read() -> Optional[int]:
+        try:
+            return int(get(), 2)
+        except ValueError:
+            return None
+
+    return read
+
+
+_BITS = {"0": 0, "1": 1}
+
+
+def bit_getter(handle) -> Callable[[], str]:
+    """A function returning a 1-bit signal's value as ``"0"``, ``"1"`` or another
+    character (X, Z, ...); the cheapest read, for the signals sampled every cycle."""
+    get = getattr(getattr(handle, "_handle", None), "get_signal_val_binstr", None)
+    if get is not None:
+        return get
+    return lambda: str(handle.value)
+
+
+class _Writer:
+    """Writes a signal only when its value changes (a write costs more than a compare)."""
+
+    __slots__ = ("handle", "current")
+
+    def __init__(self, handle, value: int = 0):
+        self.handle = handle
+        self.current = value
+        handle.value = value
+
+    def __call__(self, value: int) -> None:
+        if value != self.current:
+            self.current = value
+            self.handle.value = value
+
+    def force(self, value: int) -> None:
+        self.current = value
+        self.handle.value = value
+
+
+def _bus(entity, name: str, into_dut: bool, with_last: bool) -> types.SimpleNamespace:
+    sig, opt = stream_signals(into_dut, with_last)
+    handles = {}
+    for attr, suffix in sig.items():
+        full = f"{name}_{suffix}"
+        if not hasattr(entity, full):
+            raise AttributeError(f"{entity._name if hasattr(entity, '_name') else entity} has no signal {full}")
+        handles[attr] = getattr(entity, full)
+    for attr, suffix in opt.items():
+        full = f"{name}_{suffix}"
+        if hasattr(entity, full):
+            handles[attr] = getattr(entity, full)
+    return types.SimpleNamespace(**handles)
+
+
+class CycleEngine:
+    """Runs every component of one clock domain in a single coroutine.
+
+    Per cycle: ``RisingEdge`` -> every driver's ``drive()``, then the tasks in
+    :meth:`wait_cycles` whose count is up resume; ``ReadOnly`` -> the reset is read
+    once, then every sampler's ``sample(in_reset)`` in registration order (the
+    monitors before the bench's ``done_o`` check).
+    """
+
+    def __init__(self, clock, reset_n=None):
+        self.clock = clock
+        self.reset_n = reset_n
+        self._read_reset = bit_getter(reset_n) if reset_n is not None else None
+        self.cycle = 0
+        self.in_reset = reset_n is not None
+        self.drivers: list[Callable[[], None]] = []
+        self.samplers: list[Callable[[bool], None]] = []
+        self._timers: list[tuple[int, Event]] = []
+        self._in_ro = False
+        self._task = None
+
+    def add(self, drive: Callable[[], None] | None = None,
+            sample: Callable[[bool], None] | None = None) -> None:
+        if drive is not None:
+            self.drivers.append(drive)
+        if sample is not None:
+            self.samplers.append(sample)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = cocotb.start_soon(self._run())
+
+    def kill(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    async def wait_cycles(self, n: int) -> None:
+        """Wait ``n`` rising edges (resumes right after the n-th, like ``ClockCycles``)."""
+        if n <= 0:
+            return
+        ev = Event()
+        # (the count is bumped in ReadOnly: from a ReadOnly caller the next edge is cycle+1)
+        self._timers.append((self.cycle + n - (1 if self._in_ro else 0), ev))
+        self._timers.sort(key=lambda t: t[0])
+        await ev.wait()
+
+    async def _run(self) -> None:
+        edge = RisingEdge(self.clock)
+        ro = ReadOnly()
+        drivers = self.drivers
+        samplers = self.samplers
+        timers = self._timers
+        read_reset = self._read_reset
+        while True:
+            await edge
+            self._in_ro = False
+            for drive in drivers:
+                drive()
+            # waiters resume here, after the edge (they may write signals: not in ReadOnly)
+            while timers and timers[0][0] <= self.cycle:
+                timers.pop(0)[1].set()
+            await ro
+            self._in_ro = True
+            self.cycle += 1
+            in_reset = read_reset is not None and read_reset() != "1"
+            self.in_reset = in_reset
+            for sample in samplers:
+                sample(in_reset)
+
+
+def _own_engine(clock, reset_n) -> CycleEngine:
+    eng = CycleEngine(clock, reset_n)
+    eng.start()
+    return eng
+
+
+class StreamSource:
     """Drives a valid/ready stream into the DUT.
 
     Args:
@@ -154,6 +314,7 @@ class StreamSource(BusDriver):
         with_last: the stream has a ``last`` signal.
         gaps: :class:`GapConfig` for random idle cycles.
         rng: seeded :class:`random.Random` (required when ``gaps`` is active).
+        engine: the :class:`CycleEngine` to run in (default: one of its own).
 
     ``valid`` never depends on ``ready``; once raised it stays high with
     stable data until the handshake.
@@ -161,34 +322,44 @@ class StreamSource(BusDriver):
 
     def __init__(self, entity, name: str, clock, *, reset_n=None,
                  with_last: bool = True, gaps: GapConfig | None = None,
-                 rng: random.Random | None = None, **kwargs):
-        self._signals, self._optional_signals = stream_signals(True, with_last)
-        kwargs.setdefault("case_insensitive", False)
-        super().__init__(entity, name, clock, **kwargs)
+                 rng: random.Random | None = None, engine: CycleEngine | None = None):
+        self.name = name
+        self.clock = clock
+        self.bus = _bus(entity, name, True, with_last)
         self.reset_n = reset_n
         self.gaps = gaps or GapConfig.none()
         self.rng = rng or random.Random(0)
         self.width = len(self.bus.data)
+        self.mask = (1 << self.width) - 1
         self.has_last = hasattr(self.bus, "last")
         self.words_sent = 0
         self.frames_sent = 0
         self.gap_cycles = 0
+        self._queue: collections.deque[tuple[list[int], bool]] = collections.deque()
+        self._words: list[int] | None = None    # current frame
+        self._frame_last = True
+        self._pos = 0
+        self._gap = 0          # idle cycles still to insert before the current word
+        self._offered = False  # valid high this cycle
+        self._draw = False     # the current word's gap is still to be drawn
         self._idle_event = Event()
         self._idle_event.set()
-        self.bus.valid.value = 0
-        self.bus.data.value = 0
-        if self.has_last:
-            self.bus.last.value = 0
+        self._valid = _Writer(self.bus.valid)
+        self._data = _Writer(self.bus.data)
+        self._last = _Writer(self.bus.last) if self.has_last else None
+        self._ready = bit_getter(self.bus.ready)
+        self.engine = engine or _own_engine(clock, reset_n)
+        self.engine.add(self.drive, self.sample)
 
     # -- public API ---------------------------------------------------------
     def send_frame(self, words: Sequence[int], last: bool = True) -> None:
         """Queue a frame; ``last`` is raised on its final word (if ``last``)."""
-        mask = (1 << self.width) - 1
+        mask = self.mask
         words = [int(w) & mask for w in words]
         if not words:
             return
         self._idle_event.clear()
-        self.append((words, last))
+        self._queue.append((words, last))
 
     def send_word(self, word: int) -> None:
         """Queue one word without ``last`` (e.g. the decoder's length stream)."""
@@ -196,7 +367,12 @@ class StreamSource(BusDriver):
 
     @property
     def idle(self) -> bool:
-        return not self._sendQ and self._idle_event.is_set()
+        return self._words is None and not self._queue
+
+    @property
+    def queued_words(self) -> int:
+        n = sum(len(w) for w, _ in self._queue)
+        return n + (len(self._words) - self._pos if self._words is not None else 0)
 
     async def wait_idle(self) -> None:
         """Wait until every queued word was accepted."""
@@ -205,118 +381,170 @@ class StreamSource(BusDriver):
 
     def flush(self) -> None:
         """Drop all queued words and idle the bus (use around a reset)."""
-        self.clear()
-        if self._thread is not None:
-            self._thread.cancel()
-        self.bus.valid.value = 0
+        self._queue.clear()
+        self._words = None
+        self._gap = 0
+        self._offered = False
+        self._draw = False
+        self._valid.force(0)
         self._idle_event.set()
-        self._thread = cocotb.start_soon(self._send_thread())
 
     def kill(self) -> None:
-        if self._thread is not None:
-            self._thread.cancel()
-            self._thread = None
+        """Stop driving (valid low, the queue kept)."""
+        self._offered = False
+        self._valid.force(0)
+        if self.drive in self.engine.drivers:
+            self.engine.drivers.remove(self.drive)
+            self.engine.samplers.remove(self.sample)
 
-    # -- implementation -----------------------------------------------------
-    async def _driver_send(self, transaction, sync: bool = True) -> None:
-        words, last = transaction
-        clk_edge = RisingEdge(self.clock)
-        ro = ReadOnly()
-        bus = self.bus
-        if sync:
-            await clk_edge
-        n = len(words)
-        for i, word in enumerate(words):
-            gap = self.gaps.draw(self.rng) if self.gaps.active else 0
-            if gap:
-                bus.valid.value = 0
-                self.gap_cycles += gap
-                for _ in range(gap):
-                    await clk_edge
-            while self.reset_n is not None and _resolve(self.reset_n) != 1:
-                bus.valid.value = 0
-                await clk_edge
-            bus.data.value = word
-            if self.has_last:
-                bus.last.value = 1 if (last and i == n - 1) else 0
-            bus.valid.value = 1
-            while True:
-                await ro
-                if int(bus.ready.value):
-                    break
-                await clk_edge
-            await clk_edge          # the handshake happens on this edge
-            self.words_sent += 1
-        self.frames_sent += 1
-        if not self._sendQ:
-            bus.valid.value = 0
-            if self.has_last:
-                bus.last.value = 0
-            self._idle_event.set()
+    # -- per cycle ----------------------------------------------------------
+    def drive(self) -> None:
+        """After the rising edge: offer the current word unless in a gap or in reset."""
+        if self._offered:
+            return                     # valid, data and last held until the handshake
+        if self._words is None:
+            if not self._queue:
+                self._valid(0)
+                return
+            self._words, self._frame_last = self._queue.popleft()
+            self._pos = 0
+            self._draw = True
+        if self._draw:                 # a new word: its random gap first
+            self._draw = False
+            gaps = self.gaps
+            if gaps.prob or gaps.long_prob:
+                self._gap = gaps.draw(self.rng)
+                self.gap_cycles += self._gap
+        if self._gap:
+            self._gap -= 1
+            self._valid(0)
+            return
+        if self.engine.in_reset:
+            self._valid(0)
+            return
+        pos = self._pos
+        words = self._words
+        self._data(words[pos])
+        if self._last is not None:
+            self._last(1 if (self._frame_last and pos == len(words) - 1) else 0)
+        self._valid(1)
+        self._offered = True
+
+    def sample(self, in_reset: bool) -> None:
+        """ReadOnly: was the offered word taken on this edge?"""
+        if not self._offered or in_reset or self._ready() != "1":
+            return
+        self.handshake()
+
+    def handshake(self) -> None:
+        """The offered word was taken (called by :meth:`sample`, or by the stream's monitor
+        when it reads the handshake anyway: see :class:`StreamMonitor` ``source``)."""
+        self.words_sent += 1
+        self._offered = False
+        self._draw = True
+        self._pos += 1
+        if self._pos == len(self._words):
+            self.frames_sent += 1
+            self._words = None
+            if not self._queue:
+                self._idle_event.set()
 
 
-class StreamSink(BusDriver):
+class StreamSink:
     """Drives ``ready`` of a stream out of the DUT with random backpressure.
 
-    With an always-ready config ``ready`` is tied high and no coroutine runs.
-    The pattern can be changed at run time with :meth:`set_backpressure`.
+    With an always-ready config ``ready`` is tied high (nothing per cycle).  The
+    pattern can be changed at run time with :meth:`set_backpressure`.
     """
 
     def __init__(self, entity, name: str, clock, *, with_last: bool = True,
                  backpressure: BackpressureConfig | None = None,
-                 rng: random.Random | None = None, **kwargs):
-        self._signals, self._optional_signals = stream_signals(False, with_last)
-        kwargs.setdefault("case_insensitive", False)
-        super().__init__(entity, name, clock, **kwargs)
+                 rng: random.Random | None = None, engine: CycleEngine | None = None, reset_n=None):
+        self.name = name
+        self.clock = clock
+        self.bus = _bus(entity, name, False, with_last)
         self.rng = rng or random.Random(0)
         self.stall_cycles = 0
         self.long_stalls = 0
-        self._bp_task = None
+        self._ready = _Writer(self.bus.ready, 0)
+        self._stall = 0
+        self._active = False
+        self.engine = engine or _own_engine(clock, reset_n)
+        self.engine.add(self.drive)
         self.set_backpressure(backpressure or BackpressureConfig.always_ready())
 
     def set_backpressure(self, cfg: BackpressureConfig) -> None:
         self.backpressure = cfg
-        if self._bp_task is not None:
-            self._bp_task.cancel()
-            self._bp_task = None
+        self._stall = 0
         if cfg.always:
-            self.bus.ready.value = 1
+            self._active = False
+            self._ready(1)
         else:
-            self.bus.ready.value = 0
-            self._bp_task = cocotb.start_soon(self._drive_ready())
+            self._active = True
+            self._ready(0)
 
     def pause(self) -> None:
         """Hold ``ready`` low until :meth:`set_backpressure` is called again."""
-        if self._bp_task is not None:
-            self._bp_task.cancel()
-            self._bp_task = None
-        self.bus.ready.value = 0
+        self._active = False
+        self._ready(0)
 
-    async def _drive_ready(self) -> None:
+    def drive(self) -> None:
+        if not self._active:
+            return
+        if self._stall:
+            self._stall -= 1
+            return
         cfg = self.backpressure
         rng = self.rng
-        edge = RisingEdge(self.clock)
-        ready = self.bus.ready
-        while True:
-            if cfg.stall_prob and rng.random() < cfg.stall_prob:
-                n = rng.randint(1, cfg.max_stall)
-                self.stall_cycles += n
-                if n > 16:
-                    self.long_stalls += 1
-                ready.value = 0
-                for _ in range(n):
-                    await edge
-                continue
-            ready.value = 1 if rng.random() < cfg.ready_prob else 0
-            await edge
+        if cfg.stall_prob and rng.random() < cfg.stall_prob:
+            n = rng.randint(1, cfg.max_stall)
+            self.stall_cycles += n
+            if n > 16:
+                self.long_stalls += 1
+            self._stall = n - 1
+            self._ready(0)
+            return
+        self._ready(1 if rng.random() < cfg.ready_prob else 0)
 
     def kill(self) -> None:
-        if self._thread is not None:
-            self._thread.cancel()
-            self._thread = None
-        if self._bp_task is not None:
-            self._bp_task.cancel()
-            self._bp_task = None
+        self._active = False
+
+
+class RandomLevel:
+    """A 1-bit DUT input driven high at random (e.g. the loopback's link stalls).
+
+    ``cfg.ready_prob`` is the chance of a low cycle; ``stall_prob`` starts a run of
+    ``1..max_stall`` high cycles.  ``None`` or an always-ready config holds it low.
+    """
+
+    def __init__(self, handle, engine: CycleEngine, cfg: BackpressureConfig | None = None,
+                 rng: random.Random | None = None):
+        self._out = _Writer(handle, 0)
+        self.rng = rng or random.Random(0)
+        self._run = 0
+        self.cfg = None
+        engine.add(self.drive)
+        self.configure(cfg, self.rng)
+
+    def configure(self, cfg: BackpressureConfig | None, rng: random.Random) -> None:
+        self.cfg = cfg if cfg is not None and not cfg.always else None
+        self.rng = rng
+        self._run = 0
+        self._out(0)
+
+    def drive(self) -> None:
+        cfg = self.cfg
+        if cfg is None:
+            return
+        if self._run:
+            self._run -= 1
+            return
+        rng = self.rng
+        if cfg.stall_prob and rng.random() < cfg.stall_prob:
+            self._run = rng.randint(1, cfg.max_stall) - 1
+            self._out(1)
+            return
+        self._out(0 if rng.random() < cfg.ready_prob else 1)
 
 
 class ProtocolChecker:
@@ -327,8 +555,8 @@ class ProtocolChecker:
     high and ``data``/``last`` keep their values until the handshake; an output
     stream does not raise ``valid`` during reset (``check_reset_valid``).
 
-    Feed it with :meth:`sample` (a :class:`StreamMonitor` does this), or call
-    :meth:`start` to let it sample on its own.
+    A :class:`StreamMonitor` feeds it the values it read (:meth:`check`);
+    :meth:`sample` reads the bus itself (unit tests).
     """
 
     def __init__(self, bus, name: str, clock=None, reset_n=None,
@@ -345,7 +573,6 @@ class ProtocolChecker:
         self.stalled_cycles = 0   # valid high, ready low
         self.gap_cycles = 0       # valid low
         self.errors: list[str] = []
-        self._task = None
 
     def reset(self) -> None:
         self._pending = None
@@ -361,26 +588,35 @@ class ProtocolChecker:
         raise ProtocolError(full)
 
     def sample(self, in_reset: bool = False):
-        """Check the current cycle (call in ReadOnly).  Returns (valid, ready, data, last)."""
+        """Read the bus and check the current cycle (call in ReadOnly).  Returns (valid, ready, data, last)."""
         bus = self.bus
         if in_reset:
-            self._pending = None
-            if self.check_reset_valid and _resolve(bus.valid) == 1:
-                self._fail("valid is high during reset")
-            return 0, 0, None, 0
-        self.samples += 1
+            return self.check_reset(_resolve(bus.valid))
         valid = _resolve(bus.valid)
         ready = _resolve(bus.ready)
-        if valid is None:
-            self._fail("valid is X/Z")
-        if ready is None:
-            self._fail("ready is X/Z")
         data = last = None
         if valid:
             data = _resolve(bus.data)
             last = _resolve(bus.last) if self.has_last else 0
+        return self.check(valid, ready, data, last)
+
+    def check_reset(self, valid: Optional[int]):
+        """A cycle in reset: nothing pending; an output must not offer a word."""
+        self._pending = None
+        if self.check_reset_valid and valid == 1:
+            self._fail("valid is high during reset")
+        return 0, 0, None, 0
+
+    def check(self, valid: Optional[int], ready: Optional[int], data: Optional[int], last: Optional[int]):
+        """Check one cycle's values (``None`` = X/Z; ``data``/``last`` read only while valid)."""
+        self.samples += 1
+        if valid is None:
+            self._fail("valid is X/Z")
+        if ready is None:
+            self._fail("ready is X/Z")
+        if valid:
             if data is None:
-                self._fail(f"data is X/Z while valid ({bus.data.value})")
+                self._fail(f"data is X/Z while valid ({self.bus.data.value})")
             if last is None:
                 self._fail("last is X/Z while valid")
         pend = self._pending
@@ -398,26 +634,8 @@ class ProtocolChecker:
                 self.gap_cycles += 1
         return valid, ready, data, last
 
-    def start(self) -> None:
-        if self._task is None:
-            self._task = cocotb.start_soon(self._run())
 
-    async def _run(self) -> None:
-        edge = RisingEdge(self.clock)
-        ro = ReadOnly()
-        while True:
-            await edge
-            await ro
-            in_reset = self.reset_n is not None and _resolve(self.reset_n) != 1
-            self.sample(in_reset)
-
-    def kill(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
-
-
-class StreamMonitor(BusMonitor):
+class StreamMonitor:
     """Records the handshaken words of a stream (either direction).
 
     Each handshake produces a :class:`Beat` passed to every callback (and kept
@@ -427,25 +645,45 @@ class StreamMonitor(BusMonitor):
 
     ``on_cycle`` callbacks get ``(valid, ready, last, in_reset)`` once per cycle
     (coverage, statistics); ``last`` is 0 when ``valid`` is low.
+
+    ``source``: the :class:`StreamSource` driving this (input) stream in the same engine;
+    the monitor then tells it of each handshake it reads, so the stream is read once.
     """
 
     def __init__(self, entity, name: str, clock, *, into_dut: bool,
                  with_last: bool = True, reset_n=None, callback=None,
-                 check: bool = True, keep: bool = True, **kwargs):
-        self._signals, self._optional_signals = stream_signals(into_dut, with_last)
-        kwargs.setdefault("case_insensitive", False)
+                 check: bool = True, keep: bool = True, engine: CycleEngine | None = None,
+                 source: StreamSource | None = None):
+        self.name = name
+        self.clock = clock
         self.into_dut = into_dut
         self.keep = keep
+        self.bus = _bus(entity, name, into_dut, with_last)
+        self.log = logging.getLogger(f"cocotb.monitor.{name}")
         self.beats: list[Beat] = []
-        self.on_cycle: list[Callable[[int, int], None]] = []
-        self._cycle = 0
+        self.on_cycle: list[Callable[[int, int, int, bool], None]] = []
+        self.callbacks: list[Callable[[Beat], None]] = [callback] if callback is not None else []
+        self._reset_n = reset_n
         self._frame_words = 0
         self.frames = 0
-        super().__init__(entity, name, clock, reset_n=reset_n, callback=callback, **kwargs)
+        self.words_seen = 0
         self.has_last = hasattr(self.bus, "last")
+        self._valid = bit_getter(self.bus.valid)
+        self._ready = bit_getter(self.bus.ready)
+        self._data = signal_reader(self.bus.data)
+        self._last = signal_reader(self.bus.last) if self.has_last else (lambda: 0)
         self.checker = (ProtocolChecker(self.bus, name, clock, reset_n,
                                         check_reset_valid=not into_dut, log=self.log)
                         if check else None)
+        self.engine = engine or _own_engine(clock, reset_n)
+        self.engine.add(sample=self.sample)
+        self._source = None
+        if source is not None and source.engine is self.engine and source.sample in self.engine.samplers:
+            self.engine.samplers.remove(source.sample)
+            self._source = source
+
+    def add_callback(self, callback: Callable[[Beat], None]) -> None:
+        self.callbacks.append(callback)
 
     @property
     def words(self) -> list[int]:
@@ -453,47 +691,62 @@ class StreamMonitor(BusMonitor):
 
     @property
     def in_reset(self) -> bool:
-        if self._reset_n is None:
-            return False
-        return _resolve(self._reset_n) != 1
+        return self.engine.in_reset
 
     def kill(self) -> None:
-        if self._thread is not None:
-            self._thread.cancel()
-            self._thread = None
+        if self.sample in self.engine.samplers:
+            self.engine.samplers.remove(self.sample)
 
     def clear(self) -> None:
         self.beats.clear()
 
-    async def _monitor_recv(self) -> None:
-        edge = RisingEdge(self.clock)
-        ro = ReadOnly()
-        bus = self.bus
-        while True:
-            await edge
-            await ro
-            self._cycle += 1
-            in_reset = self.in_reset
-            if self.checker is not None:
-                valid, ready, data, last = self.checker.sample(in_reset)
-            elif in_reset:
-                valid = ready = 0
-            else:
-                valid = _resolve(bus.valid) or 0
-                ready = _resolve(bus.ready) or 0
-                data = _resolve(bus.data) if valid else None
-                last = (_resolve(bus.last) if self.has_last else 0) if valid else None
+    def sample(self, in_reset: bool) -> None:
+        """ReadOnly: read the stream once, check the protocol, record a handshake."""
+        chk = self.checker
+        if in_reset:
+            if chk is not None:
+                chk.check_reset(_BITS.get(self._valid()) if chk.check_reset_valid else 0)
             for cb in self.on_cycle:
-                cb(valid, ready, last if valid else 0, in_reset)
-            if in_reset:
+                cb(0, 0, 0, True)
+            self._frame_words = 0
+            return
+        v = self._valid()
+        if v == "0" and not self.on_cycle and (chk is None or chk._pending is None):
+            # nothing offered, nothing pending: ready does not matter this cycle
+            if chk is not None:
+                chk.samples += 1
+                chk.gap_cycles += 1
+            return
+        valid = _BITS.get(v)
+        ready = _BITS.get(self._ready())
+        if valid:
+            data = self._data()
+            last = self._last()
+        else:
+            data = last = None
+        if chk is not None:
+            if valid == 1 and ready == 1 and chk._pending is None and data is not None and last is not None:
+                chk.samples += 1          # a clean handshake: nothing to check
+            else:
+                chk.check(valid, ready, data, last)
+        else:
+            valid = valid or 0
+            ready = ready or 0
+        if self.on_cycle:
+            for cb in self.on_cycle:
+                cb(valid, ready, last if valid else 0, False)
+        if valid and ready:
+            src = self._source
+            if src is not None and src._offered:
+                src.handshake()
+            self.words_seen += 1
+            self._frame_words += 1
+            if last:
+                self.frames += 1
                 self._frame_words = 0
-                continue
-            if valid and ready:
+            if self.keep or self.callbacks:     # (a Beat only for someone to see it)
                 beat = Beat(data, bool(last), get_sim_time())
                 if self.keep:
                     self.beats.append(beat)
-                self._frame_words += 1
-                if beat.last:
-                    self.frames += 1
-                    self._frame_words = 0
-                self._recv(beat)
+                for cb in self.callbacks:
+                    cb(beat)
