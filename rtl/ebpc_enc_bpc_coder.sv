@@ -268,4 +268,57 @@ module ebpc_enc_bpc_coder #(
     end
   end
 
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  logic                  a_live_q;       // the previous clock edge was out of reset
+  logic                  a_chk_stall_q;  // a chunk waited at the previous edge
+  logic [ChunkWidth+LenWidth+1:0] a_chk_q;  // {last, empty, len, bits} at the previous edge
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_chk_stall_q <= 1'b0;
+      a_chk_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_chk_stall_q <= chk_valid_o && !chk_ready_i;
+      a_chk_q       <= {chk_last_o, chk_empty_o, chk_len_o, chk_bits_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Chunk handshake: a waiting chunk holds valid and its payload until taken.
+      assert (!(a_live_q && a_chk_stall_q) ||
+              (chk_valid_o && {chk_last_o, chk_empty_o, chk_len_o, chk_bits_o} == a_chk_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_hold at %0t in %m: the chunk changed before chk_ready_i", $time);
+      // A chunk holds at most ChunkWidth bits, clean above its length; a token none.
+      assert (!chk_valid_o || (32'(chk_len_o) <= ChunkWidth && (chk_bits_o >> chk_len_o) == '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_bits at %0t in %m: %0d bits, or bits above the length", $time, chk_len_o);
+      assert (!(chk_valid_o && chk_empty_o) || (chk_len_o == '0 && chk_last_o))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.empty_token at %0t in %m", $time);
+      // Group counter and run length in range while a block is coded.
+      assert (!busy_q || (32'(grp_q) < Groups && 32'(run_q) <= DataWidth + 1))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.group_range at %0t in %m: group %0d, run %0d", $time, grp_q, run_q);
+      assert (!busy_q || (first_q == (grp_q == '0) && final_q == (32'(grp_q) == Groups - 1)))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.group_flags at %0t in %m: first/final flags disagree with group %0d", $time, grp_q);
+      // The collector never says both "more words" and "last block".
+      assert (!(blk_more_i && blk_end_i))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.more_and_end at %0t in %m", $time);
+`ifndef FORMAL
+      assert ((^{blk_valid_i, chk_ready_i, blk_ready_o, chk_valid_o, end_ack_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.ctrl_known at %0t in %m: X/Z on a handshake", $time);
+      assert (!blk_valid_i || ((^{blk_last_i, blk_empty_i, blk_data_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.blk_known at %0t in %m: X/Z on a block while blk_valid_i", $time);
+      assert (!chk_valid_o || ((^{chk_last_o, chk_empty_o, chk_len_o, chk_bits_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_known at %0t in %m: X/Z on a chunk while chk_valid_o", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
+
 endmodule

@@ -133,4 +133,59 @@ module ebpc_enc_collector #(
     end
   end
 
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  logic                           a_live_q;       // the previous clock edge was out of reset
+  logic                           a_blk_stall_q;  // a block waited at the previous edge
+  logic [BlockSize*DataWidth+1:0] a_blk_q;        // {last, empty, data} at the previous edge
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_blk_stall_q <= 1'b0;
+      a_blk_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_blk_stall_q <= blk_valid_o && !blk_ready_i;
+      a_blk_q       <= {blk_last_o, blk_empty_o, blk_data_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // The caller only consumes a word the collector is ready for.
+      assert (!in_fire_i || in_ready_o)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.in_fire_not_ready at %0t in %m", $time);
+      // Block handshake: a waiting block holds valid and its payload until taken.
+      assert (!(a_live_q && a_blk_stall_q) ||
+              (blk_valid_o && {blk_last_o, blk_empty_o, blk_data_o} == a_blk_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.blk_hold at %0t in %m: the block changed before blk_ready_i", $time);
+      // Fill count: never above BlockSize, no word stored into a full block.
+      assert (32'(cnt_q) <= BlockSize)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.fill_range at %0t in %m: %0d words", $time, cnt_q);
+      assert (!(store && cnt_keep == CntWidth'(BlockSize)))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.store_full at %0t in %m: a word stored into a full block", $time);
+      // The coder's block is either followed by more words or the last, never both; the end
+      // is acknowledged only while pending.
+      assert (!(blk_more_o && blk_end_o))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.more_and_end at %0t in %m", $time);
+      assert (!end_ack_i || end_q)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.ack_without_end at %0t in %m", $time);
+      // An empty token is a last block with no word.
+      assert (!blk_empty_o || (blk_last_o && blk_data_o == '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.empty_token at %0t in %m", $time);
+`ifndef FORMAL
+      assert ((^{in_fire_i, blk_ready_i, coder_idle_i, end_ack_i, blk_valid_o, in_ready_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.ctrl_known at %0t in %m: X/Z on a handshake", $time);
+      assert (!blk_valid_o || ((^{blk_last_o, blk_empty_o, blk_data_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.blk_known at %0t in %m: X/Z on a block while blk_valid_o", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
+
 endmodule

@@ -99,4 +99,59 @@ module ebpc_enc_packer #(
     end
   end
 
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  logic             a_live_q;       // the previous clock edge was out of reset
+  logic             a_out_stall_q;  // an output word waited at the previous edge
+  logic [Width:0]   a_out_q;        // {last, data} of the output at the previous edge
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q      <= 1'b0;
+      a_out_stall_q <= 1'b0;
+      a_out_q       <= '0;
+    end else begin
+      a_live_q      <= 1'b1;
+      a_out_stall_q <= out_valid_o && !out_ready_i;
+      a_out_q       <= {out_last_o, out_data_o};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Output: a waiting word holds valid, data and last until it is taken.
+      assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
+      // Input chunks: at most MaxLen bits, clean above the length; a token holds no bit.
+      // (constant at some parameter values: the length field can hold no more)
+      /* verilator lint_off CMPCONST */
+      assert (!in_valid_i || (32'(in_len_i) <= MaxLen && (Cap'(in_bits_i) >> in_len_i) == '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_chunk at %0t in %m: %0d bits, or bits above the length", $time, in_len_i);
+      /* verilator lint_on CMPCONST */
+      assert (!(in_valid_i && in_empty_i) || (in_len_i == '0 && in_last_i))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_token at %0t in %m: an empty token with bits or without last", $time);
+      // The buffer neither overflows nor underflows; its unused bits stay zero.
+      assert (!in_fire || 32'(fill_after) + 32'(in_len_i) <= Cap)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_overflow at %0t in %m: %0d + %0d bits > %0d", $time, fill_after, in_len_i, Cap);
+      assert (32'(fill_q) <= Cap && (buf_q << fill_q) == '0)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_state at %0t in %m: fill %0d, or bits below the fill", $time, fill_q);
+      assert (!(out_fire && !final_fire) || fill_q >= FillWidth'(Width))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_underflow at %0t in %m: a word sent from %0d bits", $time, fill_q);
+      // The word counter does not wrap.
+      assert (CountWords == 0 || !(out_fire && cnt_q == '1))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.count_wrap at %0t in %m: more than 2^%0d-1 words", $time, CountWidth);
+`ifndef FORMAL
+      assert ((^{in_valid_i, out_ready_i, out_valid_o, in_ready_o, done_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.ctrl_known at %0t in %m: X/Z on a valid or ready", $time);
+      assert (!in_valid_i || ((^{in_bits_i, in_len_i, in_last_i, in_empty_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_known at %0t in %m: X/Z on a chunk while in_valid_i", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
+
 endmodule

@@ -52,4 +52,32 @@ module ebpc_enc_znz #(
     end
   end
 
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // A symbol holds at most SymWidth bits, clean above its length.
+      // (constant at some parameter values: the length field can hold no more)
+      /* verilator lint_off CMPCONST */
+      assert (32'(sym_len_o) <= SymWidth && (sym_bits_o >> sym_len_o) == '0)
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.sym_bits at %0t in %m: %0d bits, or bits above the length", $time, sym_len_o);
+      /* verilator lint_on CMPCONST */
+      // The run counter never wraps: a run at MaxZeroRun-1 zeros closes with the next zero.
+      assert (!(word_fire_i && word_zero_i && !close_run && run_q == '1))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.run_wrap at %0t in %m", $time);
+      // Every non-zero word emits its `1`; a word without bits is a zero extending a run.
+      assert (!word_fire_i || word_zero_i || (sym_len_o != '0 && sym_bits_o[0]))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.nonzero_symbol at %0t in %m", $time);
+`ifndef FORMAL
+      assert (((^word_fire_i) !== 1'bx) && (!word_fire_i || (^{word_zero_i, word_last_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.in_known at %0t in %m: X/Z on the word flags", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
+
 endmodule

@@ -332,7 +332,8 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (1 << $clog2(MaxInflight))
+      .Depth (1 << $clog2(MaxInflight)),
+      .Strict (1)
     ) u_znz_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
@@ -349,7 +350,8 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (1 << $clog2(MaxInflight))
+      .Depth (1 << $clog2(MaxInflight)),
+      .Strict (1)
     ) u_bpc_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
@@ -382,5 +384,75 @@ module ebpc_encoder #(
     assign znz_count_o = '0;
     assign bpc_count_o = '0;
   end
+
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // ---------------------------------------------------------------------------------------
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the
+  // instance. The input-protocol checks are assumptions of the formal proof (rtl/formal/).
+  // The output ports are checked by the packers (ebpc_enc_packer.out_hold), the internal
+  // handshakes by the collector and the coder.
+  // ---------------------------------------------------------------------------------------
+  logic                 a_live_q;      // the previous clock edge was out of reset
+  logic                 a_in_stall_q;  // an input word waited at the previous edge
+  logic [DataWidth:0]   a_in_q;        // {last, data} of the input at the previous edge
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_live_q     <= 1'b0;
+      a_in_stall_q <= 1'b0;
+      a_in_q       <= '0;
+    end else begin
+      a_live_q     <= 1'b1;
+      a_in_stall_q <= in_valid_i && !in_ready_o;
+      a_in_q       <= {in_last_i, in_data_i};
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      // Input protocol: a waiting word holds valid, data and last until it is taken.
+      assert (!(a_live_q && a_in_stall_q) || (in_valid_i && {in_last_i, in_data_i} == a_in_q))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_hold at %0t in %m: in_valid_i/in_data_i/in_last_i changed before in_ready_o", $time);
+      // In-flight limit: at most MaxInflight transmissions between their last word and done_o
+      // (infl_q cannot hold more: a last word taken at the limit would wrap it).
+      assert (!(in_fire && in_last_i && !pop && infl_q == InflWidth'(MaxInflight)))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.inflight_wrap at %0t in %m: a last word taken at the in-flight limit", $time);
+      // done_o pairs the streams' done events of transmissions that are in flight.
+      assert (!pop || infl_q != '0)
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.done_without_transmission at %0t in %m", $time);
+      assert (znz_wait_q <= infl_q && bpc_wait_q <= infl_q)
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.wait_count at %0t in %m: more stream done events (%0d ZNZ, %0d BPC) than transmissions in flight (%0d)",
+                    $time, znz_wait_q, bpc_wait_q, infl_q);
+      assert (!((znz_done && !pop && znz_wait_q == InflWidth'(MaxInflight)) ||
+                (bpc_done && !pop && bpc_wait_q == InflWidth'(MaxInflight))))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.wait_wrap at %0t in %m: a stream done event past the in-flight limit", $time);
+      // The ZNZ packer is only handed a symbol in a cycle it can take it.
+      assert (!(in_fire && znz_len != '0) || znz_pk_ready)
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.znz_symbol_dropped at %0t in %m", $time);
+      assert (EnableCounts == 1 || (znz_count_o == '0 && bpc_count_o == '0))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.counts_off at %0t in %m: counts not 0 with EnableCounts=0", $time);
+`ifndef FORMAL
+      // No X/Z on any valid after reset, nor on a payload while its valid is high.
+      assert ((^{in_valid_i, znz_ready_i, bpc_ready_i}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_ctrl_known at %0t in %m: X/Z on in_valid_i, znz_ready_i or bpc_ready_i", $time);
+      assert (!in_valid_i || ((^{in_last_i, in_data_i}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_data_known at %0t in %m: X/Z on in_data_i/in_last_i while in_valid_i", $time);
+      assert ((^{in_ready_o, znz_valid_o, bpc_valid_o, done_o}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.out_ctrl_known at %0t in %m: X/Z on a valid, in_ready_o or done_o", $time);
+      assert (!znz_valid_o || ((^{znz_last_o, znz_data_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.znz_data_known at %0t in %m: X/Z on znz_data_o/znz_last_o while valid", $time);
+      assert (!bpc_valid_o || ((^{bpc_last_o, bpc_data_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.bpc_data_known at %0t in %m: X/Z on bpc_data_o/bpc_last_o while valid", $time);
+      assert (!done_o || ((^{znz_count_o, bpc_count_o}) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_encoder.count_known at %0t in %m: X/Z on the counts with done_o", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
 
 endmodule

@@ -3,14 +3,21 @@
 //
 // Contract:
 // - push_i writes data_i when !full_o; pop_i removes the head when !empty_o.
-//   Pushing into a full FIFO or popping an empty one is ignored (the users never do it).
+//   A push into a full FIFO or a pop of an empty one is ignored by the logic. With Strict = 1
+//   either is a usage error (the word would be lost, or a word that is not there taken): a
+//   simulation assertion stops the run. With Strict = 0 (default) the two sides may be used
+//   as valid/ready handshakes: push_i is the writer's valid (ready = !full_o), pop_i the
+//   reader's ready (valid = !empty_o), and an unaccepted push is the writer's to hold.
 // - head_o shows the oldest entry combinationally (valid while !empty_o): zero latency
 //   from push to visibility in the next cycle; push and pop may happen in the same cycle.
 // - Throughput: one push and one pop per cycle. Storage is a plain register array
 //   (no reset needed for the data; pointers are reset).
 module ebpc_fifo #(
   parameter int Width = 8,  // entry width, >= 1
-  parameter int Depth = 4   // number of entries, power of two, >= 2
+  parameter int Depth = 4,  // number of entries, power of two, >= 2
+  // 1: a push into a full or a pop of an empty FIFO fails an assertion; 0: push_i and pop_i
+  // may be valid/ready handshakes. Assertions only: no logic depends on it.
+  parameter int Strict = 0
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -56,4 +63,31 @@ module ebpc_fifo #(
   always_ff @(posedge clk_i) begin
     if (do_push) mem_q[wr_ptr_q] <= data_i;
   end
+
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // failure stops the simulation with "EBPC_ASSERT <module>.<name>" and the time.
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      assert (Strict == 0 || !(push_i && full_o))
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.push_full at %0t in %m: push into a full FIFO", $time);
+      assert (Strict == 0 || !(pop_i && empty_o))
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.pop_empty at %0t in %m: pop from an empty FIFO", $time);
+      assert (32'(fill_q) <= Depth)
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.fill_range at %0t in %m: fill %0d > %0d", $time, fill_q, Depth);
+      assert (wr_ptr_q == AddrW'(rd_ptr_q + fill_q[AddrW-1:0]))
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.pointers at %0t in %m: pointers and fill disagree", $time);
+`ifndef FORMAL
+      assert ((^{push_i, pop_i}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.ctrl_known at %0t in %m: X/Z on push_i/pop_i", $time);
+      assert (!(push_i && !full_o) || ((^data_i) !== 1'bx))
+        else $fatal(1, "EBPC_ASSERT ebpc_fifo.data_known at %0t in %m: X/Z on data_i while pushed", $time);
+`endif
+    end
+  end
+  /* verilator coverage_on */
+`endif
 endmodule

@@ -167,7 +167,7 @@ module ebpc_loopback #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). The
-  // encoder, its FIFOs and the BPC link FIFO check themselves; here the decoder's ports as
+  // encoder, its FIFOs and the link FIFOs check themselves; here the decoder's ports as
   // seen from outside and the link stalls.
   logic                  a_live_q;        // the previous clock edge was out of reset
   logic                  a_len_stall_q, a_out_stall_q;
@@ -201,6 +201,8 @@ module ebpc_loopback #(
       // A stalled link moves no word.
       assert (!(bpc_stall_i && bf_push))
         else $fatal(1, "EBPC_ASSERT ebpc_loopback.bpc_stall at %0t in %m: a BPC word moved while stalled", $time);
+      assert (!(znz_stall_i && zf_push))
+        else $fatal(1, "EBPC_ASSERT ebpc_loopback.znz_stall at %0t in %m: a ZNZ word moved while stalled", $time);
 `ifndef FORMAL
       assert ((^{len_valid_i, out_ready_i, znz_stall_i, bpc_stall_i, out_valid_o, done_o}) !== 1'bx)
         else $fatal(1, "EBPC_ASSERT ebpc_loopback.ctrl_known at %0t in %m: X/Z on a handshake or stall", $time);
