@@ -3,10 +3,14 @@
 #   make setup                 install everything (simulators included), idempotent
 #   make test                  the regression + coverage check (FULL=1: everything, longer)
 #   make sim SIM=icarus|verilator TOP=encoder|decoder|loopback|axis_encoder|axis_decoder [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]
+#                              (VECTORS alone: every case at its own W, N, Z on encoder, decoder, loopback)
 #   make lint                  verilator --lint-only -Wall and slang (strict IEEE 1800) on every top
 #   make synth [W=8,16,32 N=8 Z=16 P=.. PARAMS="Name=Value ..." TOPS=encoder,decoder]
 #                              area (GE) and logic depth in an open flow -> reports/synth.{md,json}
-#   make bench                 golden-model speed and RTL words/cycle
+#   make formal [DEPTH=24]     SymbiYosys, encoder and decoder: assertions (BMC), covers, a broken property
+#   make mutate [MUTANTS=120]  seeded single-operator RTL faults vs. the benches -> reports/mutation.{md,json}
+#   make bench                 golden-model speed, RTL words/cycle and the benches' scored cycles/s
+#   make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32 (not in test)
 #   make vectors / report      capture feature maps / compression report
 #   make coverage              the regression, then the coverage reports in reports/
 #   make coverage-report       the reports (and check) from the last regression's data
@@ -39,10 +43,10 @@ VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilat
 
 RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_decoder
 
-.PHONY: setup test test-model sim lint synth bench vectors report coverage coverage-report regress dashboard clean help
+.PHONY: setup test test-model sim lint synth formal mutate bench soak vectors report coverage coverage-report regress dashboard clean help
 
 help:
-	@sed -n '2,14p' Makefile
+	@sed -n '2,/^$$/p' Makefile
 
 setup:
 	@bash .ci/setup.sh "$(PYTHON)"
@@ -62,8 +66,11 @@ test:
 test-model:
 	$(PYTHON) -m pytest model/tests $(PYTEST_ARGS)
 
+# VECTORS=f.json: every case of the file at its own W, N, Z (one cached build per set), on the
+# encoder, decoder and loopback unless TOP is given; one summary line per parameter set.
+VECTOR_TOPS := encoder,decoder,loopback
 sim:
-	$(PYTHON) -m ebpc_tb.run --sim $(SIM) --top $(TOP) \
+	$(PYTHON) -m ebpc_tb.run --sim $(SIM) --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP)) \
 	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
 
@@ -83,10 +90,34 @@ synth:
 	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) \
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
+# Formal (README "Formal and mutation"): BMC of every RTL assertion to DEPTH cycles under the
+# input-protocol assumptions, the covers, and a deliberately broken property that must fail.
+DEPTH       ?= 24
+FORMAL_JOBS ?= encoder,decoder
+formal:
+	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) --depth $(DEPTH)
+
+# Mutation score: MUTANTS sampled single-operator faults (MUTANT_SEED picks them), each run
+# against the benches of its module in a scratch copy; MUTANT_FILES narrows the RTL files.
+MUTANTS      ?= 120
+MUTANT_SEED  ?= 1
+MUTANT_FILES ?= ebpc_fifo.sv,ebpc_enc_*.sv,ebpc_encoder.sv,ebpc_dec_*.sv,ebpc_decoder.sv
+mutate:
+	$(PYTHON) -m ebpc_tb.mutate --mutants $(MUTANTS) --seed $(MUTANT_SEED) --files '$(MUTANT_FILES)'
+
 bench:
 	$(PYTHON) -m ebpc.bench
 	@mkdir -p reports
 	$(PYTHON) -m ebpc_tb.bench --json reports/bench.json
+	$(PYTHON) -m ebpc_tb.bench --speed --json reports/bench_speed.json
+
+# Soak (see README "Soak"): SOAK_WORDS input words per top and W (default 10 million: about
+# 3 hours with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
+SOAK_WORDS   ?= 10000000
+SOAK_CORRUPT ?= 1000
+soak:
+	$(PYTHON) -m ebpc_tb.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
+	  $(if $(filter command line,$(origin SIM)),--sim $(SIM)) --json reports/soak.json
 
 vectors:
 	$(PYTHON) -m ebpc_vectors.committed --out vectors/data
