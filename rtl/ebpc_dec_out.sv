@@ -86,7 +86,7 @@ module ebpc_dec_out #(
   logic [IdxW-1:0]       hidx_q, hidx_d;
   logic [W-1:0]          hacc_q, hacc_d, hword;
   logic [W*(N-1)-1:0]    hdl_q, hdl_d, blk_deltas;
-  logic                  hpop, hdrop, hfree, hlast;
+  logic                  hpop, hdrop_bad, hdrop_end, hfree, hlast;
 
   logic                  load_en, produce, is_final, final_ok, final_hs, done_now, need_new;
   logic                  run_fits;
@@ -145,7 +145,8 @@ module ebpc_dec_out #(
     znz_drain_o = 1'b0;
     produce     = 1'b0;
     hpop        = 1'b0;
-    hdrop       = 1'b0;
+    hdrop_bad   = 1'b0;
+    hdrop_end   = 1'b0;
     word        = '0;
     load_en     = !out_valid_q || out_ready_i;
 
@@ -191,7 +192,7 @@ module ebpc_dec_out #(
           if (herr_q != '0) begin
             flags_d[4:2] = flags_q[4:2] | herr_q;
             zmode_d      = 1'b1;
-            hdrop        = 1'b1;
+            hdrop_bad    = 1'b1;
           end else begin
             word = hword;
             hpop = 1'b1;
@@ -235,8 +236,8 @@ module ebpc_dec_out #(
           // The stream goes on past the last block used: drop the rest of it.
           skip_d = 1'b1;
           if (!flags_d[0] && !flags_d[1]) flags_d[6] = 1'b1;
-        end else if (hvalid_q && !hdrop && (hidx_q != '0 || hpop) && !(hpop && hlast)) begin
-          hdrop = 1'b1;   // the stream's final block, partly used
+        end else if (hvalid_q && !hdrop_bad && (hidx_q != '0 || hpop) && !(hpop && hlast)) begin
+          hdrop_end = 1'b1;   // the stream's final block, partly used
         end
         pflags_d = flags_d;
       end
@@ -258,7 +259,7 @@ module ebpc_dec_out #(
 
   // Block buffer: words go out one per cycle; dropped whole after a bad block, at the end of
   // a transmission, or while skipping the rest of a stream (until its end block is dropped).
-  assign hfree       = hdrop || (hpop && hlast) || (skip_q && hvalid_q);
+  assign hfree       = hdrop_bad || hdrop_end || (hpop && hlast) || (skip_q && hvalid_q);
   assign blk_ready_o = !hvalid_q || hfree;
   assign blk_empty_o = !hvalid_q;
 

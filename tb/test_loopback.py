@@ -104,8 +104,13 @@ async def test_bpc_link_full(dut, cfg):
     watcher = cocotb.start_soon(_count_high(tb.clk, full, counts, phase))
     rng = tb.rng
     lo, hi = -(1 << (cfg.width - 1)), (1 << (cfg.width - 1)) - 1
-    length = min((8 if cfg.quick else 16) * cfg.block + 3, cfg.max_length or 1 << 30)
     per_phase = 2 if cfg.quick else 3
+    # Enough dense words per phase to overfill the FIFO (ebpc_loopback's default BpcFifoDepth)
+    # and the decoder's own read-ahead (a block being parsed, one finished, one in its buffer).
+    fifo_depth = 1 << ((cfg.width // cfg.block + 2) * (cfg.block + 2) + 8 - 1).bit_length()
+    length = max((8 if cfg.quick else 16) * cfg.block + 3,
+                 (fifo_depth + 4 * (cfg.block + 2)) // per_phase + cfg.block)
+    length = min(length, cfg.max_length or 1 << 30)
 
     def dense(i: int) -> list[int]:
         return [rng.choice([lo, hi, rng.randint(lo, hi) or 1]) for _ in range(length)]

@@ -408,9 +408,10 @@ class DecoderBench(_Bench):
         self.out_sink = StreamSink(dut, "out", self.clk, backpressure=out_bp, rng=self._sub_rng("out"),
                                    engine=eng)
         self.len_mon = StreamMonitor(dut, "len", self.clk, into_dut=True, with_last=False,
-                                     reset_n=self.rst_n, keep=False, engine=eng, source=self.len_src)
+                                     reset_n=self.rst_n, keep=False, engine=eng, source=self.len_src,
+                                     callback=self.sb.on_len)
         self.znz_mon = StreamMonitor(dut, "znz", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
-                                     engine=eng, source=self.znz_src)
+                                     engine=eng, source=self.znz_src, callback=self.sb.on_znz)
         self.bpc_mon = StreamMonitor(dut, "bpc", self.clk, into_dut=True, reset_n=self.rst_n, keep=False,
                                      engine=eng, source=self.bpc_src)
         self.out_mon = StreamMonitor(dut, "out", self.clk, into_dut=False, reset_n=self.rst_n,

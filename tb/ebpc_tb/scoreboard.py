@@ -292,6 +292,8 @@ class DecoderScoreboard:
         self.errors: list[str] = []
         self.progress = 0
         self.last_done: ExpectedDecoding | None = None
+        self._lengths_taken = 0        # lengths L >= 1 the decoder has taken
+        self._znz_streams_taken = 0    # ZNZ streams it has taken through `last`
 
     def expect(self, values: list[int], name: str = "") -> ExpectedDecoding:
         exp = ExpectedDecoding(self.count, name or f"tx{self.count}", len(values),
@@ -319,10 +321,27 @@ class DecoderScoreboard:
     def flush(self) -> None:
         self._out_q.clear()
         self._done_q.clear()
+        self._lengths_taken = 0
+        self._znz_streams_taken = 0
 
     @property
     def outstanding(self) -> int:
         return len(self._done_q)
+
+    def on_len(self, beat) -> None:
+        """A length taken: one more transmission whose ZNZ stream the decoder may read."""
+        if beat.data != 0:
+            self._lengths_taken += 1
+
+    def on_znz(self, beat) -> None:
+        """The decoder takes ZNZ words only for a transmission whose length L >= 1 it has taken
+        (README / ebpc_decoder.sv: each ZNZ stream belongs, in order, to one such length)."""
+        if self._znz_streams_taken >= self._lengths_taken:
+            self._fail(f"ZNZ word {_fmt_word(beat.data, self.w)} taken before its transmission's length "
+                       f"({self._lengths_taken} length(s) L >= 1 taken, {self._znz_streams_taken} ZNZ "
+                       f"stream(s) complete)")
+        if beat.last:
+            self._znz_streams_taken += 1
 
     def on_out(self, beat) -> None:
         if not self._out_q:
