@@ -190,7 +190,9 @@ module ebpc_dec_out #(
           nzseen_d   = 1'b1;
           blkend_d   = hend_q;
           if (herr_q != '0) begin
-            flags_d[4:2] = flags_q[4:2] | herr_q;
+            // (No BPC flag is set yet: the first BPC error turns zmode on, after which no
+            // block is used.)
+            flags_d[4:2] = herr_q;
             zmode_d      = 1'b1;
             hdrop_bad    = 1'b1;
           end else begin
@@ -232,12 +234,13 @@ module ebpc_dec_out #(
         active_d = 1'b0;
         pend_d   = 1'b1;
         handed_d = 1'b0;
+        // A partly used block is dropped (whether or not its stream ends with it, so this
+        // does not wait for the decision below); if the stream goes on past the last block
+        // used, the rest of it is skipped.
+        hdrop_end = hvalid_q && !hdrop_bad && (hidx_q != '0 || hpop) && !(hpop && hlast);
         if (nzseen_d && !blkend_d) begin
-          // The stream goes on past the last block used: drop the rest of it.
           skip_d = 1'b1;
           if (!flags_d[0] && !flags_d[1]) flags_d[6] = 1'b1;
-        end else if (hvalid_q && !hdrop_bad && (hidx_q != '0 || hpop) && !(hpop && hlast)) begin
-          hdrop_end = 1'b1;   // the stream's final block, partly used
         end
         pflags_d = flags_d;
       end
@@ -286,53 +289,43 @@ module ebpc_dec_out #(
     end
   end
 
+  // Control registers with a reset.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       active_q    <= 1'b0;
       open_q      <= 1'b0;
       pend_q      <= 1'b0;
-      handed_q    <= 1'b0;
       skip_q      <= 1'b0;
-      rem_q       <= '0;
-      zrun_q      <= '0;
-      zfill_q     <= 1'b0;
-      zmode_q     <= 1'b0;
-      nzseen_q    <= 1'b0;
-      blkend_q    <= 1'b0;
-      flags_q     <= '0;
-      pflags_q    <= '0;
       out_valid_q <= 1'b0;
-      out_last_q  <= 1'b0;
       hvalid_q    <= 1'b0;
-      hend_q      <= 1'b0;
-      herr_q      <= '0;
-      hidx_q      <= '0;
     end else begin
       active_q    <= active_d;
       open_q      <= open_d;
       pend_q      <= pend_d;
-      handed_q    <= handed_d;
       skip_q      <= skip_d;
-      rem_q       <= rem_d;
-      zrun_q      <= zrun_d;
-      zfill_q     <= zfill_d;
-      zmode_q     <= zmode_d;
-      nzseen_q    <= nzseen_d;
-      blkend_q    <= blkend_d;
-      flags_q     <= flags_d;
-      pflags_q    <= pflags_d;
       out_valid_q <= out_valid_d;
-      out_last_q  <= out_last_d;
       hvalid_q    <= hvalid_d;
-      hend_q      <= hend_d;
-      herr_q      <= herr_d;
-      hidx_q      <= hidx_d;
     end
   end
 
-  // Data registers: no reset (read only while valid).
+  // No reset: the per-transmission state is set when a length is taken and read only while
+  // that transmission is active (its flags and handed_q until its done_o), the block
+  // buffer's fields only while it holds a block, the output word only while valid.
   always_ff @(posedge clk_i) begin
+    handed_q   <= handed_d;
+    rem_q      <= rem_d;
+    zrun_q     <= zrun_d;
+    zfill_q    <= zfill_d;
+    zmode_q    <= zmode_d;
+    nzseen_q   <= nzseen_d;
+    blkend_q   <= blkend_d;
+    flags_q    <= flags_d;
+    pflags_q   <= pflags_d;
     out_data_q <= out_data_d;
+    out_last_q <= out_last_d;
+    hend_q     <= hend_d;
+    herr_q     <= herr_d;
+    hidx_q     <= hidx_d;
     hacc_q     <= hacc_d;
     hdl_q      <= hdl_d;
   end

@@ -50,8 +50,8 @@
 // >= 0.994 of the bound sum(max(L, bpc_words, znz_words)) at W=8 (N = 8, 16) and at W=16/32
 // on dense smooth, 50 % ReLU and 90 % sparse data; random dense data (every plane
 // uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
-// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3975 / 19 at W=8,
-// 7370 / 24 at W=16, 12487 / 35 at W=32.
+// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3959 / 20 at W=8,
+// 7209 / 23 at W=16, 12461 / 34 at W=32.
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L

@@ -13,6 +13,8 @@ import random
 from pathlib import Path
 from typing import Callable
 
+import ebpc
+
 __all__ = [
     "Transmission",
     "DISTRIBUTIONS",
@@ -233,6 +235,15 @@ def corner_transmissions(w: int, n: int, z: int, full: bool = False) -> list[Tra
     # symbol kinds: all-ones DBX, DBP-zero, constant block (zero runs), uncompressed
     add("ramp (all-ones planes)", list(range(1, n + 1)))
     add("constant block (run W+1)", [9] * n)
+    # a constant last block (base + one run symbol) ending exactly on a word boundary: the
+    # decoder's base cycle then sees the whole block and the stream's `last` word at once
+    pick = random.Random(w * 1000 + n)
+    for _ in range(64 * w):
+        amp = pick.randint(1, hi)
+        head = [pick.randint(1, amp) for _ in range(n)]
+        if ebpc.encode(head + [3] * n, w, n, z).bpc_bits % w == 0:
+            add("constant last block ending on a word boundary", head + [3] * n)
+            break
     add("5 5 6 7 pair", [5, 5, 6, 7, 7, 7, 7, 7][:n] + [7] * max(0, n - 8))
     add("4 4 4 7 single", [4, 4, 4, 7, 7, 7, 7, 7][:n] + [7] * max(0, n - 8))
     add("negative ramp", [-(i + 1) for i in range(n)])
