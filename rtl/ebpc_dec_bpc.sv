@@ -373,6 +373,11 @@ module ebpc_dec_bpc #(
       // A block start never waits with the stream's `last` word in and no base left.
       assert (!(base_now && !base_ok && last_in))
         else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.base_before_last at %0t in %m: fewer than W bits left before `last` at a block start", $time);
+`ifndef FORMAL
+      // The parser's decisions are known (every decoder reads bits inside the buffer).
+      assert (!planes_on || (^{any_pos, any_run, progress, complete, take_sum}) !== 1'bx)
+        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.decision_known at %0t in %m: X/Z in the symbol decoders' result", $time);
+`endif
       // The parser never takes more bits than the buffer holds.
       assert (flush || drain || take <= cnt)
         else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.take_range at %0t in %m: take %0d of %0d bits", $time, take, cnt);
