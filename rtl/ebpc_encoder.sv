@@ -332,8 +332,7 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (1 << $clog2(MaxInflight)),
-      .Strict (1)
+      .Depth (1 << $clog2(MaxInflight))
     ) u_znz_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),
@@ -350,8 +349,7 @@ module ebpc_encoder #(
 
     ebpc_fifo #(
       .Width (CountWidth),
-      .Depth (1 << $clog2(MaxInflight)),
-      .Strict (1)
+      .Depth (1 << $clog2(MaxInflight))
     ) u_bpc_count_fifo (
       .clk_i   (clk_i),
       .rst_ni  (rst_ni),

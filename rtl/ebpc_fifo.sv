@@ -1,23 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// EBPC: small synchronous FIFO (first-word-fall-through), shared by encoder, decoder and loopback.
+// EBPC: small synchronous FIFO (first-word-fall-through), used by the encoder and the loopback.
 //
 // Contract:
-// - push_i writes data_i when !full_o; pop_i removes the head when !empty_o.
-//   A push into a full FIFO or a pop of an empty one is ignored by the logic. With Strict = 1
-//   either is a usage error (the word would be lost, or a word that is not there taken): a
-//   simulation assertion stops the run. With Strict = 0 (default) the two sides may be used
-//   as valid/ready handshakes: push_i is the writer's valid (ready = !full_o), pop_i the
-//   reader's ready (valid = !empty_o), and an unaccepted push is the writer's to hold.
+// - push_i writes data_i when !full_o; pop_i removes the head when !empty_o. A push into a
+//   full FIFO or a pop of an empty one is a usage error (the word would be lost, or a word
+//   that is not there taken): the logic ignores it and a simulation assertion stops the run.
 // - head_o shows the oldest entry combinationally (valid while !empty_o): zero latency
 //   from push to visibility in the next cycle; push and pop may happen in the same cycle.
 // - Throughput: one push and one pop per cycle. Storage is a plain register array
 //   (no reset needed for the data; pointers are reset).
 module ebpc_fifo #(
   parameter int Width = 8,  // entry width, >= 1
-  parameter int Depth = 4,  // number of entries, power of two, >= 2
-  // 1: a push into a full or a pop of an empty FIFO fails an assertion; 0: push_i and pop_i
-  // may be valid/ready handshakes. Assertions only: no logic depends on it.
-  parameter int Strict = 0
+  parameter int Depth = 4   // number of entries, power of two, >= 2
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -72,9 +66,9 @@ module ebpc_fifo #(
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      assert (Strict == 0 || !(push_i && full_o))
+      assert (!(push_i && full_o))
         else $fatal(1, "EBPC_ASSERT ebpc_fifo.push_full at %0t in %m: push into a full FIFO", $time);
-      assert (Strict == 0 || !(pop_i && empty_o))
+      assert (!(pop_i && empty_o))
         else $fatal(1, "EBPC_ASSERT ebpc_fifo.pop_empty at %0t in %m: pop from an empty FIFO", $time);
       assert (32'(fill_q) <= Depth)
         else $fatal(1, "EBPC_ASSERT ebpc_fifo.fill_range at %0t in %m: fill %0d > %0d", $time, fill_q, Depth);

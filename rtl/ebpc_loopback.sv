@@ -109,8 +109,7 @@ module ebpc_loopback #(
 
   ebpc_fifo #(
     .Width(DataWidth + 1),
-    .Depth(ZnzFifoDepth),
-    .Strict(1)
+    .Depth(ZnzFifoDepth)
   ) i_znz_fifo (
     .clk_i,
     .rst_ni,
@@ -126,8 +125,7 @@ module ebpc_loopback #(
 
   ebpc_fifo #(
     .Width(DataWidth + 1),
-    .Depth(BpcFifoDepth),
-    .Strict(1)
+    .Depth(BpcFifoDepth)
   ) i_bpc_fifo (
     .clk_i,
     .rst_ni,

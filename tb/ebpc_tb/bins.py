@@ -43,8 +43,7 @@ KINDS = ["base", "all_ones", "dbp_zero", "pair", "single", "uncompressed", "zero
 LENGTH_BINS = ["1", "2..N-1", "N..4N", "4N+1..256", ">256"]
 SPLIT_BINS = ["<Z", "=Z", "Z+1..2Z-1", "k*Z", ">2Z"]
 CONTENT_BINS = ["all_zero", "no_zero", "mixed"]
-ERROR_BINS = ["ZNZ_RUN_OVERFLOW", "ZNZ_TRUNCATED", "BPC_TRUNCATED", "BPC_BAD_POSITION",
-              "BPC_RUN_TOO_LONG", "ZNZ_TRAILING", "BPC_TRAILING", "ZERO_LENGTH", "none"]
+ERROR_BINS = [*ebpc.FLAG_NAMES, "none"]     # the decoder's error_o bits in bit order, then none
 
 # Cycle-level traffic events per top. For a stream s:
 #   s.stall_with_data   the DUT holds a word on output s and the sink is not ready

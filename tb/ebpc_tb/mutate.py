@@ -117,8 +117,8 @@ _SKIP_LINE = re.compile(r"^\s*(logic|input|output|inout|localparam|parameter|mod
 # Parameter checks (elaboration errors): a mutant there only breaks elaboration.
 _PARAM_CHECK = re.compile(r"\$fatal|\$error|_ERROR_|\bg(en)?_bad_|g_param_error")
 # Parameter connections of instances (the structure, not the logic) and reset branches.
-_SKIP_CONN = re.compile(r"^\s*\.(Strict|Depth|Width|DataWidth|BlockSize|MaxZeroRun|PlanesPerCycle|"
-                        r"ChunkWidth|CountWidth|CountWords|MaxLen|Slack|EnableCounts|DecisionQueueDepth)\b")
+_SKIP_CONN = re.compile(r"^\s*\.(Depth|Width|DataWidth|BlockSize|MaxZeroRun|PlanesPerCycle|"
+                        r"ChunkWidth|CountWidth|CountWords|MaxLen|Slack|EnableCounts)\b")
 
 
 def _code_lines(text: str) -> list[tuple[int, str]]:
@@ -167,6 +167,15 @@ def _code_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# Token -> (operator class, replacement); `<=` is handled apart (it may be an assignment).
+_SWAPS: dict[str, tuple[str, str]] = {
+    "<": ("rel", "<="), ">": ("rel", ">="), ">=": ("rel", ">"), "==": ("rel", "!="), "!=": ("rel", "=="),
+    "&&": ("logic", "||"), "||": ("logic", "&&"), "!": ("neg", ""), "~": ("neg", ""),
+    "+": ("arith", "-"), "-": ("arith", "+"),
+    "1'b0": ("const", "1'b1"), "1'b1": ("const", "1'b0"), "'0": ("const", "'1"), "'1": ("const", "'0"),
+}
+
+
 def _line_mutants(fname: str, number: int, line: str) -> list[Mutant]:
     muts = []
     depth = 0
@@ -189,34 +198,8 @@ def _line_mutants(fname: str, number: int, line: str) -> list[Mutant]:
                 add("rel", "<")
             else:
                 seen_assign = True          # non-blocking assignment
-        elif tok == "<":
-            add("rel", "<=")
-        elif tok == ">":
-            add("rel", ">=")
-        elif tok == ">=":
-            add("rel", ">")
-        elif tok == "==":
-            add("rel", "!=")
-        elif tok == "!=":
-            add("rel", "==")
-        elif tok == "&&":
-            add("logic", "||")
-        elif tok == "||":
-            add("logic", "&&")
-        elif tok in ("!", "~"):
-            add("neg", "")
-        elif tok == "+":
-            add("arith", "-")
-        elif tok == "-":
-            add("arith", "+")
-        elif tok == "1'b0":
-            add("const", "1'b1")
-        elif tok == "1'b1":
-            add("const", "1'b0")
-        elif tok == "'0":
-            add("const", "'1")
-        elif tok == "'1":
-            add("const", "'0")
+        elif tok in _SWAPS:
+            add(*_SWAPS[tok])
         elif tok.isdigit():
             after = line[m.end():m.end() + 1]
             if after == "'":          # a width or a cast size: not a value

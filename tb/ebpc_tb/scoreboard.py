@@ -37,15 +37,9 @@ __all__ = [
     "error_names",
 ]
 
-ERROR_NAMES = [
-    "ZNZ_RUN_OVERFLOW", "ZNZ_TRUNCATED", "BPC_TRUNCATED", "BPC_BAD_POSITION",
-    "BPC_RUN_TOO_LONG", "ZNZ_TRAILING", "BPC_TRAILING", "ZERO_LENGTH",
-]
-
-
-def error_names(mask: int) -> str:
-    names = [ERROR_NAMES[i] for i in range(8) if mask >> i & 1]
-    return "|".join(names) if names else "none"
+# The decoder's error_o bits, named by the model (bit i is ERROR_NAMES[i]).
+ERROR_NAMES = list(ebpc.FLAG_NAMES)
+error_names = ebpc.flag_names
 
 
 class ScoreboardError(AssertionError):
