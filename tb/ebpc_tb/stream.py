@@ -44,6 +44,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import logging
+import math
 import random
 import types
 from typing import Callable, Optional, Sequence
@@ -187,20 +188,48 @@ def bit_getter(handle) -> Callable[[], str]:
     return lambda: str(handle.value)
 
 
+def _direct_write(handle) -> Optional[Callable[[int], None]]:
+    """A GPI write for ``handle`` that skips the ``.value`` setter's conversions, or ``None``.
+
+    Only where cocotb itself would write at once: with trusted inertial writes (the
+    runner's default for Verilator; :envvar:`COCOTB_TRUST_INERTIAL_WRITES`), a deposit from
+    a value-change or timer callback goes straight to the simulator, which is what this
+    does.  Elsewhere (Icarus) cocotb defers writes to the ``ReadWrite`` phase, and the
+    setter is used.
+    """
+    import cocotb.handle as cocotb_handle  # noqa: PLC0415
+
+    gpi = getattr(handle, "_handle", None)
+    if not getattr(cocotb_handle, "_trust_inertial", False) or gpi is None:
+        return None
+    deposit = cocotb_handle._GPISetAction.DEPOSIT.value
+    if len(handle) == 1:
+        put_str = gpi.set_signal_val_binstr
+        return lambda value: put_str(deposit, "1" if value else "0")
+    if len(handle) <= 32:                   # (the GPI's integer write is 32 bits wide)
+        put_int = gpi.set_signal_val_int
+        return lambda value: put_int(deposit, value)
+    return None
+
+
 class _Writer:
     """Writes a signal only when its value changes (a write costs more than a compare)."""
 
-    __slots__ = ("handle", "current")
+    __slots__ = ("handle", "current", "_put")
 
     def __init__(self, handle, value: int = 0):
         self.handle = handle
         self.current = value
         handle.value = value
+        self._put = _direct_write(handle) or self._set
+
+    def _set(self, value: int) -> None:
+        self.handle.value = value
 
     def __call__(self, value: int) -> None:
         if value != self.current:
             self.current = value
-            self.handle.value = value
+            self._put(value)
 
     def force(self, value: int) -> None:
         self.current = value
@@ -450,6 +479,81 @@ class StreamSource:
                 self._idle_event.set()
 
 
+class _ReadyRuns:
+    """The random level pattern of a :class:`BackpressureConfig`, drawn a run at a time.
+
+    Per cycle, independently: with ``stall_prob`` a stall of ``1..max_stall`` low cycles
+    starts, else the level is high with ``ready_prob``.  The high cycles before the next
+    low one are geometric, so one draw gives the whole run: the same pattern distribution
+    as a draw per cycle, at a fraction of the Python work (the drivers run every cycle).
+    """
+
+    __slots__ = ("rng", "stall_prob", "max_stall", "_low_share", "_log_keep")
+
+    def __init__(self, cfg: BackpressureConfig, rng: random.Random):
+        self.rng = rng
+        self.stall_prob = cfg.stall_prob
+        self.max_stall = cfg.max_stall
+        s = cfg.stall_prob
+        q = s + (1.0 - s) * (1.0 - cfg.ready_prob)     # chance a cycle is not plainly high
+        self._low_share = s / q if q else 0.0           # of those, the share starting a stall
+        self._log_keep = math.log1p(-q) if 0.0 < q < 1.0 else (0.0 if q >= 1.0 else None)
+
+    def draw(self) -> tuple[int, int]:
+        """(high cycles, then low cycles >= 1) of the next run."""
+        rng = self.rng
+        lk = self._log_keep
+        high = 0 if lk == 0.0 else int(math.log(1.0 - rng.random()) / lk)
+        if self.stall_prob and rng.random() < self._low_share:
+            return high, rng.randint(1, self.max_stall)
+        return high, 1
+
+
+class _LevelDriver:
+    """Drives a 1-bit signal with a :class:`_ReadyRuns` pattern (``high`` = its level in
+    the pattern's high runs); a ``None``/always-high config holds it at ``high``."""
+
+    __slots__ = ("_out", "_high", "_runs", "_left", "_low_next", "_engine")
+
+    def __init__(self, handle, high: int, engine: CycleEngine):
+        self._out = _Writer(handle, 0)
+        self._high = high
+        self._runs: _ReadyRuns | None = None
+        self._left = 0          # cycles the current level still holds
+        self._low_next = 0      # the low run after the current high run (0: none pending)
+        self._engine = engine
+
+    def configure(self, cfg: BackpressureConfig | None, rng: random.Random, level: int) -> None:
+        """A new pattern (``None``/always-high: hold ``level`` from now on)."""
+        self._runs = _ReadyRuns(cfg, rng) if cfg is not None and not cfg.always else None
+        self._left = self._low_next = 0
+        self._out(level)
+        # in the engine's per-cycle list only while there is a pattern to drive
+        drivers = self._engine.drivers
+        if self._runs is None:
+            if self.drive in drivers:
+                drivers.remove(self.drive)
+        elif self.drive not in drivers:
+            drivers.append(self.drive)
+
+    def drive(self) -> None:
+        if self._left:
+            self._left -= 1
+            return
+        if self._low_next:                  # the high run is over: its low run
+            self._left = self._low_next - 1
+            self._low_next = 0
+            self._out(1 - self._high)
+            return
+        high, low = self._runs.draw()
+        if high:
+            self._left, self._low_next = high - 1, low
+            self._out(self._high)
+        else:
+            self._left = low - 1
+            self._out(1 - self._high)
+
+
 class StreamSink:
     """Drives ``ready`` of a stream out of the DUT with random backpressure.
 
@@ -464,50 +568,21 @@ class StreamSink:
         self.clock = clock
         self.bus = _bus(entity, name, False, with_last)
         self.rng = rng or random.Random(0)
-        self.stall_cycles = 0
-        self.long_stalls = 0
-        self._ready = _Writer(self.bus.ready, 0)
-        self._stall = 0
-        self._active = False
         self.engine = engine or _own_engine(clock, reset_n)
-        self.engine.add(self.drive)
+        self._ready = _LevelDriver(self.bus.ready, 1, self.engine)
         self.set_backpressure(backpressure or BackpressureConfig.always_ready())
 
     def set_backpressure(self, cfg: BackpressureConfig) -> None:
         self.backpressure = cfg
-        self._stall = 0
-        if cfg.always:
-            self._active = False
-            self._ready(1)
-        else:
-            self._active = True
-            self._ready(0)
+        # (a random pattern starts low for a cycle, as a stalled sink would)
+        self._ready.configure(cfg, self.rng, 1 if cfg.always else 0)
 
     def pause(self) -> None:
         """Hold ``ready`` low until :meth:`set_backpressure` is called again."""
-        self._active = False
-        self._ready(0)
-
-    def drive(self) -> None:
-        if not self._active:
-            return
-        if self._stall:
-            self._stall -= 1
-            return
-        cfg = self.backpressure
-        rng = self.rng
-        if cfg.stall_prob and rng.random() < cfg.stall_prob:
-            n = rng.randint(1, cfg.max_stall)
-            self.stall_cycles += n
-            if n > 16:
-                self.long_stalls += 1
-            self._stall = n - 1
-            self._ready(0)
-            return
-        self._ready(1 if rng.random() < cfg.ready_prob else 0)
+        self._ready.configure(None, self.rng, 0)
 
     def kill(self) -> None:
-        self._active = False
+        self.pause()
 
 
 class RandomLevel:
@@ -519,32 +594,13 @@ class RandomLevel:
 
     def __init__(self, handle, engine: CycleEngine, cfg: BackpressureConfig | None = None,
                  rng: random.Random | None = None):
-        self._out = _Writer(handle, 0)
-        self.rng = rng or random.Random(0)
-        self._run = 0
-        self.cfg = None
-        engine.add(self.drive)
-        self.configure(cfg, self.rng)
+        self._level = _LevelDriver(handle, 0, engine)
+        self.configure(cfg, rng or random.Random(0))
 
     def configure(self, cfg: BackpressureConfig | None, rng: random.Random) -> None:
         self.cfg = cfg if cfg is not None and not cfg.always else None
         self.rng = rng
-        self._run = 0
-        self._out(0)
-
-    def drive(self) -> None:
-        cfg = self.cfg
-        if cfg is None:
-            return
-        if self._run:
-            self._run -= 1
-            return
-        rng = self.rng
-        if cfg.stall_prob and rng.random() < cfg.stall_prob:
-            self._run = rng.randint(1, cfg.max_stall) - 1
-            self._out(1)
-            return
-        self._out(0 if rng.random() < cfg.ready_prob else 1)
+        self._level.configure(self.cfg, rng, 0)
 
 
 class ProtocolChecker:
