@@ -112,7 +112,7 @@ bench:
 	$(PYTHON) -m ebpc_tb.bench --speed --json reports/bench_speed.json
 
 # Soak (see README "Soak"): SOAK_WORDS input words per top and W (default 10 million: about
-# 3 hours with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
+# 27 minutes with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
 SOAK_WORDS   ?= 10000000
 SOAK_CORRUPT ?= 1000
 soak:
