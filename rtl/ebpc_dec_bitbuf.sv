@@ -35,8 +35,8 @@ module ebpc_dec_bitbuf #(
   output logic                 last_in_o
 );
   // Illegal parameters stop elaboration (missing module named after the rule).
-  if (BufBits <= DataWidth || (1 << CntWidth) <= BufBits) begin : g_param_error
-    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth i_param_error ();
+  if (BufBits <= DataWidth || (1 << CntWidth) <= BufBits) begin : gen_param_error
+    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth u_param_error ();
   end
 
   logic [BufBits-1:0]  buf_q, buf_d;

@@ -87,7 +87,7 @@ module ebpc_dec_bpc #(
     .DataWidth(W),
     .BufBits  (BufBits),
     .CntWidth (CntW)
-  ) i_buf (
+  ) u_buf (
     .clk_i,
     .rst_ni,
     .en_i     (1'b1),
@@ -342,29 +342,22 @@ module ebpc_dec_bpc #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
-  logic                  a_live_q, a_blk_stall_q;
-  logic [3+W+W*(N-1):0]  a_blk_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q      <= 1'b0;
-      a_blk_stall_q <= 1'b0;
-      a_blk_q       <= '0;
-    end else begin
-      a_live_q      <= 1'b1;
-      a_blk_stall_q <= blk_valid_o && !blk_ready_i;
-      a_blk_q       <= {blk_end_o, blk_err_o, blk_base_o, blk_planes_o};
-    end
-  end
+  // Block hand-over: an offered block stays, unchanged, until taken.
+  ebpc_hold_check #(
+    .Width (4 + W + W * (N - 1)),
+    .Name  ("ebpc_dec_bpc.blk_hold")
+  ) u_blk_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (blk_valid_o),
+    .ready_i   (blk_ready_i),
+    .payload_i ({blk_end_o, blk_err_o, blk_base_o, blk_planes_o})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Block hand-over: an offered block stays, unchanged, until taken.
-      assert (!(a_live_q && a_blk_stall_q) ||
-              (blk_valid_o && {blk_end_o, blk_err_o, blk_base_o, blk_planes_o} == a_blk_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.blk_hold at %0t in %m: the offered block changed before blk_ready_i", $time);
       // A bad block ends its stream; the plane index stays within the block.
       assert (!blk_valid_o || blk_err_o == '0 || blk_end_o)
         else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.bad_block_end at %0t in %m", $time);

@@ -94,8 +94,8 @@ module ebpc_dec_out #(
 
   // Deltas d[1..N-1] (low W bits) from the bit-planes: entry e holds d[e+1], whose bit k
   // is position e of plane k (position 0 = plane bit N-2).
-  for (genvar e = 0; e < N - 1; e++) begin : g_delta
-    for (genvar k = 0; k < W; k++) begin : g_bit
+  for (genvar e = 0; e < N - 1; e++) begin : gen_delta
+    for (genvar k = 0; k < W; k++) begin : gen_bit
       assign blk_deltas[e*W + k] = blk_planes_i[k*(N-1) + (N-2-e)];
     end
   end
@@ -333,28 +333,22 @@ module ebpc_dec_out #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
-  logic                  a_live_q, a_out_stall_q;
-  logic [W:0]            a_out_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q      <= 1'b0;
-      a_out_stall_q <= 1'b0;
-      a_out_q       <= '0;
-    end else begin
-      a_live_q      <= 1'b1;
-      a_out_stall_q <= out_valid_o && !out_ready_i;
-      a_out_q       <= {out_last_o, out_data_o};
-    end
-  end
+  // Output port: a word not taken stays, with its data and last, until out_ready_i.
+  ebpc_hold_check #(
+    .Width (W + 1),
+    .Name  ("ebpc_dec_out.out_hold")
+  ) u_out_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (out_valid_o),
+    .ready_i   (out_ready_i),
+    .payload_i ({out_last_o, out_data_o})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Output port: a word not taken stays, with its data and last, until out_ready_i.
-      assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
       // Word counter: a word is produced only while words are left (it never wraps).
       assert (!produce || (active_q && rem_q != '0 && (rem_q != CountWidth'(1) || final_ok)))
         else $fatal(1, "EBPC_ASSERT ebpc_dec_out.rem_wrap at %0t in %m: a word produced with none left", $time);

@@ -50,7 +50,7 @@ module ebpc_dec_znz #(
     .DataWidth(W),
     .BufBits  (BufBits),
     .CntWidth (CntW)
-  ) i_buf (
+  ) u_buf (
     .clk_i,
     .rst_ni,
     .en_i     (en_i),

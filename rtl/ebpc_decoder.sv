@@ -118,38 +118,38 @@ module ebpc_decoder #(
   // generate branch instantiates a module that does not exist and whose name states the
   // rule (Icarus 11 has no elaboration-time $error; Verilator reports $error as a warning
   // that -Wno-fatal would let pass), and Verilator also prints the values.
-  if (!(W == 8 || W == 16 || W == 32)) begin : g_bad_data_width
+  if (!(W == 8 || W == 16 || W == 32)) begin : gen_bad_data_width
 `ifndef __ICARUS__
     $error("ebpc_decoder: DataWidth=%0d is illegal: must be 8, 16 or 32", W);
 `endif
-    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32 i_param_error ();
+    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
   end
-  if (N < 2 || N > 2 * W) begin : g_bad_block_size
+  if (N < 2 || N > 2 * W) begin : gen_bad_block_size
 `ifndef __ICARUS__
     $error("ebpc_decoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", N, 2 * W);
 `endif
-    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth i_param_error ();
+    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
   end
   if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
-  begin : g_bad_max_zero_run
+  begin : gen_bad_max_zero_run
 `ifndef __ICARUS__
     $error("ebpc_decoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
            MaxZeroRun);
 `endif
-    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 i_param_error ();
+    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
   end
-  if (PlanesPerCycle < 1 || PlanesPerCycle > W + 1) begin : g_bad_planes_per_cycle
+  if (PlanesPerCycle < 1 || PlanesPerCycle > W + 1) begin : gen_bad_planes_per_cycle
 `ifndef __ICARUS__
     $error("ebpc_decoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
            PlanesPerCycle, W + 1);
 `endif
-    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 i_param_error ();
+    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
   end
-  if (CountWidth < 8 || CountWidth > 32) begin : g_bad_count_width
+  if (CountWidth < 8 || CountWidth > 32) begin : gen_bad_count_width
 `ifndef __ICARUS__
     $error("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth);
 `endif
-    ebpc_decoder_ERROR_CountWidth_must_be_8_to_32 i_param_error ();
+    ebpc_decoder_ERROR_CountWidth_must_be_8_to_32 u_param_error ();
   end
 
   // ZNZ front end <-> output stage.
@@ -165,7 +165,7 @@ module ebpc_decoder #(
   ebpc_dec_znz #(
     .DataWidth (W),
     .MaxZeroRun(MaxZeroRun)
-  ) i_znz (
+  ) u_znz (
     .clk_i,
     .rst_ni,
     .en_i       (znz_en),
@@ -188,7 +188,7 @@ module ebpc_decoder #(
     .DataWidth     (W),
     .BlockSize     (N),
     .PlanesPerCycle(PlanesPerCycle)
-  ) i_bpc (
+  ) u_bpc (
     .clk_i,
     .rst_ni,
     .bpc_valid_i,
@@ -209,7 +209,7 @@ module ebpc_decoder #(
     .BlockSize (N),
     .MaxZeroRun(MaxZeroRun),
     .CountWidth(CountWidth)
-  ) i_out (
+  ) u_out (
     .clk_i,
     .rst_ni,
     .len_valid_i,
@@ -245,41 +245,42 @@ module ebpc_decoder #(
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // The input-protocol checks are assumptions of the formal proof (rtl/formal/); the output
   // port is checked by ebpc_dec_out.out_hold, the internal handshakes by the stages.
-  logic                  a_live_q, a_len_stall_q, a_znz_stall_q, a_bpc_stall_q;
-  logic [CountWidth-1:0] a_len_q;
-  logic [W:0]            a_znz_q, a_bpc_q;
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q      <= 1'b0;
-      a_len_stall_q <= 1'b0;
-      a_znz_stall_q <= 1'b0;
-      a_bpc_stall_q <= 1'b0;
-      a_len_q       <= '0;
-      a_znz_q       <= '0;
-      a_bpc_q       <= '0;
-    end else begin
-      a_live_q      <= 1'b1;
-      a_len_stall_q <= len_valid_i && !len_ready_o;
-      a_znz_stall_q <= znz_valid_i && !znz_ready_o;
-      a_bpc_stall_q <= bpc_valid_i && !bpc_ready_o;
-      a_len_q       <= len_data_i;
-      a_znz_q       <= {znz_last_i, znz_data_i};
-      a_bpc_q       <= {bpc_last_i, bpc_data_i};
-    end
-  end
+  // Input protocol: a waiting word holds valid and payload until it is taken.
+  ebpc_hold_check #(
+    .Width (CountWidth),
+    .Name  ("ebpc_decoder.len_hold")
+  ) u_len_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (len_valid_i),
+    .ready_i   (len_ready_o),
+    .payload_i (len_data_i)
+  );
+  ebpc_hold_check #(
+    .Width (W + 1),
+    .Name  ("ebpc_decoder.znz_hold")
+  ) u_znz_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (znz_valid_i),
+    .ready_i   (znz_ready_o),
+    .payload_i ({znz_last_i, znz_data_i})
+  );
+  ebpc_hold_check #(
+    .Width (W + 1),
+    .Name  ("ebpc_decoder.bpc_hold")
+  ) u_bpc_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (bpc_valid_i),
+    .ready_i   (bpc_ready_o),
+    .payload_i ({bpc_last_i, bpc_data_i})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Input protocol: a waiting word holds valid and payload until it is taken.
-      assert (!(a_live_q && a_len_stall_q) || (len_valid_i && len_data_i == a_len_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.len_hold at %0t in %m: len_valid_i/len_data_i changed before len_ready_o", $time);
-      assert (!(a_live_q && a_znz_stall_q) || (znz_valid_i && {znz_last_i, znz_data_i} == a_znz_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.znz_hold at %0t in %m: znz_valid_i/znz_data_i/znz_last_i changed before znz_ready_o", $time);
-      assert (!(a_live_q && a_bpc_stall_q) || (bpc_valid_i && {bpc_last_i, bpc_data_i} == a_bpc_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.bpc_hold at %0t in %m: bpc_valid_i/bpc_data_i/bpc_last_i changed before bpc_ready_o", $time);
       // done_o only with a transmission finished, error_o 0 without it.
       assert (done_o || error_o == '0)
         else $fatal(1, "EBPC_ASSERT ebpc_decoder.error_without_done at %0t in %m", $time);

@@ -271,30 +271,22 @@ module ebpc_enc_bpc_coder #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
-  logic                  a_live_q;       // the previous clock edge was out of reset
-  logic                  a_chk_stall_q;  // a chunk waited at the previous edge
-  logic [ChunkWidth+LenWidth+1:0] a_chk_q;  // {last, empty, len, bits} at the previous edge
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q      <= 1'b0;
-      a_chk_stall_q <= 1'b0;
-      a_chk_q       <= '0;
-    end else begin
-      a_live_q      <= 1'b1;
-      a_chk_stall_q <= chk_valid_o && !chk_ready_i;
-      a_chk_q       <= {chk_last_o, chk_empty_o, chk_len_o, chk_bits_o};
-    end
-  end
+  // Chunk handshake: a waiting chunk holds valid and its payload until taken.
+  ebpc_hold_check #(
+    .Width (ChunkWidth + LenWidth + 2),
+    .Name  ("ebpc_enc_bpc_coder.chk_hold")
+  ) u_chk_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (chk_valid_o),
+    .ready_i   (chk_ready_i),
+    .payload_i ({chk_last_o, chk_empty_o, chk_len_o, chk_bits_o})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Chunk handshake: a waiting chunk holds valid and its payload until taken.
-      assert (!(a_live_q && a_chk_stall_q) ||
-              (chk_valid_o && {chk_last_o, chk_empty_o, chk_len_o, chk_bits_o} == a_chk_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_hold at %0t in %m: the chunk changed before chk_ready_i", $time);
       // A chunk holds at most ChunkWidth bits, clean above its length; a token none.
       assert (!chk_valid_o || (32'(chk_len_o) <= ChunkWidth && (chk_bits_o >> chk_len_o) == '0))
         else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_bits at %0t in %m: %0d bits, or bits above the length", $time, chk_len_o);

@@ -102,29 +102,22 @@ module ebpc_enc_packer #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
-  logic             a_live_q;       // the previous clock edge was out of reset
-  logic             a_out_stall_q;  // an output word waited at the previous edge
-  logic [Width:0]   a_out_q;        // {last, data} of the output at the previous edge
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q      <= 1'b0;
-      a_out_stall_q <= 1'b0;
-      a_out_q       <= '0;
-    end else begin
-      a_live_q      <= 1'b1;
-      a_out_stall_q <= out_valid_o && !out_ready_i;
-      a_out_q       <= {out_last_o, out_data_o};
-    end
-  end
+  // Output: a waiting word holds valid, data and last until it is taken.
+  ebpc_hold_check #(
+    .Width (Width + 1),
+    .Name  ("ebpc_enc_packer.out_hold")
+  ) u_out_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (out_valid_o),
+    .ready_i   (out_ready_i),
+    .payload_i ({out_last_o, out_data_o})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Output: a waiting word holds valid, data and last until it is taken.
-      assert (!(a_live_q && a_out_stall_q) || (out_valid_o && {out_last_o, out_data_o} == a_out_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.out_hold at %0t in %m: out_valid_o/out_data_o/out_last_o changed before out_ready_i", $time);
       // Input chunks: at most MaxLen bits, clean above the length; a token holds no bit.
       // (constant at some parameter values: the length field can hold no more)
       /* verilator lint_off CMPCONST */

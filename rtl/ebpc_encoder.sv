@@ -392,29 +392,22 @@ module ebpc_encoder #(
   // The output ports are checked by the packers (ebpc_enc_packer.out_hold), the internal
   // handshakes by the collector and the coder.
   // ---------------------------------------------------------------------------------------
-  logic                 a_live_q;      // the previous clock edge was out of reset
-  logic                 a_in_stall_q;  // an input word waited at the previous edge
-  logic [DataWidth:0]   a_in_q;        // {last, data} of the input at the previous edge
-
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      a_live_q     <= 1'b0;
-      a_in_stall_q <= 1'b0;
-      a_in_q       <= '0;
-    end else begin
-      a_live_q     <= 1'b1;
-      a_in_stall_q <= in_valid_i && !in_ready_o;
-      a_in_q       <= {in_last_i, in_data_i};
-    end
-  end
+  // Input protocol: a waiting word holds valid, data and last until it is taken.
+  ebpc_hold_check #(
+    .Width (DataWidth + 1),
+    .Name  ("ebpc_encoder.in_hold")
+  ) u_in_hold (
+    .clk_i,
+    .rst_ni,
+    .valid_i   (in_valid_i),
+    .ready_i   (in_ready_o),
+    .payload_i ({in_last_i, in_data_i})
+  );
 
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
     end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Input protocol: a waiting word holds valid, data and last until it is taken.
-      assert (!(a_live_q && a_in_stall_q) || (in_valid_i && {in_last_i, in_data_i} == a_in_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_hold at %0t in %m: in_valid_i/in_data_i/in_last_i changed before in_ready_o", $time);
       // In-flight limit: at most MaxInflight transmissions between their last word and done_o
       // (infl_q cannot hold more: a last word taken at the limit would wrap it).
       assert (!(in_fire && in_last_i && !pop && infl_q == InflWidth'(MaxInflight)))

@@ -25,8 +25,8 @@ module ebpc_fifo #(
   localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1;
 
   // Illegal parameters stop elaboration (missing module named after the rule).
-  if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : g_param_error
-    ebpc_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 i_param_error ();
+  if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : gen_param_error
+    ebpc_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 u_param_error ();
   end
 
   logic [Width-1:0] mem_q [Depth];

@@ -38,8 +38,8 @@ MANIFEST = REPO_DIR / "Bender.yml"
 
 # Job -> (harness top, RTL file name patterns in manifest order, parameters of the harness).
 JOBS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "encoder": ("ebpc_encoder_formal", ("ebpc_fifo.sv", "ebpc_enc_", "ebpc_encoder.sv")),
-    "decoder": ("ebpc_decoder_formal", ("ebpc_fifo.sv", "ebpc_dec_", "ebpc_decoder.sv")),
+    "encoder": ("ebpc_encoder_formal", ("ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_enc_", "ebpc_encoder.sv")),
+    "decoder": ("ebpc_decoder_formal", ("ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_dec_", "ebpc_decoder.sv")),
 }
 TASKS = ("prove", "cover", "broken")
 EXPECT = {"prove": "PASS", "cover": "PASS", "broken": "FAIL"}

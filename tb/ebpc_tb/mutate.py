@@ -115,7 +115,7 @@ _TOKEN = re.compile(r"===|!==|==|!=|<<<|>>>|<<|>>|<=|>=|&&|\|\||\+:|-:|\+\+|--|"
 _SKIP_LINE = re.compile(r"^\s*(logic|input|output|inout|localparam|parameter|module|endmodule|"
                         r"function|endfunction|int\s|typedef|`|\$|import|package)")
 # Parameter checks (elaboration errors): a mutant there only breaks elaboration.
-_PARAM_CHECK = re.compile(r"\$fatal|\$error|_ERROR_|\bg(en)?_bad_|g_param_error")
+_PARAM_CHECK = re.compile(r"\$fatal|\$error|_ERROR_|\bgen_(bad_|param_error)")
 # Parameter connections of instances (the structure, not the logic) and reset branches.
 _SKIP_CONN = re.compile(r"^\s*\.(Depth|Width|DataWidth|BlockSize|MaxZeroRun|PlanesPerCycle|"
                         r"ChunkWidth|CountWidth|CountWords|MaxLen|Slack|EnableCounts)\b")

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// EBPC: simulation and formal checker of one valid/ready handshake (never synthesized: every
+// instance sits in an `ifndef SYNTHESIS` block of the module whose port or internal
+// handshake it watches, and under SYNTHESIS the module is empty).
+//
+// Contract:
+// - Checks the rule every EBPC stream follows: a payload offered with valid_i high and not
+//   taken (ready_i low) at a clock edge is offered again at the next edge, with the same
+//   payload_i (data, last, or a whole block), until it is taken.
+// - Nothing is checked in reset or at the first edge after it. A violation stops the run
+//   with "EBPC_ASSERT <Name> at <time> in <instance>" (README "Formal and mutation"); under
+//   formal (SymbiYosys, -D FORMAL) it is a proof obligation like every other assertion.
+// - Cost: 2 + Width flops of simulation state; no logic in the checked design.
+
+/* verilator coverage_off */  // a checker, not design: its ports are covered in the parent
+module ebpc_hold_check #(
+  parameter int Width = 1,                 // payload bits, >= 1
+  // "<module>.<check>", as in the failure message (untyped: Icarus 11 has no string parameter)
+  parameter     Name  = "ebpc_hold_check"
+) (
+  input logic             clk_i,
+  input logic             rst_ni,
+  input logic             valid_i,
+  input logic             ready_i,
+  input logic [Width-1:0] payload_i
+);
+
+`ifndef SYNTHESIS
+  // Illegal parameters stop elaboration (missing module named after the rule).
+  if (Width < 1) begin : gen_param_error
+    ebpc_hold_check_ERROR_Width_ge_1 u_param_error ();
+  end
+
+  logic             live_q;     // the previous clock edge was out of reset
+  logic             stall_q;    // a payload waited at the previous edge
+  logic [Width-1:0] payload_q;  // the payload offered at the previous edge
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      live_q    <= 1'b0;
+      stall_q   <= 1'b0;
+      payload_q <= '0;
+    end else begin
+      live_q    <= 1'b1;
+      stall_q   <= valid_i && !ready_i;
+      payload_q <= payload_i;
+    end
+  end
+
+  always @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      // nothing is checked in reset
+    end else if (rst_ni) begin  // (and not while rst_ni is X)
+      assert (!(live_q && stall_q) || (valid_i && payload_i == payload_q))
+        else $fatal(1, "EBPC_ASSERT %0s at %0t in %m: valid dropped or the payload changed before ready", Name, $time);
+    end
+  end
+`endif
+
+endmodule
+/* verilator coverage_on */
