@@ -168,30 +168,8 @@ module ebpc_loopback #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). The
-  // encoder, its FIFOs and the link FIFOs check themselves; here the decoder's ports as
-  // seen from outside and the link stalls.
-  // The decoder's ports as seen from outside: a waiting word holds until taken.
-  ebpc_hold_check #(
-    .Width (CountWidth),
-    .Name  ("ebpc_loopback.len_hold")
-  ) u_len_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (len_valid_i),
-    .ready_i   (len_ready_o),
-    .payload_i (len_data_i)
-  );
-  ebpc_hold_check #(
-    .Width (DataWidth + 1),
-    .Name  ("ebpc_loopback.out_hold")
-  ) u_out_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (out_valid_o),
-    .ready_i   (out_ready_i),
-    .payload_i ({out_last_o, out_data_o})
-  );
-
+  // encoder, the decoder (whose len_* and out_* ports are this module's) and the link FIFOs
+  // check themselves; here the link stalls.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset
