@@ -12,7 +12,7 @@
 //   formal (SymbiYosys, -D FORMAL) it is a proof obligation like every other assertion.
 // - Cost: 2 + Width flops of simulation state; no logic in the checked design.
 
-/* verilator coverage_off */  // a checker, not design: its ports are covered in the parent
+/* verilator coverage_off */  // unreachable in a passing run: checker logic (ports: in the parent)
 module ebpc_hold_check #(
   parameter int Width = 1,                 // payload bits, >= 1
   // "<module>.<check>", as in the failure message (untyped: Icarus 11 has no string parameter)
