@@ -128,26 +128,26 @@ async def _force_fill(fifo, fill: int, clk) -> None:
         fifo.wr_ptr_q.value = (int(fifo.rd_ptr_q.value) + fill) % depth
 
 
+async def _count_fifo_forced(dut, full: bool, name: str) -> None:
+    """Send a transmission while the ZNZ count FIFO is held full or empty (EnableCounts=1)."""
+    await _start(dut)
+    fifo = dut.gen_counts.u_znz_count_fifo
+    cocotb.start_soon(_force_fill(fifo, (1 << len(fifo.wr_ptr_q)) if full else 0, dut.clk_i))
+    await _send(dut, [1, 2, 0, 3])
+    await ClockCycles(dut.clk_i, 40)
+    raise _did_not_fire(name)
+
+
 @cocotb.test()
 async def fire_push_full(dut):
     """FIFO overflow: a word count pushed into the (made) full count FIFO (EnableCounts=1)."""
-    await _start(dut)
-    fifo = dut.gen_counts.u_znz_count_fifo
-    cocotb.start_soon(_force_fill(fifo, 1 << len(fifo.wr_ptr_q), dut.clk_i))
-    await _send(dut, [1, 2, 0, 3])
-    await ClockCycles(dut.clk_i, 40)
-    raise _did_not_fire("ebpc_fifo.push_full")
+    await _count_fifo_forced(dut, True, "ebpc_fifo.push_full")
 
 
 @cocotb.test()
 async def fire_pop_empty(dut):
     """FIFO underflow: done_o pops the (made) empty count FIFO (EnableCounts=1)."""
-    await _start(dut)
-    fifo = dut.gen_counts.u_znz_count_fifo
-    cocotb.start_soon(_force_fill(fifo, 0, dut.clk_i))
-    await _send(dut, [1, 2, 0, 3])
-    await ClockCycles(dut.clk_i, 40)
-    raise _did_not_fire("ebpc_fifo.pop_empty")
+    await _count_fifo_forced(dut, False, "ebpc_fifo.pop_empty")
 
 
 @cocotb.test()

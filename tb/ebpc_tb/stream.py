@@ -50,6 +50,7 @@ import types
 from typing import Callable, Optional, Sequence
 
 import cocotb
+import cocotb.handle as cocotb_handle
 from cocotb.simtime import get_sim_time
 from cocotb.triggers import Event, ReadOnly, RisingEdge
 
@@ -197,8 +198,6 @@ def _direct_write(handle) -> Optional[Callable[[int], None]]:
     does.  Elsewhere (Icarus) cocotb defers writes to the ``ReadWrite`` phase, and the
     setter is used.
     """
-    import cocotb.handle as cocotb_handle  # noqa: PLC0415
-
     gpi = getattr(handle, "_handle", None)
     if not getattr(cocotb_handle, "_trust_inertial", False) or gpi is None:
         return None
@@ -495,9 +494,10 @@ class _ReadyRuns:
         self.stall_prob = cfg.stall_prob
         self.max_stall = cfg.max_stall
         s = cfg.stall_prob
-        q = s + (1.0 - s) * (1.0 - cfg.ready_prob)     # chance a cycle is not plainly high
-        self._low_share = s / q if q else 0.0           # of those, the share starting a stall
-        self._log_keep = math.log1p(-q) if 0.0 < q < 1.0 else (0.0 if q >= 1.0 else None)
+        # chance a cycle is not plainly high (> 0: only a random pattern gets here)
+        q = s + (1.0 - s) * (1.0 - cfg.ready_prob)
+        self._low_share = s / q                         # of those, the share starting a stall
+        self._log_keep = math.log1p(-q) if q < 1.0 else 0.0   # 0.0: no high cycle at all
 
     def draw(self) -> tuple[int, int]:
         """(high cycles, then low cycles >= 1) of the next run."""
@@ -598,9 +598,7 @@ class RandomLevel:
         self.configure(cfg, rng or random.Random(0))
 
     def configure(self, cfg: BackpressureConfig | None, rng: random.Random) -> None:
-        self.cfg = cfg if cfg is not None and not cfg.always else None
-        self.rng = rng
-        self._level.configure(self.cfg, rng, 0)
+        self._level.configure(cfg, rng, 0)
 
 
 class ProtocolChecker:
