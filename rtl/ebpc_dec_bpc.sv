@@ -340,7 +340,7 @@ module ebpc_dec_bpc #(
   end
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // Block hand-over: an offered block stays, unchanged, until taken.
   ebpc_hold_check #(

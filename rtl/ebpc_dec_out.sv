@@ -331,7 +331,7 @@ module ebpc_dec_out #(
   end
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // Output port: a word not taken stays, with its data and last, until out_ready_i.
   ebpc_hold_check #(

@@ -50,8 +50,8 @@
 // >= 0.994 of the bound sum(max(L, bpc_words, znz_words)) at W=8 (N = 8, 16) and at W=16/32
 // on dense smooth, 50 % ReLU and 90 % sparse data; random dense data (every plane
 // uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
-// Area (make synth, N=8, Z=16, sky130 area-only flow, GE / depth): 3959 / 20 at W=8,
-// 7209 / 23 at W=16, 12461 / 34 at W=32.
+// Area (make synth, 2026-11-30, N=8, Z=16, sky130 area-only flow, GE / depth): 3993 / 17 at
+// W=8, 7204 / 22 at W=16, 12620 / 34 at W=32.
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L
@@ -241,7 +241,7 @@ module ebpc_decoder #(
   );
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // The input-protocol checks are assumptions of the formal proof (rtl/formal/); the output
   // port is checked by ebpc_dec_out.out_hold, the internal handshakes by the stages.

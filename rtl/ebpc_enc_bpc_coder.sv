@@ -270,7 +270,7 @@ module ebpc_enc_bpc_coder #(
 
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Chunk handshake: a waiting chunk holds valid and its payload until taken.
   ebpc_hold_check #(
     .Width (ChunkWidth + LenWidth + 2),

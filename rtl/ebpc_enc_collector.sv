@@ -135,7 +135,7 @@ module ebpc_enc_collector #(
 
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Block handshake: a waiting block holds valid and its payload until taken.
   ebpc_hold_check #(
     .Width (BlockSize * DataWidth + 2),

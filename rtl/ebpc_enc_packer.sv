@@ -101,7 +101,7 @@ module ebpc_enc_packer #(
 
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Output: a waiting word holds valid, data and last until it is taken.
   ebpc_hold_check #(
     .Width (Width + 1),

@@ -54,7 +54,7 @@ module ebpc_enc_znz #(
 
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation").
+  // Assertions (simulation and formal, not synthesized; docs/verification.md).
   always @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       // nothing is checked in reset

@@ -27,7 +27,7 @@
 //   transmission tells); its first BPC word leaves 2-3 cycles after that.
 // - in_ready_o depends combinationally on znz_ready_i only (through the ZNZ packer), not on
 //   bpc_ready_i, in_valid_i or in_data_i; output valids come from registers only.
-// - Area and depth: see README "Area and logic depth" (make synth). The BPC coder computes the
+// - Area and depth: docs/performance.md (make synth). The BPC coder computes the
 //   deltas bit-serially (P bits per cycle), no plane multiplexer, no word-count logic unless
 //   EnableCounts=1.
 // - rst_ni (asynchronous, active low) returns everything to idle at any time.
@@ -386,7 +386,7 @@ module ebpc_encoder #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // ---------------------------------------------------------------------------------------
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). A
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the
   // instance. The input-protocol checks are assumptions of the formal proof (rtl/formal/).
   // The output ports are checked by the packers (ebpc_enc_packer.out_hold), the internal

@@ -8,7 +8,7 @@
 //   taken (ready_i low) at a clock edge is offered again at the next edge, with the same
 //   payload_i (data, last, or a whole block), until it is taken.
 // - Nothing is checked in reset or at the first edge after it. A violation stops the run
-//   with "EBPC_ASSERT <Name> at <time> in <instance>" (README "Formal and mutation"); under
+//   with "EBPC_ASSERT <Name> at <time> in <instance>" (docs/verification.md); under
 //   formal (SymbiYosys, -D FORMAL) it is a proof obligation like every other assertion.
 // - Cost: 2 + Width flops of simulation state; no logic in the checked design.
 

@@ -167,7 +167,7 @@ module ebpc_loopback #(
 
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
-  // Assertions (simulation and formal, not synthesized; README "Formal and mutation"). The
+  // Assertions (simulation and formal, not synthesized; docs/verification.md). The
   // encoder, the decoder (whose len_* and out_* ports are this module's) and the link FIFOs
   // check themselves; here the link stalls.
   always @(posedge clk_i or negedge rst_ni) begin

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """EBPC golden model: bit-exact encoder/decoder of the EBPC stream format, baselines, stats."""
 
+__version__ = "0.2.0"
+
 from .baselines import METHODS, Stats, compare, ebpc_bits, plain_bpc_bits, stats, zero_rle_bits, zvc_bits
 from .codec import (
     DecodeError,
@@ -13,6 +15,7 @@ from .codec import (
     encode,
     symbol_trace,
 )
+from .container import Container, ContainerError
 from .errordecode import FLAG_NAMES, DecoderOutcome, decode_with_flags, flag_names
 from .conformance import BUNDLED_CASES, Case, CaseFileError, bundled_cases, load_cases, save_cases
 from .params import ParameterError, Params
@@ -23,6 +26,8 @@ __all__ = [
     "METHODS",
     "bundled_cases",
     "Case",
+    "Container",
+    "ContainerError",
     "CaseFileError",
     "DecodeError",
     "DecoderOutcome",
@@ -52,4 +57,3 @@ __all__ = [
     "zvc_bits",
 ]
 
-__version__ = "0.1.0"

@@ -11,17 +11,21 @@ stderr with a non-zero exit status; tracebacks are reserved for bugs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 import zipfile
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import BinaryIO, Callable, Mapping, Sequence
 
 import numpy as np
 
 from .baselines import METHODS, stats
-from .codec import DecodeError, WordRangeError, as_words, decode, encode
+from . import __version__
+from .codec import DecodeError, WordRangeError, as_words
 from .conformance import CaseFileError
+from .container import RTL_DEFAULT_MAX_WORDS, ContainerError, from_fields, pack, to_fields, unpack
 from .params import ParameterError, Params
 
 __all__ = ["main"]
@@ -44,13 +48,8 @@ class CliError(Exception):
     """A user-facing error: printed as one line."""
 
 
-def _load_words(path: str, width: int) -> np.ndarray:
-    """The words of an integer .npy, flattened in C order."""
-    return _load_array(path, width)[0]
-
-
-def _load_array(path: str, width: int) -> tuple[np.ndarray, tuple[int, ...]]:
-    """The words of an integer .npy (flattened in C order) and the array's shape."""
+def _read_npy(path: str) -> np.ndarray:
+    """The array of a .npy file; one-line errors for a missing, unreadable or empty file."""
     file = Path(path)
     if not file.is_file():
         raise CliError(f"{path}: no such file")
@@ -59,13 +58,19 @@ def _load_array(path: str, width: int) -> tuple[np.ndarray, tuple[int, ...]]:
     except (ValueError, OSError, EOFError) as error:
         raise CliError(f"{path}: not a readable .npy array ({error})") from None
     if isinstance(array, np.lib.npyio.NpzFile):
+        array.close()
         raise CliError(f"{path}: expected a .npy array, got an .npz archive")
     if array.size == 0:
         raise CliError(f"{path}: the array is empty")
     if not np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
         raise CliError(f"{path}: expected an integer array, got dtype {array.dtype}")
+    return array
+
+
+def _load_words(path: str, width: int) -> np.ndarray:
+    """The words of an integer .npy, flattened in C order."""
     try:
-        return as_words(array, width), tuple(int(d) for d in array.shape)
+        return as_words(_read_npy(path), width)
     except WordRangeError as error:
         raise CliError(f"{path}: {error}") from None
 
@@ -74,27 +79,44 @@ def _params(args: argparse.Namespace) -> Params:
     return Params(args.width, args.block, args.max_zero_run)
 
 
+def _write_atomically(path: str, write: Callable[[BinaryIO], None]) -> None:
+    """Write exactly ``path`` (no suffix added) through a temporary file beside it, so a failed
+    write leaves any earlier file whole."""
+    target = Path(path)
+    if target.is_dir():
+        raise CliError(f"{path}: is a folder")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                write(file)
+            os.replace(temp, target)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        raise CliError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
 def _cmd_encode(args: argparse.Namespace) -> int:
     p = _params(args)
-    words, shape = _load_array(args.input, p.width)
-    result = encode(words, p.width, p.block, p.max_zero_run)
-    word_type = {8: np.uint8, 16: np.uint16, 32: np.uint32}[p.width]
+    array = _read_npy(args.input)
     try:
-        np.savez(
-            args.output,
-            znz=result.znz.astype(word_type),
-            bpc=result.bpc.astype(word_type),
-            num_words=np.int64(result.num_words),
-            shape=np.asarray(shape, dtype=np.int64),
-            width=np.int64(p.width),
-            block=np.int64(p.block),
-            max_zero_run=np.int64(p.max_zero_run),
-        )
-    except OSError as error:
-        raise CliError(f"{args.output}: cannot write ({error.strerror})") from None
+        packed = pack(array, p.width, p.block, p.max_zero_run, tile=args.tile)
+    except (ContainerError, WordRangeError) as error:
+        raise CliError(f"{args.input}: {error}") from None
+    longest = max(packed.tile_words)
+    if longest > RTL_DEFAULT_MAX_WORDS:
+        print(f"ebpc: warning: a transmission of {longest} words: the RTL decoder at its default "
+              f"CountWidth=16 takes at most {RTL_DEFAULT_MAX_WORDS}; use --tile {RTL_DEFAULT_MAX_WORDS} "
+              f"or build it with CountWidth >= {longest.bit_length()}", file=sys.stderr)
+    fields = to_fields(packed)
+    _write_atomically(args.output, lambda file: np.savez(file, **fields))
+    tiles = len(packed.tile_words)
     print(
-        f"{args.input}: {result.num_words} words -> {result.znz.size} ZNZ + {result.bpc.size} BPC words "
-        f"({result.coded_bits} coded bits, ratio {result.ratio:.3f})"
+        f"{args.input}: {packed.num_words} words -> {packed.znz.size} ZNZ + {packed.bpc.size} BPC words"
+        f"{f' in {tiles} transmissions' if tiles > 1 else ''} "
+        f"(word ratio {packed.num_words * p.width / packed.coded_bits:.3f}) -> {args.output}"
     )
     return 0
 
@@ -103,40 +125,26 @@ def _cmd_decode(args: argparse.Namespace) -> int:
     file = Path(args.input)
     if not file.is_file():
         raise CliError(f"{args.input}: no such file")
-    fields = ("znz", "bpc", "num_words", "width", "block", "max_zero_run")
-    shape: tuple[int, ...] | None = None
+    with file.open("rb") as head:
+        magic = head.read(6)
+    if magic == b"\x93NUMPY":
+        raise CliError(f"{args.input}: a .npy array, not a container written by 'ebpc encode'")
+    if not magic.startswith(b"PK"):
+        raise CliError(f"{args.input}: not a container written by 'ebpc encode' (not an .npz archive)")
     try:
         archive = np.load(file, allow_pickle=False)
         if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise CliError(f"{args.input}: expected an .npz archive made by 'ebpc encode'")
+            raise CliError(f"{args.input}: not a container written by 'ebpc encode'")
         with archive:
-            missing = [f for f in fields if f not in archive.files]
-            if missing:
-                raise CliError(f"{args.input}: not an ebpc archive (missing {', '.join(missing)})")
-            data = {f: archive[f] for f in fields}
-            if "shape" in archive.files:   # archives of older versions have none: flat output
-                raw_shape = archive["shape"]
-                if raw_shape.ndim != 1 or not np.issubdtype(raw_shape.dtype, np.integer) or (raw_shape < 0).any():
-                    raise CliError(f"{args.input}: 'shape' must be a list of non-negative integers")
-                shape = tuple(int(x) for x in raw_shape)
+            packed = from_fields({name: archive[name] for name in archive.files})
     except (ValueError, OSError, EOFError, zipfile.BadZipFile, AttributeError) as error:
-        raise CliError(f"{args.input}: not a readable .npz archive ({error})") from None
-    try:
-        width, block, zero_run, num_words = (int(data[f]) for f in ("width", "block", "max_zero_run", "num_words"))
-    except (TypeError, ValueError):
-        raise CliError(f"{args.input}: parameters must be integer scalars") from None
-    if shape is not None and int(np.prod(shape, dtype=np.int64)) != num_words:
-        raise CliError(f"{args.input}: shape {shape} does not hold num_words={num_words} words")
-    words = decode(data["znz"], data["bpc"], num_words, width, block, zero_run)
-    if shape is not None:
-        words = words.reshape(shape)
-    signed_type = {8: np.int8, 16: np.int16, 32: np.int32}[width]
-    try:
-        np.save(args.output, words.astype(signed_type))
-    except OSError as error:
-        raise CliError(f"{args.output}: cannot write ({error.strerror})") from None
-    shown = "x".join(str(d) for d in shape) if shape is not None else str(num_words)
-    print(f"{args.input}: {num_words} words restored to {args.output} (shape {shown})")
+        if isinstance(error, ContainerError):
+            raise CliError(f"{args.input}: {error}") from None
+        raise CliError(f"{args.input}: not a readable container ({error})") from None
+    words = unpack(packed)
+    _write_atomically(args.output, lambda out: np.save(out, words, allow_pickle=False))
+    shown = "x".join(str(d) for d in words.shape)
+    print(f"{args.input}: {packed.num_words} words restored to {args.output} (shape {shown}, {words.dtype})")
     return 0
 
 
@@ -172,6 +180,7 @@ def _cmd_plugin(name: str, argv: Sequence[str], plugins: Mapping[str, EntryPoint
 
 def _parser(plugins: Mapping[str, EntryPoint]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ebpc", description="EBPC golden-model codec")
+    parser.add_argument("--version", action="version", version=f"ebpc {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     def codec_options(sub: argparse.ArgumentParser) -> None:
@@ -181,12 +190,17 @@ def _parser(plugins: Mapping[str, EntryPoint]) -> argparse.ArgumentParser:
 
     enc = commands.add_parser("encode", help="compress an integer .npy array (flattened in C order)")
     enc.add_argument("input", help="integer .npy; values fit W bits signed or unsigned")
-    enc.add_argument("-o", "--output", required=True, help="output .npz")
+    enc.add_argument("-o", "--output", required=True,
+                     help="the container to write, exactly this path (.ebpc suggested; an .npz archive)")
     codec_options(enc)
+    enc.add_argument("--tile", type=int, default=None, metavar="N",
+                     help="split the words into transmissions of at most N words (default: one); "
+                          f"the RTL decoder at its default CountWidth=16 takes at most {RTL_DEFAULT_MAX_WORDS}")
 
-    dec = commands.add_parser("decode", help="restore the words of an .npz made by encode")
-    dec.add_argument("input", help=".npz with znz, bpc, num_words, width, block, max_zero_run")
-    dec.add_argument("-o", "--output", required=True, help="output .npy (signed W-bit words)")
+    dec = commands.add_parser("decode", help="restore the array of a container made by encode")
+    dec.add_argument("input", help="a container written by 'ebpc encode' (format 1 or 2)")
+    dec.add_argument("-o", "--output", required=True,
+                     help="the .npy to write, exactly this path: the input's shape and dtype")
 
     sta = commands.add_parser("stats", help="sparsity and compression ratio of EBPC and the baselines")
     sta.add_argument("inputs", nargs="+", help="integer .npy files")
@@ -211,7 +225,7 @@ def main(argv: Sequence[str] | None = None, plugins: Mapping[str, EntryPoint] | 
         args = _parser(plugins).parse_args(argv)
         handler = {"encode": _cmd_encode, "decode": _cmd_decode, "stats": _cmd_stats}[args.command]
         return handler(args)
-    except (CliError, ParameterError, WordRangeError, DecodeError, CaseFileError) as error:
+    except (CliError, ParameterError, WordRangeError, DecodeError, CaseFileError, ContainerError) as error:
         print(f"ebpc: error: {error}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -203,13 +203,21 @@ def _decode_block(reader: _Bits, p: Params) -> tuple[list[int], int]:
     return words, 0
 
 
+def _word_list(words: object, name: str) -> list[int]:
+    """Stream words as Python ints, from a list, tuple or 1-D integer array (``Encoded.znz``)."""
+    try:
+        return [int(w) for w in words]  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected a sequence of integer words, got {type(words).__name__}") from None
+
+
 def decode_with_flags(
-    znz: list[int], bpc: list[int], length: int, width: int, block: int = 8, max_zero_run: int = 16
+    znz: object, bpc: object, length: int, width: int, block: int = 8, max_zero_run: int = 16
 ) -> DecoderOutcome:
     """The output words, ``error_o`` flags and input words taken for one transmission.
 
     ``znz``/``bpc`` are the words as presented (``last`` on the final word of each), W bits
-    each (higher bits ignored); ``length`` is L. Raises ValueError (one line) for what no
+    each (higher bits ignored), as lists or 1-D integer arrays (``Encoded.znz``/``.bpc``); ``length`` is L. Raises ValueError (one line) for what no
     decoder can be given: a negative L, no ZNZ word with L >= 1, or no BPC word although a
     non-zero symbol was decoded (the decoder would wait for it forever).
     """
@@ -219,15 +227,16 @@ def decode_with_flags(
     length = int(length)
     if length == 0:
         return DecoderOutcome((), ZERO_LENGTH, 0, 0, 0)
+    znz, bpc = _word_list(znz, "znz"), _word_list(bpc, "bpc")
     if not znz:
         raise ValueError("L >= 1 needs at least one ZNZ word (a stream ends with its `last` word)")
-    pattern, znz_flags = _parse_znz(list(znz), length, p)
+    pattern, znz_flags = _parse_znz(znz, length, p)
     nonzero = sum(pattern)
     if nonzero == 0:
         return DecoderOutcome(tuple([0] * length), znz_flags, 0, len(znz), 0)
     if not bpc:
         raise ValueError(f"{nonzero} non-zero word(s) decoded but no BPC word given")
-    reader = _Bits(list(bpc), p.width)
+    reader = _Bits(bpc, p.width)
     values: list[int] = []
     bpc_flags = 0
     for _ in range(-(-nonzero // p.block)):

@@ -195,3 +195,20 @@ def test_agrees_with_decode_on_corrupted_streams(values, params, seed) -> None:
     else:
         assert got.clean, got.describe()
         assert list(got.words) == want.tolist()
+
+
+@pytest.mark.parametrize("values", [[0, 5, 0, 0, 7, 1], [0] * 20, [3] * 17, [-1, 0, 127, -128]])
+def test_takes_back_what_encode_returns(values: list[int]) -> None:
+    """The API takes its own output: ``Encoded.znz``/``.bpc`` are numpy arrays (an empty one
+    for an all-zero transmission), and decode_with_flags decodes them cleanly."""
+    enc = ebpc.encode(np.array(values, dtype=np.int8), 8)
+    assert isinstance(enc.znz, np.ndarray) and isinstance(enc.bpc, np.ndarray)
+    outcome = ebpc.decode_with_flags(enc.znz, enc.bpc, enc.num_words, 8)
+    assert outcome.clean, outcome.describe()
+    assert list(outcome.words) == values
+    assert (outcome.znz_taken, outcome.bpc_taken) == (enc.znz.size, enc.bpc.size if any(values) else 0)
+
+
+def test_words_that_are_not_a_sequence_give_one_line() -> None:
+    with pytest.raises(ValueError, match="znz: expected a sequence"):
+        ebpc.decode_with_flags(5, [], 3, 8)

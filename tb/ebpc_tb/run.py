@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Command line: build and run the EBPC cocotb benches.
 
-    python -m ebpc_tb.run --sim icarus|verilator --top encoder|decoder|loopback
+    python -m ebpc_tb.run --sim icarus|verilator --top encoder|decoder|loopback|axis_encoder|axis_decoder
         [--w 8 --n 8 --z 16] [--sweep] [--vectors path.json] [--sample K] [--seed N]
         [--waves] [--testcase NAME] [--full] [--scale X] [--coverage out.json]
 
@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sim", default=os.environ.get("SIM", "icarus"),
                     help="icarus, verilator, a comma list or all (default icarus)")
     ap.add_argument("--top", default=os.environ.get("TOP", "encoder"),
-                    help="encoder, decoder, loopback, a comma list or all (default encoder)")
+                    help=f"{', '.join(runner.TOPS)} (the last two: the AXI4-Stream tops), "
+                         "a comma list or all (default encoder)")
     ap.add_argument("--w", type=int, default=None, help="DataWidth (default 8)")
     ap.add_argument("--n", type=int, default=None, help="BlockSize (default 8)")
     ap.add_argument("--z", type=int, default=None, help="MaxZeroRun (default 16)")
