@@ -38,6 +38,25 @@ def check(files: Sequence[str], top: str, params: Sequence[str] = (), defines: S
     return not errors, text
 
 
+def elaborated_parameters(files: Sequence[str], top: str, params: Sequence[str] = ()) -> dict[str, int]:
+    """The values slang elaborates for ``top``'s parameters (defaults where not overridden):
+    what the RTL itself says, for checking any other statement of its defaults."""
+    import pyslang  # noqa: PLC0415 - optional dependency
+
+    driver = pyslang.driver.Driver()
+    driver.addStandardArgs()
+    args = ["slang", "--top", top, *files, *[arg for param in params for arg in ("-G", param)]]
+    if not (driver.parseCommandLine(" ".join(args), pyslang.driver.CommandLineOptions())
+            and driver.processOptions() and driver.parseAllSources()):
+        raise ValueError(f"slang cannot read the sources for {top}")
+    compilation = driver.createCompilation()
+    errors = [d for d in compilation.getAllDiagnostics() if d.isError()]
+    if errors:
+        raise ValueError(f"{top} {' '.join(params)}: does not elaborate")
+    body = compilation.getRoot().topInstances[0].body
+    return {symbol.name: int(str(symbol.value)) for symbol in body.parameters}
+
+
 TOPS = ("ebpc_encoder", "ebpc_decoder", "ebpc_loopback", "ebpc_axis_encoder", "ebpc_axis_decoder")
 # The regression's parameter sweep: W x N x Z.
 SWEEP = [(w, n, z) for w in (8, 16, 32) for n in (8, 16) for z in (2, 16, 64)]

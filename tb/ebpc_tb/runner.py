@@ -59,9 +59,10 @@ COUNT_WIDTH_MAX = 32     # the decoder's maximum (the encoder's is 64)
 
 
 def rtl_defaults(top: str, width: int) -> dict[str, int]:
-    """The RTL's default values of the parameters beyond W/N/Z for one top."""
+    """The RTL's default values of the parameters beyond W/N/Z for one top (held to the RTL's
+    own defaults by tb/tests/test_params_space.py)."""
     enc_ppc = 2 if width == 8 else 3
-    dec_ppc = 1 if width <= 8 else 3 if width <= 16 else 4
+    dec_ppc = 1 if width <= 8 else 2
     if top in ("encoder", "axis_encoder"):
         return {"PlanesPerCycle": enc_ppc, "CountWidth": 16, "EnableCounts": 0}
     if top in ("decoder", "axis_decoder"):

@@ -100,3 +100,19 @@ def test_coverage_report_lists_sampled_sets_and_parameter_values(tmp_path, capsy
     _cov(tmp_path / "z.json", 8, 16, 16, "decoder", {}, 0)   # ...but this one never hits 'a'
     assert coverage_report.main([str(tmp_path), "--out", str(out), "--check"]) == 1
     assert "W8_N16_Z16 p a" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("width", [8, 16, 32])
+@pytest.mark.parametrize("top", list(runner.TOPS))
+def test_rtl_defaults_are_the_rtls_own(top, width):
+    """runner.rtl_defaults (the parameter values the coverage report prints) against the
+    defaults slang elaborates from the RTL itself: a default changed in one place fails here."""
+    from ebpc_synth import rtl_files
+    from ebpc_synth.slang_check import elaborated_parameters
+
+    module = runner.TOPS[top][0]
+    elaborated = elaborated_parameters([str(f) for f in rtl_files()], module, [f"DataWidth={width}"])
+    stated = runner.rtl_defaults(top, width)
+    assert stated, top
+    wrong = {name: (value, elaborated.get(name)) for name, value in stated.items() if elaborated.get(name) != value}
+    assert not wrong, f"{module} at W={width}: stated (value, RTL value): {wrong}"

@@ -149,7 +149,13 @@ def test_benches_replay_efficientnet_and_cifar_maps(w, n, z, scale):
 
 def test_efficientnet_slice_equals_a_fresh_capture():
     """The committed slice is the whole capture's maps: recapture (all seven photographs set
-    the per-layer scales) the stored layers and compare every stored map by sha256."""
+    the per-layer scales) the stored layers and compare every stored map with its scale.
+
+    A map is the same when its sha256 is, or - since float sums run in another order on
+    another CPU's vector kernels (seen: AVX-512 against the capturing machine), which flips
+    a value lying on a rounding boundary of the fine fixed16 grid - when no element is more
+    than 1 LSB off and at most 0.5 % are (seen: up to 0.09 %, 1 LSB, fixed16 only). A wrong
+    image, layer, scale or quantiser changes far more."""
     from ebpc_vectors.capture import quantised_maps
     from ebpc_vectors.committed import EFFNET_IMAGES, EFFNET_LAYERS
     from ebpc_vectors.images import load_images
@@ -176,7 +182,11 @@ def test_efficientnet_slice_equals_a_fresh_capture():
         for layer, kind, _, qmaps in maps:
             for q, (a, scale) in qmaps.items():
                 e = stored[q][f"{info['name']}__{layer}__{kind}"]
-                assert array_sha256(a) == e["sha256"] and scale == e["scale"], e["key"]
+                assert scale == e["scale"], (e["key"], q, scale, e["scale"])
+                if array_sha256(a) != e["sha256"]:
+                    off = np.abs(a.astype(np.int64) - sets[q].array(e).astype(np.int64))
+                    assert off.max() <= 1 and np.count_nonzero(off) <= 0.005 * off.size, (
+                        f"{e['key']} {q}: {np.count_nonzero(off)} of {off.size} values differ, by up to {off.max()}")
                 seen += 1
     assert seen == sum(len(v) for v in stored.values())
     for s in sets.values():
