@@ -86,13 +86,16 @@ sim:
 	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
 
+# The package first (it must be compiled before the modules that import it), then every file.
+RTL_LINT_FILES := rtl/ebpc_pkg.sv $(filter-out rtl/ebpc_pkg.sv,$(sort $(wildcard rtl/*.sv)))
+
 ## make lint                  verilator --lint-only -Wall and slang (strict IEEE 1800) on every top
 lint:
 	@for top in $(RTL_TOPS); do \
 	  for params in "-GDataWidth=8 -GBlockSize=8 -GMaxZeroRun=16" "-GDataWidth=16 -GBlockSize=16 -GMaxZeroRun=2" \
 	                "-GDataWidth=32 -GBlockSize=8 -GMaxZeroRun=256"; do \
 	    echo "lint $$top $$params"; \
-	    VERILATOR_ROOT=$(VERILATOR_ROOT) $(VERILATOR) --lint-only -Wall -Irtl --top-module $$top $$params rtl/*.sv || exit 1; \
+	    VERILATOR_ROOT=$(VERILATOR_ROOT) $(VERILATOR) --lint-only -Wall -Irtl --top-module $$top $$params $(RTL_LINT_FILES) || exit 1; \
 	  done; \
 	done; echo "lint: verilator clean"
 	$(PYTHON) -m ebpc_synth.slang_check --sweep

@@ -21,37 +21,37 @@
 //   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is).
 // - No TKEEP/TSTRB/TID/TDEST/TUSER: every beat is a whole word.
 // - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).
-module ebpc_axis_decoder #(
+module ebpc_axis_decoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : 2,
+  parameter int PlanesPerCycle = dec_planes_per_cycle(DataWidth),
   parameter int CountWidth     = 16
 ) (
-  input  logic                  clk_i,
-  input  logic                  rst_ni,
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
   // Transmission lengths L.
-  input  logic [CountWidth-1:0] s_axis_len_tdata,
-  input  logic                  s_axis_len_tvalid,
-  output logic                  s_axis_len_tready,
+  input  logic [CountWidth-1:0]    s_axis_len_tdata,
+  input  logic                     s_axis_len_tvalid,
+  output logic                     s_axis_len_tready,
   // ZNZ stream.
-  input  logic [DataWidth-1:0]  s_axis_znz_tdata,
-  input  logic                  s_axis_znz_tvalid,
-  output logic                  s_axis_znz_tready,
-  input  logic                  s_axis_znz_tlast,
+  input  logic [DataWidth-1:0]     s_axis_znz_tdata,
+  input  logic                     s_axis_znz_tvalid,
+  output logic                     s_axis_znz_tready,
+  input  logic                     s_axis_znz_tlast,
   // BPC stream.
-  input  logic [DataWidth-1:0]  s_axis_bpc_tdata,
-  input  logic                  s_axis_bpc_tvalid,
-  output logic                  s_axis_bpc_tready,
-  input  logic                  s_axis_bpc_tlast,
+  input  logic [DataWidth-1:0]     s_axis_bpc_tdata,
+  input  logic                     s_axis_bpc_tvalid,
+  output logic                     s_axis_bpc_tready,
+  input  logic                     s_axis_bpc_tlast,
   // Decoded words.
-  output logic [DataWidth-1:0]  m_axis_tdata,
-  output logic                  m_axis_tvalid,
-  input  logic                  m_axis_tready,
-  output logic                  m_axis_tlast,
+  output logic [DataWidth-1:0]     m_axis_tdata,
+  output logic                     m_axis_tvalid,
+  input  logic                     m_axis_tready,
+  output logic                     m_axis_tlast,
   // Per-transmission completion and error flags.
-  output logic                  done_o,
-  output logic [7:0]            error_o
+  output logic                     done_o,
+  output logic [ErrFlagsWidth-1:0] error_o
 );
 
   ebpc_decoder #(

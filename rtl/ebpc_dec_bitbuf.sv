@@ -15,6 +15,9 @@
 //   been accepted (last_in_o then goes high). flush_i: empty the buffer and clear
 //   last_in_o (no word accepted in that cycle). flush_i wins over drain_i and take_i.
 // - Throughput: one word per cycle in, any number of bits out per cycle.
+
+`include "ebpc_assert.svh"
+
 module ebpc_dec_bitbuf #(
   parameter int DataWidth = 8,   // W
   parameter int BufBits   = 32,  // buffer size in bits, > DataWidth
@@ -34,10 +37,10 @@ module ebpc_dec_bitbuf #(
   output logic [CntWidth-1:0]  cnt_o,
   output logic                 last_in_o
 );
-  // Illegal parameters stop elaboration (missing module named after the rule).
-  if (BufBits <= DataWidth || (1 << CntWidth) <= BufBits) begin : gen_param_error
-    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth u_param_error ();
-  end
+  // Illegal parameters stop elaboration (rtl/ebpc_assert.svh).
+  `EBPC_PARAM_CHECK(gen_param_error, BufBits > DataWidth && (1 << CntWidth) > BufBits,
+                    $sformatf("ebpc_dec_bitbuf: BufBits=%0d, CntWidth=%0d is illegal: need DataWidth (%0d) < BufBits < 2**CntWidth", BufBits, CntWidth, DataWidth),
+                    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth)
 
   logic [BufBits-1:0]  buf_q, buf_d;
   logic [CntWidth-1:0] cnt_q, cnt_d, cnt_in;
@@ -96,24 +99,19 @@ module ebpc_dec_bitbuf #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Fill level within the buffer; bits past it read 0; the take within the fill level.
-      /* verilator lint_off CMPCONST */
-      assert (32'(cnt_q) <= BufBits)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.fill_range at %0t in %m: %0d bits", $time, cnt_q);
-      /* verilator lint_on CMPCONST */
-      assert ((buf_q << cnt_q) == '0)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.clean_tail at %0t in %m: bits past the fill level", $time);
-      assert (flush_i || drain_i || take_i <= cnt_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.take_range at %0t in %m: take %0d of %0d bits", $time, take_i, cnt_q);
-      // No word after `last` until the buffer is flushed.
-      assert (!(accept && last_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bitbuf.word_after_last at %0t in %m", $time);
-    end
-  end
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // Fill level within the buffer; bits past it read 0; the take within the fill level.
+    /* verilator lint_off CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_dec_bitbuf.fill_range", 32'(cnt_q) <= BufBits,
+                     $sformatf("%0d bits", cnt_q))
+    /* verilator lint_on CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_dec_bitbuf.clean_tail", (buf_q << cnt_q) == '0,
+                     "bits past the fill level")
+    `EBPC_ASSERT_MSG("ebpc_dec_bitbuf.take_range", flush_i || drain_i || take_i <= cnt_q,
+                     $sformatf("take %0d of %0d bits", take_i, cnt_q))
+    // No word after `last` until the buffer is flushed.
+    `EBPC_ASSERT("ebpc_dec_bitbuf.word_after_last", !(accept && last_q))
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

@@ -18,32 +18,36 @@
 //   carries `last` (fewer than W bits are left); the buffer then drops the padding and the
 //   next block starts a new stream. A block without blk_end_o is followed by more of its
 //   stream.
-// - blk_err_o (a `bad` block, always with blk_end_o): {run too long, bad position,
-//   truncated} in the bit order of the decoder's error flags 4, 3, 2: a single/pair position
-//   past N-2/N-3, an all-zero run longer than the planes left, or the stream's `last` word
-//   consumed before the block's symbols were complete. Its planes are not defined. After a
-//   bad block the rest of the stream is discarded through `last`.
+// - blk_err_o (a `bad` block, always with blk_end_o): the decoder's error flags at their bit
+//   indices in error_o (ebpc_pkg::bpc_err_t): ErrBpcBadPosition (a single/pair position past
+//   N-2/N-3), ErrBpcRunTooLong (an all-zero run longer than the planes left) or
+//   ErrBpcTruncated (the stream's `last` word consumed before the block's symbols were
+//   complete). Its planes are not defined. After a bad block the rest of the stream is
+//   discarded through `last`.
 // - Throughput: one word per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
 //   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
 //   uncompressed planes only); input-bound blocks go at one word per cycle.
-module ebpc_dec_bpc #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_dec_bpc import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
   parameter int PlanesPerCycle = 1
 ) (
-  input  logic                               clk_i,
-  input  logic                               rst_ni,
-  input  logic                               bpc_valid_i,
-  output logic                               bpc_ready_o,
-  input  logic [DataWidth-1:0]               bpc_data_i,
-  input  logic                               bpc_last_i,
-  output logic                               blk_valid_o,
-  input  logic                               blk_ready_i,
-  input  logic                               blk_empty_i,
-  output logic                               blk_end_o,
-  output logic [2:0]                         blk_err_o,
-  output logic [DataWidth-1:0]               blk_base_o,
-  output logic [DataWidth*(BlockSize-1)-1:0] blk_planes_o
+  input  logic                                    clk_i,
+  input  logic                                    rst_ni,
+  input  logic                                    bpc_valid_i,
+  output logic                                    bpc_ready_o,
+  input  logic [DataWidth-1:0]                    bpc_data_i,
+  input  logic                                    bpc_last_i,
+  output logic                                    blk_valid_o,
+  input  logic                                    blk_ready_i,
+  input  logic                                    blk_empty_i,
+  output logic                                    blk_end_o,
+  output logic [ErrBpcRunTooLong:ErrBpcTruncated] blk_err_o,
+  output logic [DataWidth-1:0]                    blk_base_o,
+  output logic [DataWidth*(BlockSize-1)-1:0]      blk_planes_o
 );
   localparam int W       = DataWidth;
   localparam int N       = BlockSize;
@@ -52,8 +56,7 @@ module ebpc_dec_bpc #(
   localparam int LogW    = $clog2(W);
   localparam int PosW    = (LogN > 0) ? LogN : 1;
   // Longest plane symbol: `1` + DBX (N bits), `0001x` + position, `001` + run length.
-  localparam int SymA    = (N > 5 + LogN) ? N : 5 + LogN;
-  localparam int SymMax  = (SymA > 3 + LogW) ? SymA : 3 + LogW;
+  localparam int SymMax  = bpc_symbol_max_bits(W, N);
   // Bits one cycle may parse: a base and a symbol, or PlanesPerCycle symbols of which all
   // but the last are uncompressed planes (N bits each).
   localparam int WinA    = W + SymMax;
@@ -75,7 +78,7 @@ module ebpc_dec_bpc #(
   logic [W-1:0]       base_q, base_d;
   logic [W*(N-1)-1:0] rows_q, rows_d;
   logic               end_q, end_d;
-  logic [2:0]         err_q, err_d;
+  bpc_err_t           err_q, err_d;
 
   // Bit buffer.
   logic               drain, flush;
@@ -271,7 +274,9 @@ module ebpc_dec_bpc #(
         state_d = SPlanes;
       end
       if (any_pos || any_run) begin
-        err_d   = {any_run, any_pos, 1'b0};
+        err_d                    = '0;
+        err_d[ErrBpcBadPosition] = any_pos;
+        err_d[ErrBpcRunTooLong]  = any_run;
         end_d   = 1'b1;
         state_d = SFull;
       end else if (progress) begin
@@ -287,7 +292,8 @@ module ebpc_dec_bpc #(
       end else if (last_in) begin
         // `last` is in and the next symbol is not complete: a truncated block (bad, ends
         // the stream; SDrain then empties the buffer).
-        err_d   = 3'b001;
+        err_d                  = '0;
+        err_d[ErrBpcTruncated] = 1'b1;
         end_d   = 1'b1;
         state_d = SFull;
       end
@@ -354,28 +360,24 @@ module ebpc_dec_bpc #(
     .payload_i ({blk_end_o, blk_err_o, blk_base_o, blk_planes_o})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // A bad block ends its stream; the plane index stays within the block.
-      assert (!blk_valid_o || blk_err_o == '0 || blk_end_o)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.bad_block_end at %0t in %m", $time);
-      assert (state_q != SPlanes || 32'(plane_q) <= W)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.plane_range at %0t in %m: plane %0d", $time, plane_q);
-      // A block start never waits with the stream's `last` word in and no base left.
-      assert (!(base_now && !base_ok && last_in))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.base_before_last at %0t in %m: fewer than W bits left before `last` at a block start", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // A bad block ends its stream; the plane index stays within the block.
+    `EBPC_ASSERT("ebpc_dec_bpc.bad_block_end", !blk_valid_o || blk_err_o == '0 || blk_end_o)
+    `EBPC_ASSERT_MSG("ebpc_dec_bpc.plane_range", state_q != SPlanes || 32'(plane_q) <= W,
+                     $sformatf("plane %0d", plane_q))
+    // A block start never waits with the stream's `last` word in and no base left.
+    `EBPC_ASSERT_MSG("ebpc_dec_bpc.base_before_last", !(base_now && !base_ok && last_in),
+                     "fewer than W bits left before `last` at a block start")
 `ifndef FORMAL
-      // The parser's decisions are known (every decoder reads bits inside the buffer).
-      assert (!planes_on || (^{any_pos, any_run, progress, complete, take_sum}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.decision_known at %0t in %m: X/Z in the symbol decoders' result", $time);
+    // The parser's decisions are known (every decoder reads bits inside the buffer).
+    `EBPC_ASSERT_MSG("ebpc_dec_bpc.decision_known",
+                     !planes_on || (^{any_pos, any_run, progress, complete, take_sum}) !== 1'bx,
+                     "X/Z in the symbol decoders' result")
 `endif
-      // The parser never takes more bits than the buffer holds.
-      assert (flush || drain || take <= cnt)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_bpc.take_range at %0t in %m: take %0d of %0d bits", $time, take, cnt);
-    end
-  end
+    // The parser never takes more bits than the buffer holds.
+    `EBPC_ASSERT_MSG("ebpc_dec_bpc.take_range", flush || drain || take <= cnt,
+                     $sformatf("take %0d of %0d bits", take, cnt))
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

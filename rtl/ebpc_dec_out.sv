@@ -15,54 +15,61 @@
 //   order, with the transmissions that decode a non-zero word: a stream's blocks are used
 //   from its first block on; after the transmission's final word, a partly used block is
 //   dropped, and if its stream goes on (the last used block is not the stream's end), the
-//   rest of the stream's blocks are dropped too (BPC_TRAILING unless a ZNZ error came first).
-// - Errors: a zero run past L (flag 0) or a ZNZ stream ending early (flag 1) turns the
-//   rest of the transmission into zeros and discards the ZNZ stream through `last`; a bad
-//   block (flags 2/3/4 from the parser) or a stream that ends before the block a `1` needs
-//   (flag 2) turns every later non-zero word of the transmission into 0; flag 5: the ZNZ
-//   word holding the final symbol lacks `last` (the stream is then discarded through it).
+//   rest of the stream's blocks are dropped too (ErrBpcTrailing unless a ZNZ error came
+//   first).
+// - Errors (flags: ebpc_pkg::err_flag_e): a zero run past L (ErrZnzRunOverflow) or a ZNZ
+//   stream ending early (ErrZnzTruncated) turns the rest of the transmission into zeros and
+//   discards the ZNZ stream through `last`; a bad block (ErrBpcTruncated, ErrBpcBadPosition,
+//   ErrBpcRunTooLong from the parser) or a stream that ends before the block a `1` needs
+//   (ErrBpcTruncated) turns every later non-zero word of the transmission into 0;
+//   ErrZnzTrailing: the ZNZ word holding the final symbol lacks `last` (the stream is then
+//   discarded through it).
 // - done_o pulses (error_o = the flags) in the cycle the final word is handed over, or
-//   later once both input streams of the transmission are consumed. L = 0: flag 7, no word.
+//   later once both input streams of the transmission are consumed. L = 0: ErrZeroLength,
+//   no word.
 // - Throughput: one word per cycle; with out_ready_i high, one idle output cycle between
 //   transmissions (the next stream's first ZNZ word enters after the final symbol); a final
 //   word held by the sink is followed directly by the next transmission's first word.
-module ebpc_dec_out #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_dec_out import ebpc_pkg::*; #(
   parameter int DataWidth  = 8,
   parameter int BlockSize  = 8,
   parameter int MaxZeroRun = 16,
   parameter int CountWidth = 16
 ) (
-  input  logic                               clk_i,
-  input  logic                               rst_ni,
-  input  logic                               len_valid_i,
-  output logic                               len_ready_o,
-  input  logic [CountWidth-1:0]              len_data_i,
+  input  logic                                    clk_i,
+  input  logic                                    rst_ni,
+  input  logic                                    len_valid_i,
+  output logic                                    len_ready_o,
+  input  logic [CountWidth-1:0]                   len_data_i,
   // ZNZ front end.
-  output logic                               znz_en_o,
-  input  logic                               sym_valid_i,
-  input  logic                               sym_nz_i,
-  input  logic [$clog2(MaxZeroRun)-1:0]      sym_run_i,
-  output logic                               sym_take_o,
-  output logic                               sym_final_o,
-  input  logic                               sym_clean_i,
-  input  logic                               trunc_i,
-  output logic                               znz_drain_o,
-  input  logic                               znz_busy_i,
+  output logic                                    znz_en_o,
+  input  logic                                    sym_valid_i,
+  input  logic                                    sym_nz_i,
+  input  logic [$clog2(MaxZeroRun)-1:0]           sym_run_i,
+  output logic                                    sym_take_o,
+  output logic                                    sym_final_o,
+  input  logic                                    sym_clean_i,
+  input  logic                                    trunc_i,
+  output logic                                    znz_drain_o,
+  input  logic                                    znz_busy_i,
   // BPC parser.
-  input  logic                               blk_valid_i,
-  output logic                               blk_ready_o,
-  output logic                               blk_empty_o,
-  input  logic                               blk_end_i,
-  input  logic [2:0]                         blk_err_i,
-  input  logic [DataWidth-1:0]               blk_base_i,
-  input  logic [DataWidth*(BlockSize-1)-1:0] blk_planes_i,
+  input  logic                                    blk_valid_i,
+  output logic                                    blk_ready_o,
+  output logic                                    blk_empty_o,
+  input  logic                                    blk_end_i,
+  input  logic [ErrBpcRunTooLong:ErrBpcTruncated] blk_err_i,
+  input  logic [DataWidth-1:0]                    blk_base_i,
+  input  logic [DataWidth*(BlockSize-1)-1:0]      blk_planes_i,
   // Output.
-  output logic                               out_valid_o,
-  input  logic                               out_ready_i,
-  output logic [DataWidth-1:0]               out_data_o,
-  output logic                               out_last_o,
-  output logic                               done_o,
-  output logic [7:0]                         error_o
+  output logic                                    out_valid_o,
+  input  logic                                    out_ready_i,
+  output logic [DataWidth-1:0]                    out_data_o,
+  output logic                                    out_last_o,
+  output logic                                    done_o,
+  output logic [ErrFlagsWidth-1:0]                error_o
 );
   localparam int W    = DataWidth;
   localparam int N    = BlockSize;
@@ -76,13 +83,13 @@ module ebpc_dec_out #(
   logic [LogZ-1:0]       zrun_q, zrun_d;
   logic                  zfill_q, zfill_d, zmode_q, zmode_d, nzseen_q, nzseen_d;
   logic                  blkend_q, blkend_d;
-  logic [7:0]            flags_q, flags_d, pflags_q, pflags_d;
+  err_flags_t            flags_q, flags_d, pflags_q, pflags_d;
   logic                  out_valid_q, out_valid_d, out_last_q, out_last_d;
   logic [W-1:0]          out_data_q, out_data_d;
 
   // Block buffer.
   logic                  hvalid_q, hvalid_d, hend_q, hend_d;
-  logic [2:0]            herr_q, herr_d;
+  bpc_err_t              herr_q, herr_d;
   logic [IdxW-1:0]       hidx_q, hidx_d;
   logic [W-1:0]          hacc_q, hacc_d, hword;
   logic [W*(N-1)-1:0]    hdl_q, hdl_d, blk_deltas;
@@ -182,7 +189,7 @@ module ebpc_dec_out #(
           // The stream ended before the block this word needs.
           produce    = 1'b1;
           sym_take_o = 1'b1;
-          flags_d[2] = 1'b1;
+          flags_d[ErrBpcTruncated] = 1'b1;
           zmode_d    = 1'b1;
         end else if (hvalid_q) begin
           produce    = 1'b1;
@@ -192,7 +199,7 @@ module ebpc_dec_out #(
           if (herr_q != '0) begin
             // (No BPC flag is set yet: the first BPC error turns zmode on, after which no
             // block is used.)
-            flags_d[4:2] = herr_q;
+            flags_d[ErrBpcRunTooLong:ErrBpcTruncated] = herr_q;
             zmode_d      = 1'b1;
             hdrop_bad    = 1'b1;
           end else begin
@@ -206,14 +213,14 @@ module ebpc_dec_out #(
           sym_take_o = 1'b1;
           zrun_d     = sym_run_i;
         end else begin
-          flags_d[0]  = 1'b1;
+          flags_d[ErrZnzRunOverflow] = 1'b1;
           zfill_d     = 1'b1;
           znz_drain_o = 1'b1;
           open_d      = 1'b0;
         end
       end else if (trunc_i) begin
         produce     = 1'b1;
-        flags_d[1]  = 1'b1;
+        flags_d[ErrZnzTruncated] = 1'b1;
         zfill_d     = 1'b1;
         znz_drain_o = 1'b1;
         open_d      = 1'b0;
@@ -222,7 +229,7 @@ module ebpc_dec_out #(
 
     if (sym_take_o && sym_final_o) begin
       open_d = 1'b0;
-      if (!sym_clean_i) flags_d[5] = 1'b1;
+      if (!sym_clean_i) flags_d[ErrZnzTrailing] = 1'b1;
     end
 
     if (produce) begin
@@ -240,7 +247,9 @@ module ebpc_dec_out #(
         hdrop_end = hvalid_q && !hdrop_bad && (hidx_q != '0 || hpop) && !(hpop && hlast);
         if (nzseen_d && !blkend_d) begin
           skip_d = 1'b1;
-          if (!flags_d[0] && !flags_d[1]) flags_d[6] = 1'b1;
+          if (!flags_d[ErrZnzRunOverflow] && !flags_d[ErrZnzTruncated]) begin
+            flags_d[ErrBpcTrailing] = 1'b1;
+          end
         end
         pflags_d = flags_d;
       end
@@ -249,7 +258,7 @@ module ebpc_dec_out #(
     // Next length.
     if (len_valid_i && len_ready_o) begin
       flags_d    = '0;
-      flags_d[7] = (len_data_i == '0);
+      flags_d[ErrZeroLength] = (len_data_i == '0);
       zfill_d    = 1'b0;
       zmode_d    = 1'b0;
       nzseen_d   = 1'b0;
@@ -345,35 +354,27 @@ module ebpc_dec_out #(
     .payload_i ({out_last_o, out_data_o})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Word counter: a word is produced only while words are left (it never wraps).
-      assert (!produce || (active_q && rem_q != '0 && (rem_q != CountWidth'(1) || final_ok)))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.rem_wrap at %0t in %m: a word produced with none left", $time);
-      // A stream's blocks are skipped, and a ZNZ stream drained, only between transmissions.
-      assert (!(active_q && skip_q))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.one_transmission at %0t in %m", $time);
-      assert (!done_now || pend_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.done_without_transmission at %0t in %m", $time);
-      // ZNZ symbols are taken only when complete; a drain is not a take.
-      assert (!sym_take_o || (sym_valid_i && !znz_drain_o))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.sym_take_invalid at %0t in %m", $time);
-      // Block buffer: words are taken only from a good block, within the block.
-      /* verilator lint_off CMPCONST */
-      assert (!hvalid_q || 32'(hidx_q) <= N - 1)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_index at %0t in %m: index %0d past the block", $time, hidx_q);
-      /* verilator lint_on CMPCONST */
-      assert (!hpop || (hvalid_q && herr_q == '0))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_pop at %0t in %m: a word taken from no block or a bad one", $time);
-      assert (!(blk_valid_i && blk_ready_o) || !hvalid_q || hfree)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.block_overwrite at %0t in %m", $time);
-      // A bad block always ends its stream.
-      assert (!hvalid_q || herr_q == '0 || hend_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_out.bad_block_end at %0t in %m", $time);
-    end
-  end
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // Word counter: a word is produced only while words are left (it never wraps).
+    `EBPC_ASSERT_MSG("ebpc_dec_out.rem_wrap",
+                     !produce || (active_q && rem_q != '0 && (rem_q != CountWidth'(1) || final_ok)),
+                     "a word produced with none left")
+    // A stream's blocks are skipped, and a ZNZ stream drained, only between transmissions.
+    `EBPC_ASSERT("ebpc_dec_out.one_transmission", !(active_q && skip_q))
+    `EBPC_ASSERT("ebpc_dec_out.done_without_transmission", !done_now || pend_q)
+    // ZNZ symbols are taken only when complete; a drain is not a take.
+    `EBPC_ASSERT("ebpc_dec_out.sym_take_invalid", !sym_take_o || (sym_valid_i && !znz_drain_o))
+    // Block buffer: words are taken only from a good block, within the block.
+    /* verilator lint_off CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_dec_out.block_index", !hvalid_q || 32'(hidx_q) <= N - 1,
+                     $sformatf("index %0d past the block", hidx_q))
+    /* verilator lint_on CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_dec_out.block_pop", !hpop || (hvalid_q && herr_q == '0),
+                     "a word taken from no block or a bad one")
+    `EBPC_ASSERT("ebpc_dec_out.block_overwrite", !(blk_valid_i && blk_ready_o) || !hvalid_q || hfree)
+    // A bad block always ends its stream.
+    `EBPC_ASSERT("ebpc_dec_out.bad_block_end", !hvalid_q || herr_q == '0 || hend_q)
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

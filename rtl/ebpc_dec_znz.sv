@@ -13,7 +13,10 @@
 // - drain_i: discard the rest of the stream through `last` (after a ZNZ error; with trunc_o
 //   the buffer is emptied at once). busy_o: discarding.
 // - Throughput: one symbol per cycle, one word per cycle in.
-module ebpc_dec_znz #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_dec_znz import ebpc_pkg::*; #(
   parameter int DataWidth  = 8,
   parameter int MaxZeroRun = 16
 ) (
@@ -36,7 +39,7 @@ module ebpc_dec_znz #(
 );
   localparam int W       = DataWidth;
   localparam int LogZ    = $clog2(MaxZeroRun);
-  localparam int SymBits = 1 + LogZ;
+  localparam int SymBits = znz_run_bits(MaxZeroRun);
   localparam int BufBits = (SymBits > W) ? SymBits + W : 2 * W;
   localparam int CntW    = $clog2(BufBits + 1);
 
@@ -105,17 +108,11 @@ module ebpc_dec_znz #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // A symbol is taken only when complete, never while discarding, never with a drain.
-      assert (!sym_take_i || (sym_valid_o && !drain_i))
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_znz.take_invalid at %0t in %m", $time);
-      assert (!drain_i || !busy_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_dec_znz.drain_twice at %0t in %m", $time);
-    end
-  end
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // A symbol is taken only when complete, never while discarding, never with a drain.
+    `EBPC_ASSERT("ebpc_dec_znz.take_invalid", !sym_take_i || (sym_valid_o && !drain_i))
+    `EBPC_ASSERT("ebpc_dec_znz.drain_twice", !drain_i || !busy_q)
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

@@ -53,7 +53,8 @@
 // Area (make synth, 2026-11-30, N=8, Z=16, sky130 area-only flow, GE / depth): 3993 / 17 at
 // W=8, 7204 / 22 at W=16, 12620 / 34 at W=32.
 //
-// Error flags (error_o, valid with done_o; 0 = clean transmission):
+// Error flags (error_o, valid with done_o; 0 = clean transmission; the bit indices are
+// ebpc_pkg::err_flag_e, ErrZnzRunOverflow .. ErrZeroLength):
 //   bit0 ZNZ_RUN_OVERFLOW  a zero run would pass L
 //   bit1 ZNZ_TRUNCATED     ZNZ `last` word consumed before L words were accounted for
 //   bit2 BPC_TRUNCATED     BPC `last` consumed before ceil(nnz/N) blocks were decoded
@@ -82,75 +83,58 @@
 //   transmission have been consumed/drained. A malformed stream never hangs the decoder as
 //   long as each input stream eventually delivers its `last` word. rst_ni (async, active
 //   low) returns to idle at any time.
-module ebpc_decoder #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_decoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
   parameter int MaxZeroRun     = 16,
-  parameter int PlanesPerCycle = (DataWidth <= 8) ? 1 : 2,
+  parameter int PlanesPerCycle = dec_planes_per_cycle(DataWidth),
   // Width of L (len_data_i) and of the word counters: transmissions of up to 2^CountWidth-1
   // words (8..32; default 16: up to 65535 words).
   parameter int CountWidth     = 16
 ) (
-  input  logic                  clk_i,
-  input  logic                  rst_ni,
-  input  logic                  len_valid_i,
-  output logic                  len_ready_o,
-  input  logic [CountWidth-1:0] len_data_i,
-  input  logic                  znz_valid_i,
-  output logic                  znz_ready_o,
-  input  logic [DataWidth-1:0]  znz_data_i,
-  input  logic                  znz_last_i,
-  input  logic                  bpc_valid_i,
-  output logic                  bpc_ready_o,
-  input  logic [DataWidth-1:0]  bpc_data_i,
-  input  logic                  bpc_last_i,
-  output logic                  out_valid_o,
-  input  logic                  out_ready_i,
-  output logic [DataWidth-1:0]  out_data_o,
-  output logic                  out_last_o,
-  output logic                  done_o,
-  output logic [7:0]            error_o
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  input  logic                     len_valid_i,
+  output logic                     len_ready_o,
+  input  logic [CountWidth-1:0]    len_data_i,
+  input  logic                     znz_valid_i,
+  output logic                     znz_ready_o,
+  input  logic [DataWidth-1:0]     znz_data_i,
+  input  logic                     znz_last_i,
+  input  logic                     bpc_valid_i,
+  output logic                     bpc_ready_o,
+  input  logic [DataWidth-1:0]     bpc_data_i,
+  input  logic                     bpc_last_i,
+  output logic                     out_valid_o,
+  input  logic                     out_ready_i,
+  output logic [DataWidth-1:0]     out_data_o,
+  output logic                     out_last_o,
+  output logic                     done_o,
+  output logic [ErrFlagsWidth-1:0] error_o
 );
   localparam int W        = DataWidth;
   localparam int N        = BlockSize;
 
-  // Parameter checks. Each illegal parameter stops elaboration in both simulators: the
-  // generate branch instantiates a module that does not exist and whose name states the
-  // rule (Icarus 11 has no elaboration-time $error; Verilator reports $error as a warning
-  // that -Wno-fatal would let pass), and Verilator also prints the values.
-  if (!(W == 8 || W == 16 || W == 32)) begin : gen_bad_data_width
-`ifndef __ICARUS__
-    $error("ebpc_decoder: DataWidth=%0d is illegal: must be 8, 16 or 32", W);
-`endif
-    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
-  end
-  if (N < 2 || N > 2 * W) begin : gen_bad_block_size
-`ifndef __ICARUS__
-    $error("ebpc_decoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", N, 2 * W);
-`endif
-    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
-  end
-  if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
-  begin : gen_bad_max_zero_run
-`ifndef __ICARUS__
-    $error("ebpc_decoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
-           MaxZeroRun);
-`endif
-    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
-  end
-  if (PlanesPerCycle < 1 || PlanesPerCycle > W + 1) begin : gen_bad_planes_per_cycle
-`ifndef __ICARUS__
-    $error("ebpc_decoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
-           PlanesPerCycle, W + 1);
-`endif
-    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
-  end
-  if (CountWidth < 8 || CountWidth > 32) begin : gen_bad_count_width
-`ifndef __ICARUS__
-    $error("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth);
-`endif
-    ebpc_decoder_ERROR_CountWidth_must_be_8_to_32 u_param_error ();
-  end
+  // Parameter checks: an illegal value stops elaboration with a message naming it
+  // (`EBPC_PARAM_CHECK, rtl/ebpc_assert.svh).
+  `EBPC_PARAM_CHECK(gen_bad_data_width, data_width_ok(W),
+                    $sformatf("ebpc_decoder: DataWidth=%0d is illegal: must be 8, 16 or 32", W),
+                    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32)
+  `EBPC_PARAM_CHECK(gen_bad_block_size, block_size_ok(N, W),
+                    $sformatf("ebpc_decoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", N, 2 * W),
+                    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth)
+  `EBPC_PARAM_CHECK(gen_bad_max_zero_run, max_zero_run_ok(MaxZeroRun),
+                    $sformatf("ebpc_decoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256", MaxZeroRun),
+                    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256)
+  `EBPC_PARAM_CHECK(gen_bad_planes_per_cycle, planes_per_cycle_ok(PlanesPerCycle, W),
+                    $sformatf("ebpc_decoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)", PlanesPerCycle, W + 1),
+                    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1)
+  `EBPC_PARAM_CHECK(gen_bad_count_width, CountWidth >= 8 && CountWidth <= 32,
+                    $sformatf("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth),
+                    ebpc_decoder_ERROR_CountWidth_must_be_8_to_32)
 
   // ZNZ front end <-> output stage.
   logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
@@ -158,7 +142,7 @@ module ebpc_decoder #(
   logic [$clog2(MaxZeroRun)-1:0] sym_run;
   // BPC parser -> output stage.
   logic                  blk_valid, blk_ready, blk_empty, blk_end;
-  logic [2:0]            blk_err;
+  bpc_err_t              blk_err;
   logic [W-1:0]          blk_base;
   logic [W*(N-1)-1:0]    blk_planes;
 
@@ -277,32 +261,29 @@ module ebpc_decoder #(
     .payload_i ({bpc_last_i, bpc_data_i})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // done_o only with a transmission finished, error_o 0 without it.
-      assert (done_o || error_o == '0)
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.error_without_done at %0t in %m", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // done_o only with a transmission finished, error_o 0 without it.
+    `EBPC_ASSERT("ebpc_decoder.error_without_done", done_o || error_o == '0)
 `ifndef FORMAL
-      // No X/Z on any valid or ready after reset, nor on a payload while its valid is high.
-      assert ((^{len_valid_i, znz_valid_i, bpc_valid_i, out_ready_i}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.in_ctrl_known at %0t in %m: X/Z on an input valid or out_ready_i", $time);
-      assert (!len_valid_i || ((^len_data_i) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.len_known at %0t in %m: X/Z on len_data_i while len_valid_i", $time);
-      assert (!znz_valid_i || ((^{znz_last_i, znz_data_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.znz_known at %0t in %m: X/Z on znz_data_i/znz_last_i while znz_valid_i", $time);
-      assert (!bpc_valid_i || ((^{bpc_last_i, bpc_data_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.bpc_known at %0t in %m: X/Z on bpc_data_i/bpc_last_i while bpc_valid_i", $time);
-      assert ((^{len_ready_o, znz_ready_o, bpc_ready_o, out_valid_o, done_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.out_ctrl_known at %0t in %m: X/Z on a ready, out_valid_o or done_o", $time);
-      assert (!out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.out_data_known at %0t in %m: X/Z on out_data_o/out_last_o while out_valid_o", $time);
-      assert (!done_o || ((^error_o) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_decoder.error_known at %0t in %m: X/Z on error_o with done_o", $time);
+    // No X/Z on any valid or ready after reset, nor on a payload while its valid is high.
+    `EBPC_ASSERT_MSG("ebpc_decoder.in_ctrl_known",
+                     (^{len_valid_i, znz_valid_i, bpc_valid_i, out_ready_i}) !== 1'bx,
+                     "X/Z on an input valid or out_ready_i")
+    `EBPC_ASSERT_MSG("ebpc_decoder.len_known", !len_valid_i || ((^len_data_i) !== 1'bx),
+                     "X/Z on len_data_i while len_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_decoder.znz_known", !znz_valid_i || ((^{znz_last_i, znz_data_i}) !== 1'bx),
+                     "X/Z on znz_data_i/znz_last_i while znz_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_decoder.bpc_known", !bpc_valid_i || ((^{bpc_last_i, bpc_data_i}) !== 1'bx),
+                     "X/Z on bpc_data_i/bpc_last_i while bpc_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_decoder.out_ctrl_known",
+                     (^{len_ready_o, znz_ready_o, bpc_ready_o, out_valid_o, done_o}) !== 1'bx,
+                     "X/Z on a ready, out_valid_o or done_o")
+    `EBPC_ASSERT_MSG("ebpc_decoder.out_data_known", !out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx),
+                     "X/Z on out_data_o/out_last_o while out_valid_o")
+    `EBPC_ASSERT_MSG("ebpc_decoder.error_known", !done_o || ((^error_o) !== 1'bx),
+                     "X/Z on error_o with done_o")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

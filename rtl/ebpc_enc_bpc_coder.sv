@@ -19,6 +19,9 @@
 //   an empty token gives one chunk with chk_len_o = 0, chk_last_o = chk_empty_o = 1.
 // - Latency: the first chunk of a block is offered the cycle after the block is loaded.
 // - Throughput: one block per ceil((W+1)/PlanesPerCycle) cycles when chunks are taken at once.
+
+`include "ebpc_assert.svh"
+
 module ebpc_enc_bpc_coder #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
@@ -283,33 +286,33 @@ module ebpc_enc_bpc_coder #(
     .payload_i ({chk_last_o, chk_empty_o, chk_len_o, chk_bits_o})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // A chunk holds at most ChunkWidth bits, clean above its length; a token none.
-      assert (!chk_valid_o || (32'(chk_len_o) <= ChunkWidth && (chk_bits_o >> chk_len_o) == '0))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_bits at %0t in %m: %0d bits, or bits above the length", $time, chk_len_o);
-      assert (!(chk_valid_o && chk_empty_o) || (chk_len_o == '0 && chk_last_o))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.empty_token at %0t in %m", $time);
-      // Group counter and run length in range while a block is coded.
-      assert (!busy_q || (32'(grp_q) < Groups && 32'(run_q) <= DataWidth + 1))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.group_range at %0t in %m: group %0d, run %0d", $time, grp_q, run_q);
-      assert (!busy_q || (first_q == (grp_q == '0) && final_q == (32'(grp_q) == Groups - 1)))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.group_flags at %0t in %m: first/final flags disagree with group %0d", $time, grp_q);
-      // The collector never says both "more words" and "last block".
-      assert (!(blk_more_i && blk_end_i))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.more_and_end at %0t in %m", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // A chunk holds at most ChunkWidth bits, clean above its length; a token none.
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.chk_bits",
+                     !chk_valid_o || (32'(chk_len_o) <= ChunkWidth && (chk_bits_o >> chk_len_o) == '0),
+                     $sformatf("%0d bits, or bits above the length", chk_len_o))
+    `EBPC_ASSERT("ebpc_enc_bpc_coder.empty_token", !(chk_valid_o && chk_empty_o) || (chk_len_o == '0 && chk_last_o))
+    // Group counter and run length in range while a block is coded.
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.group_range",
+                     !busy_q || (32'(grp_q) < Groups && 32'(run_q) <= DataWidth + 1),
+                     $sformatf("group %0d, run %0d", grp_q, run_q))
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.group_flags",
+                     !busy_q || (first_q == (grp_q == '0) && final_q == (32'(grp_q) == Groups - 1)),
+                     $sformatf("first/final flags disagree with group %0d", grp_q))
+    // The collector never says both "more words" and "last block".
+    `EBPC_ASSERT("ebpc_enc_bpc_coder.more_and_end", !(blk_more_i && blk_end_i))
 `ifndef FORMAL
-      assert ((^{blk_valid_i, chk_ready_i, blk_ready_o, chk_valid_o, end_ack_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.ctrl_known at %0t in %m: X/Z on a handshake", $time);
-      assert (!blk_valid_i || ((^{blk_last_i, blk_empty_i, blk_data_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.blk_known at %0t in %m: X/Z on a block while blk_valid_i", $time);
-      assert (!chk_valid_o || ((^{chk_last_o, chk_empty_o, chk_len_o, chk_bits_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_bpc_coder.chk_known at %0t in %m: X/Z on a chunk while chk_valid_o", $time);
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.ctrl_known",
+                     (^{blk_valid_i, chk_ready_i, blk_ready_o, chk_valid_o, end_ack_o}) !== 1'bx,
+                     "X/Z on a handshake")
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.blk_known",
+                     !blk_valid_i || ((^{blk_last_i, blk_empty_i, blk_data_i}) !== 1'bx),
+                     "X/Z on a block while blk_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.chk_known",
+                     !chk_valid_o || ((^{chk_last_o, chk_empty_o, chk_len_o, chk_bits_o}) !== 1'bx),
+                     "X/Z on a chunk while chk_valid_o")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 

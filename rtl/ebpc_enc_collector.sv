@@ -21,6 +21,9 @@
 //   come from registers only.
 // - Throughput: one word per cycle as long as the coder takes a block within BlockSize cycles
 //   of the previous one.
+
+`include "ebpc_assert.svh"
+
 module ebpc_enc_collector #(
   parameter int DataWidth = 8,
   parameter int BlockSize = 8
@@ -148,35 +151,29 @@ module ebpc_enc_collector #(
     .payload_i ({blk_last_o, blk_empty_o, blk_data_o})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // The caller only consumes a word the collector is ready for.
-      assert (!in_fire_i || in_ready_o)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.in_fire_not_ready at %0t in %m", $time);
-      // Fill count: never above BlockSize, no word stored into a full block.
-      assert (32'(cnt_q) <= BlockSize)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.fill_range at %0t in %m: %0d words", $time, cnt_q);
-      assert (!(store && cnt_keep == CntWidth'(BlockSize)))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.store_full at %0t in %m: a word stored into a full block", $time);
-      // The coder's block is either followed by more words or the last, never both; the end
-      // is acknowledged only while pending.
-      assert (!(blk_more_o && blk_end_o))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.more_and_end at %0t in %m", $time);
-      assert (!end_ack_i || end_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.ack_without_end at %0t in %m", $time);
-      // An empty token is a last block with no word.
-      assert (!blk_empty_o || (blk_last_o && blk_data_o == '0))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.empty_token at %0t in %m", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // The caller only consumes a word the collector is ready for.
+    `EBPC_ASSERT("ebpc_enc_collector.in_fire_not_ready", !in_fire_i || in_ready_o)
+    // Fill count: never above BlockSize, no word stored into a full block.
+    `EBPC_ASSERT_MSG("ebpc_enc_collector.fill_range", 32'(cnt_q) <= BlockSize,
+                     $sformatf("%0d words", cnt_q))
+    `EBPC_ASSERT_MSG("ebpc_enc_collector.store_full", !(store && cnt_keep == CntWidth'(BlockSize)),
+                     "a word stored into a full block")
+    // The coder's block is either followed by more words or the last, never both; the end
+    // is acknowledged only while pending.
+    `EBPC_ASSERT("ebpc_enc_collector.more_and_end", !(blk_more_o && blk_end_o))
+    `EBPC_ASSERT("ebpc_enc_collector.ack_without_end", !end_ack_i || end_q)
+    // An empty token is a last block with no word.
+    `EBPC_ASSERT("ebpc_enc_collector.empty_token", !blk_empty_o || (blk_last_o && blk_data_o == '0))
 `ifndef FORMAL
-      assert ((^{in_fire_i, blk_ready_i, coder_idle_i, end_ack_i, blk_valid_o, in_ready_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.ctrl_known at %0t in %m: X/Z on a handshake", $time);
-      assert (!blk_valid_o || ((^{blk_last_o, blk_empty_o, blk_data_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_collector.blk_known at %0t in %m: X/Z on a block while blk_valid_o", $time);
+    `EBPC_ASSERT_MSG("ebpc_enc_collector.ctrl_known",
+                     (^{in_fire_i, blk_ready_i, coder_idle_i, end_ack_i, blk_valid_o, in_ready_o}) !== 1'bx,
+                     "X/Z on a handshake")
+    `EBPC_ASSERT_MSG("ebpc_enc_collector.blk_known",
+                     !blk_valid_o || ((^{blk_last_o, blk_empty_o, blk_data_o}) !== 1'bx),
+                     "X/Z on a block while blk_valid_o")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 

@@ -18,6 +18,9 @@
 // - Latency: a chunk's bits can leave in the cycle after it is accepted.
 // - in_ready_o does not depend on in_valid_i, in_bits_i or in_len_i (only on state, out_ready_i
 //   and in_empty_i).
+
+`include "ebpc_assert.svh"
+
 module ebpc_enc_packer #(
   parameter int Width      = 8,   // output word width W
   parameter int MaxLen     = 16,  // longest chunk accepted per cycle
@@ -114,36 +117,35 @@ module ebpc_enc_packer #(
     .payload_i ({out_last_o, out_data_o})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // Input chunks: at most MaxLen bits, clean above the length; a token holds no bit.
-      // (constant at some parameter values: the length field can hold no more)
-      /* verilator lint_off CMPCONST */
-      assert (!in_valid_i || (32'(in_len_i) <= MaxLen && (Cap'(in_bits_i) >> in_len_i) == '0))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_chunk at %0t in %m: %0d bits, or bits above the length", $time, in_len_i);
-      /* verilator lint_on CMPCONST */
-      assert (!(in_valid_i && in_empty_i) || (in_len_i == '0 && in_last_i))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_token at %0t in %m: an empty token with bits or without last", $time);
-      // The buffer neither overflows nor underflows; its unused bits stay zero.
-      assert (!in_fire || 32'(fill_after) + 32'(in_len_i) <= Cap)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_overflow at %0t in %m: %0d + %0d bits > %0d", $time, fill_after, in_len_i, Cap);
-      assert (32'(fill_q) <= Cap && (buf_q << fill_q) == '0)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_state at %0t in %m: fill %0d, or bits below the fill", $time, fill_q);
-      assert (!(out_fire && !final_fire) || fill_q >= FillWidth'(Width))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.buf_underflow at %0t in %m: a word sent from %0d bits", $time, fill_q);
-      // The word counter does not wrap.
-      assert (CountWords == 0 || !(out_fire && cnt_q == '1))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.count_wrap at %0t in %m: more than 2^%0d-1 words", $time, CountWidth);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // Input chunks: at most MaxLen bits, clean above the length; a token holds no bit.
+    // (constant at some parameter values: the length field can hold no more)
+    /* verilator lint_off CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.in_chunk",
+                     !in_valid_i || (32'(in_len_i) <= MaxLen && (Cap'(in_bits_i) >> in_len_i) == '0),
+                     $sformatf("%0d bits, or bits above the length", in_len_i))
+    /* verilator lint_on CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.in_token", !(in_valid_i && in_empty_i) || (in_len_i == '0 && in_last_i),
+                     "an empty token with bits or without last")
+    // The buffer neither overflows nor underflows; its unused bits stay zero.
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.buf_overflow", !in_fire || 32'(fill_after) + 32'(in_len_i) <= Cap,
+                     $sformatf("%0d + %0d bits > %0d", fill_after, in_len_i, Cap))
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.buf_state", 32'(fill_q) <= Cap && (buf_q << fill_q) == '0,
+                     $sformatf("fill %0d, or bits below the fill", fill_q))
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.buf_underflow", !(out_fire && !final_fire) || fill_q >= FillWidth'(Width),
+                     $sformatf("a word sent from %0d bits", fill_q))
+    // The word counter does not wrap.
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.count_wrap", CountWords == 0 || !(out_fire && cnt_q == '1),
+                     $sformatf("more than 2^%0d-1 words", CountWidth))
 `ifndef FORMAL
-      assert ((^{in_valid_i, out_ready_i, out_valid_o, in_ready_o, done_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.ctrl_known at %0t in %m: X/Z on a valid or ready", $time);
-      assert (!in_valid_i || ((^{in_bits_i, in_len_i, in_last_i, in_empty_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_packer.in_known at %0t in %m: X/Z on a chunk while in_valid_i", $time);
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.ctrl_known",
+                     (^{in_valid_i, out_ready_i, out_valid_o, in_ready_o, done_o}) !== 1'bx,
+                     "X/Z on a valid or ready")
+    `EBPC_ASSERT_MSG("ebpc_enc_packer.in_known",
+                     !in_valid_i || ((^{in_bits_i, in_len_i, in_last_i, in_empty_i}) !== 1'bx),
+                     "X/Z on a chunk while in_valid_i")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 

@@ -11,10 +11,13 @@
 //   word of the transmission; the run state is cleared after a last word.
 // - Throughput: one word per cycle, no stall of its own. No handshake: the caller only asserts
 //   word_fire_i when the packer can take the longest symbol.
-module ebpc_enc_znz #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_enc_znz import ebpc_pkg::*; #(
   parameter int MaxZeroRun = 16,
   localparam int LogZ      = $clog2(MaxZeroRun),
-  localparam int SymWidth  = LogZ + 2
+  localparam int SymWidth  = znz_run_bits(MaxZeroRun) + 1  // a run symbol and a `1`
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -55,28 +58,24 @@ module ebpc_enc_znz #(
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md).
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // A symbol holds at most SymWidth bits, clean above its length.
-      // (constant at some parameter values: the length field can hold no more)
-      /* verilator lint_off CMPCONST */
-      assert (32'(sym_len_o) <= SymWidth && (sym_bits_o >> sym_len_o) == '0)
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.sym_bits at %0t in %m: %0d bits, or bits above the length", $time, sym_len_o);
-      /* verilator lint_on CMPCONST */
-      // The run counter never wraps: a run at MaxZeroRun-1 zeros closes with the next zero.
-      assert (!(word_fire_i && word_zero_i && !close_run && run_q == '1))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.run_wrap at %0t in %m", $time);
-      // Every non-zero word emits its `1`; a word without bits is a zero extending a run.
-      assert (!word_fire_i || word_zero_i || (sym_len_o != '0 && sym_bits_o[0]))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.nonzero_symbol at %0t in %m", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // A symbol holds at most SymWidth bits, clean above its length.
+    // (constant at some parameter values: the length field can hold no more)
+    /* verilator lint_off CMPCONST */
+    `EBPC_ASSERT_MSG("ebpc_enc_znz.sym_bits", 32'(sym_len_o) <= SymWidth && (sym_bits_o >> sym_len_o) == '0,
+                     $sformatf("%0d bits, or bits above the length", sym_len_o))
+    /* verilator lint_on CMPCONST */
+    // The run counter never wraps: a run at MaxZeroRun-1 zeros closes with the next zero.
+    `EBPC_ASSERT("ebpc_enc_znz.run_wrap", !(word_fire_i && word_zero_i && !close_run && run_q == '1))
+    // Every non-zero word emits its `1`; a word without bits is a zero extending a run.
+    `EBPC_ASSERT("ebpc_enc_znz.nonzero_symbol",
+                 !word_fire_i || word_zero_i || (sym_len_o != '0 && sym_bits_o[0]))
 `ifndef FORMAL
-      assert (((^word_fire_i) !== 1'bx) && (!word_fire_i || (^{word_zero_i, word_last_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_enc_znz.in_known at %0t in %m: X/Z on the word flags", $time);
+    `EBPC_ASSERT_MSG("ebpc_enc_znz.in_known",
+                     ((^word_fire_i) !== 1'bx) && (!word_fire_i || (^{word_zero_i, word_last_i}) !== 1'bx),
+                     "X/Z on the word flags")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 

@@ -31,7 +31,10 @@
 //   deltas bit-serially (P bits per cycle), no plane multiplexer, no word-count logic unless
 //   EnableCounts=1.
 // - rst_ni (asynchronous, active low) returns everything to idle at any time.
-module ebpc_encoder #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_encoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
@@ -39,7 +42,7 @@ module ebpc_encoder #(
   // A block takes G cycles (G+1 when it reaches an idle coder). Default 2 for W=8 (G = 5)
   // and 3 for W=16/32 (G = 6 / 11): the smallest coders that keep one word per cycle for
   // N >= 6 at W=8 and N >= 7 at W=16, and >= 0.66 of the port bound at W=32 with N=8.
-  parameter int PlanesPerCycle = (DataWidth == 8) ? 2 : 3,
+  parameter int PlanesPerCycle = enc_planes_per_cycle(DataWidth),
   // Width of znz_count_o / bpc_count_o (1..64).
   parameter int CountWidth     = 16,
   // 1: znz_count_o/bpc_count_o carry the word counts of each transmission (two CountWidth-bit
@@ -67,70 +70,27 @@ module ebpc_encoder #(
 );
 
   // ---------------------------------------------------------------------------------------
-  // Parameter checks (elaboration errors). Icarus 11 has no elaboration-time $fatal, and the
-  // one of Verilator is only a warning (USERFATAL) that -Wno-fatal would let pass, so under
-  // both simulators an undefined module named after the problem also aborts elaboration.
+  // Parameter checks: an illegal value stops elaboration with a message naming it
+  // (`EBPC_PARAM_CHECK, rtl/ebpc_assert.svh).
   // ---------------------------------------------------------------------------------------
-`ifdef __ICARUS__
-  `define EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-`elsif VERILATOR
-  `define EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-`endif
-  if (!(DataWidth == 8 || DataWidth == 16 || DataWidth == 32)) begin : gen_bad_data_width
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: DataWidth=%0d is illegal: must be 8, 16 or 32", DataWidth);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32 u_param_error ();
-`endif
-  end
-  if (BlockSize < 2 || BlockSize > 2 * DataWidth) begin : gen_bad_block_size
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)",
-           BlockSize, 2 * DataWidth);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth u_param_error ();
-`endif
-  end
-  if (MaxZeroRun < 2 || MaxZeroRun > 256 || (MaxZeroRun & (MaxZeroRun - 1)) != 0)
-  begin : gen_bad_max_zero_run
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256",
-           MaxZeroRun);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256 u_param_error ();
-`endif
-  end
-  if (PlanesPerCycle < 1 || PlanesPerCycle > DataWidth + 1) begin : gen_bad_planes_per_cycle
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)",
-           PlanesPerCycle, DataWidth + 1);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1 u_param_error ();
-`endif
-  end
-  if (CountWidth < 1 || CountWidth > 64) begin : gen_bad_count_width
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: CountWidth=%0d is illegal: must be 1 .. 64", CountWidth);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_CountWidth_must_be_1_to_64 u_param_error ();
-`endif
-  end
-
-  if (EnableCounts != 0 && EnableCounts != 1) begin : gen_bad_enable_counts
-`ifndef __ICARUS__
-    $fatal(1, "ebpc_encoder: EnableCounts=%0d is illegal: must be 0 or 1", EnableCounts);
-`endif
-`ifdef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
-    ebpc_encoder_ERROR_EnableCounts_must_be_0_or_1 u_param_error ();
-`endif
-  end
-
-`undef EBPC_ENC_PARAM_ERROR_BY_MISSING_MODULE
+  `EBPC_PARAM_CHECK(gen_bad_data_width, data_width_ok(DataWidth),
+                    $sformatf("ebpc_encoder: DataWidth=%0d is illegal: must be 8, 16 or 32", DataWidth),
+                    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32)
+  `EBPC_PARAM_CHECK(gen_bad_block_size, block_size_ok(BlockSize, DataWidth),
+                    $sformatf("ebpc_encoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", BlockSize, 2 * DataWidth),
+                    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth)
+  `EBPC_PARAM_CHECK(gen_bad_max_zero_run, max_zero_run_ok(MaxZeroRun),
+                    $sformatf("ebpc_encoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256", MaxZeroRun),
+                    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256)
+  `EBPC_PARAM_CHECK(gen_bad_planes_per_cycle, planes_per_cycle_ok(PlanesPerCycle, DataWidth),
+                    $sformatf("ebpc_encoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)", PlanesPerCycle, DataWidth + 1),
+                    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1)
+  `EBPC_PARAM_CHECK(gen_bad_count_width, CountWidth >= 1 && CountWidth <= 64,
+                    $sformatf("ebpc_encoder: CountWidth=%0d is illegal: must be 1 .. 64", CountWidth),
+                    ebpc_encoder_ERROR_CountWidth_must_be_1_to_64)
+  `EBPC_PARAM_CHECK(gen_bad_enable_counts, EnableCounts == 0 || EnableCounts == 1,
+                    $sformatf("ebpc_encoder: EnableCounts=%0d is illegal: must be 0 or 1", EnableCounts),
+                    ebpc_encoder_ERROR_EnableCounts_must_be_0_or_1)
 
   // ---------------------------------------------------------------------------------------
   // Derived sizes. Submodules get parameters clamped into their legal ranges so that an illegal
@@ -140,21 +100,17 @@ module ebpc_encoder #(
                          ((BlockSize > 2 * DataWidth) ? 2 * DataWidth : BlockSize);
   localparam int PSafe = (PlanesPerCycle < 1) ? 1 :
                          ((PlanesPerCycle > DataWidth + 1) ? DataWidth + 1 : PlanesPerCycle);
-  localparam int ZSafe = (MaxZeroRun < 2 || MaxZeroRun > 256 ||
-                          (MaxZeroRun & (MaxZeroRun - 1)) != 0) ? 16 : MaxZeroRun;
+  localparam int ZSafe = max_zero_run_ok(MaxZeroRun) ? MaxZeroRun : 16;
 
-  localparam int LogN        = $clog2(NSafe);
   localparam int LogW        = $clog2(DataWidth);
-  localparam int LogZ        = $clog2(ZSafe);
-  localparam int SymLen      = (NSafe > 5 + LogN) ? NSafe : 5 + LogN;          // longest symbol
-  localparam int RunLen      = 3 + LogW;                                       // longest run code
+  localparam int SymMax      = bpc_symbol_max_bits(DataWidth, NSafe);  // longest symbol or run code
+  localparam int RunLen      = 3 + LogW;                                  // longest run code
   // Longest chunk of one coder cycle. Charge every run code to the all-zero plane before the
   // symbol that ends it (that plane codes nothing itself), a run ending at plane W to plane W,
   // and a run carried in from the previous group to the group's start, which in group 0 holds
   // the base instead: max(W, run code) + P * max(symbol, run code).
-  localparam int ChunkWidth  = ((DataWidth > RunLen) ? DataWidth : RunLen) +
-                               PSafe * ((SymLen > RunLen) ? SymLen : RunLen);
-  localparam int ZnzWidth    = LogZ + 2;
+  localparam int ChunkWidth  = ((DataWidth > RunLen) ? DataWidth : RunLen) + PSafe * SymMax;
+  localparam int ZnzWidth    = znz_run_bits(ZSafe) + 1;                   // a run symbol and a `1`
   localparam int MaxInflight = 3;
   localparam int InflWidth   = $clog2(MaxInflight + 1);
 
@@ -404,45 +360,43 @@ module ebpc_encoder #(
     .payload_i ({in_last_i, in_data_i})
   );
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // In-flight limit: at most MaxInflight transmissions between their last word and done_o
-      // (infl_q cannot hold more: a last word taken at the limit would wrap it).
-      assert (!(in_fire && in_last_i && !pop && infl_q == InflWidth'(MaxInflight)))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.inflight_wrap at %0t in %m: a last word taken at the in-flight limit", $time);
-      // done_o pairs the streams' done events of transmissions that are in flight.
-      assert (!pop || infl_q != '0)
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.done_without_transmission at %0t in %m", $time);
-      assert (znz_wait_q <= infl_q && bpc_wait_q <= infl_q)
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.wait_count at %0t in %m: more stream done events (%0d ZNZ, %0d BPC) than transmissions in flight (%0d)",
-                    $time, znz_wait_q, bpc_wait_q, infl_q);
-      assert (!((znz_done && !pop && znz_wait_q == InflWidth'(MaxInflight)) ||
-                (bpc_done && !pop && bpc_wait_q == InflWidth'(MaxInflight))))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.wait_wrap at %0t in %m: a stream done event past the in-flight limit", $time);
-      // The ZNZ packer is only handed a symbol in a cycle it can take it.
-      assert (!(in_fire && znz_len != '0) || znz_pk_ready)
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.znz_symbol_dropped at %0t in %m", $time);
-      assert (EnableCounts == 1 || (znz_count_o == '0 && bpc_count_o == '0))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.counts_off at %0t in %m: counts not 0 with EnableCounts=0", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // In-flight limit: at most MaxInflight transmissions between their last word and done_o
+    // (infl_q cannot hold more: a last word taken at the limit would wrap it).
+    `EBPC_ASSERT_MSG("ebpc_encoder.inflight_wrap",
+                     !(in_fire && in_last_i && !pop && infl_q == InflWidth'(MaxInflight)),
+                     "a last word taken at the in-flight limit")
+    // done_o pairs the streams' done events of transmissions that are in flight.
+    `EBPC_ASSERT("ebpc_encoder.done_without_transmission", !pop || infl_q != '0)
+    `EBPC_ASSERT_MSG("ebpc_encoder.wait_count", znz_wait_q <= infl_q && bpc_wait_q <= infl_q,
+                     $sformatf("more stream done events (%0d ZNZ, %0d BPC) than transmissions in flight (%0d)",
+                               znz_wait_q, bpc_wait_q, infl_q))
+    `EBPC_ASSERT_MSG("ebpc_encoder.wait_wrap",
+                     !((znz_done && !pop && znz_wait_q == InflWidth'(MaxInflight)) ||
+                       (bpc_done && !pop && bpc_wait_q == InflWidth'(MaxInflight))),
+                     "a stream done event past the in-flight limit")
+    // The ZNZ packer is only handed a symbol in a cycle it can take it.
+    `EBPC_ASSERT("ebpc_encoder.znz_symbol_dropped", !(in_fire && znz_len != '0) || znz_pk_ready)
+    `EBPC_ASSERT_MSG("ebpc_encoder.counts_off",
+                     EnableCounts == 1 || (znz_count_o == '0 && bpc_count_o == '0),
+                     "counts not 0 with EnableCounts=0")
 `ifndef FORMAL
-      // No X/Z on any valid after reset, nor on a payload while its valid is high.
-      assert ((^{in_valid_i, znz_ready_i, bpc_ready_i}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_ctrl_known at %0t in %m: X/Z on in_valid_i, znz_ready_i or bpc_ready_i", $time);
-      assert (!in_valid_i || ((^{in_last_i, in_data_i}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.in_data_known at %0t in %m: X/Z on in_data_i/in_last_i while in_valid_i", $time);
-      assert ((^{in_ready_o, znz_valid_o, bpc_valid_o, done_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.out_ctrl_known at %0t in %m: X/Z on a valid, in_ready_o or done_o", $time);
-      assert (!znz_valid_o || ((^{znz_last_o, znz_data_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.znz_data_known at %0t in %m: X/Z on znz_data_o/znz_last_o while valid", $time);
-      assert (!bpc_valid_o || ((^{bpc_last_o, bpc_data_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.bpc_data_known at %0t in %m: X/Z on bpc_data_o/bpc_last_o while valid", $time);
-      assert (!done_o || ((^{znz_count_o, bpc_count_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_encoder.count_known at %0t in %m: X/Z on the counts with done_o", $time);
+    // No X/Z on any valid after reset, nor on a payload while its valid is high.
+    `EBPC_ASSERT_MSG("ebpc_encoder.in_ctrl_known", (^{in_valid_i, znz_ready_i, bpc_ready_i}) !== 1'bx,
+                     "X/Z on in_valid_i, znz_ready_i or bpc_ready_i")
+    `EBPC_ASSERT_MSG("ebpc_encoder.in_data_known", !in_valid_i || ((^{in_last_i, in_data_i}) !== 1'bx),
+                     "X/Z on in_data_i/in_last_i while in_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_encoder.out_ctrl_known",
+                     (^{in_ready_o, znz_valid_o, bpc_valid_o, done_o}) !== 1'bx,
+                     "X/Z on a valid, in_ready_o or done_o")
+    `EBPC_ASSERT_MSG("ebpc_encoder.znz_data_known", !znz_valid_o || ((^{znz_last_o, znz_data_o}) !== 1'bx),
+                     "X/Z on znz_data_o/znz_last_o while valid")
+    `EBPC_ASSERT_MSG("ebpc_encoder.bpc_data_known", !bpc_valid_o || ((^{bpc_last_o, bpc_data_o}) !== 1'bx),
+                     "X/Z on bpc_data_o/bpc_last_o while valid")
+    `EBPC_ASSERT_MSG("ebpc_encoder.count_known", !done_o || ((^{znz_count_o, bpc_count_o}) !== 1'bx),
+                     "X/Z on the counts with done_o")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 

@@ -9,7 +9,10 @@
 //   from push to visibility in the next cycle; push and pop may happen in the same cycle.
 // - Throughput: one push and one pop per cycle. Storage is a plain register array
 //   (no reset needed for the data; pointers are reset).
-module ebpc_fifo #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_fifo import ebpc_pkg::*; #(
   parameter int Width = 8,  // entry width, >= 1
   parameter int Depth = 4   // number of entries, power of two, >= 2
 ) (
@@ -24,10 +27,10 @@ module ebpc_fifo #(
 );
   localparam int AddrW = (Depth > 1) ? $clog2(Depth) : 1;
 
-  // Illegal parameters stop elaboration (missing module named after the rule).
-  if (Width < 1 || Depth < 2 || (Depth & (Depth - 1)) != 0) begin : gen_param_error
-    ebpc_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2 u_param_error ();
-  end
+  // Illegal parameters stop elaboration (rtl/ebpc_assert.svh).
+  `EBPC_PARAM_CHECK(gen_param_error, Width >= 1 && Depth >= 2 && is_pow2(Depth),
+                    $sformatf("ebpc_fifo: Width=%0d, Depth=%0d is illegal: need Width >= 1 and Depth a power of two >= 2", Width, Depth),
+                    ebpc_fifo_ERROR_Width_ge_1_and_Depth_power_of_two_ge_2)
 
   logic [Width-1:0] mem_q [Depth];
   logic [AddrW-1:0] wr_ptr_q, rd_ptr_q;
@@ -62,26 +65,19 @@ module ebpc_fifo #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>" and the time.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      assert (!(push_i && full_o))
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.push_full at %0t in %m: push into a full FIFO", $time);
-      assert (!(pop_i && empty_o))
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.pop_empty at %0t in %m: pop from an empty FIFO", $time);
-      assert (32'(fill_q) <= Depth)
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.fill_range at %0t in %m: fill %0d > %0d", $time, fill_q, Depth);
-      assert (wr_ptr_q == AddrW'(rd_ptr_q + fill_q[AddrW-1:0]))
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.pointers at %0t in %m: pointers and fill disagree", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    `EBPC_ASSERT_MSG("ebpc_fifo.push_full", !(push_i && full_o), "push into a full FIFO")
+    `EBPC_ASSERT_MSG("ebpc_fifo.pop_empty", !(pop_i && empty_o), "pop from an empty FIFO")
+    `EBPC_ASSERT_MSG("ebpc_fifo.fill_range", 32'(fill_q) <= Depth,
+                     $sformatf("fill %0d > %0d", fill_q, Depth))
+    `EBPC_ASSERT_MSG("ebpc_fifo.pointers", wr_ptr_q == AddrW'(rd_ptr_q + fill_q[AddrW-1:0]),
+                     "pointers and fill disagree")
 `ifndef FORMAL
-      assert ((^{push_i, pop_i}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.ctrl_known at %0t in %m: X/Z on push_i/pop_i", $time);
-      assert (!(push_i && !full_o) || ((^data_i) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_fifo.data_known at %0t in %m: X/Z on data_i while pushed", $time);
+    `EBPC_ASSERT_MSG("ebpc_fifo.ctrl_known", (^{push_i, pop_i}) !== 1'bx, "X/Z on push_i/pop_i")
+    `EBPC_ASSERT_MSG("ebpc_fifo.data_known", !(push_i && !full_o) || ((^data_i) !== 1'bx),
+                     "X/Z on data_i while pushed")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

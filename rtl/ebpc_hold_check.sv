@@ -12,6 +12,8 @@
 //   formal (SymbiYosys, -D FORMAL) it is a proof obligation like every other assertion.
 // - Cost: 2 + Width flops of simulation state; no logic in the checked design.
 
+`include "ebpc_assert.svh"
+
 /* verilator coverage_off */  // unreachable in a passing run: checker logic (ports: in the parent)
 module ebpc_hold_check #(
   parameter int Width = 1,                 // payload bits, >= 1
@@ -26,10 +28,10 @@ module ebpc_hold_check #(
 );
 
 `ifndef SYNTHESIS
-  // Illegal parameters stop elaboration (missing module named after the rule).
-  if (Width < 1) begin : gen_param_error
-    ebpc_hold_check_ERROR_Width_ge_1 u_param_error ();
-  end
+  // Illegal parameters stop elaboration (rtl/ebpc_assert.svh).
+  `EBPC_PARAM_CHECK(gen_param_error, Width >= 1,
+                    $sformatf("ebpc_hold_check (%0s): Width=%0d is illegal: must be >= 1", Name, Width),
+                    ebpc_hold_check_ERROR_Width_ge_1)
 
   logic             live_q;     // the previous clock edge was out of reset
   logic             stall_q;    // a payload waited at the previous edge
@@ -47,14 +49,10 @@ module ebpc_hold_check #(
     end
   end
 
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      assert (!(live_q && stall_q) || (valid_i && payload_i == payload_q))
-        else $fatal(1, "EBPC_ASSERT %0s at %0t in %m: valid dropped or the payload changed before ready", Name, $time);
-    end
-  end
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    `EBPC_ASSERT_MSG(Name, !(live_q && stall_q) || (valid_i && payload_i == payload_q),
+                     "valid dropped or the payload changed before ready")
+  `EBPC_ASSERT_BLOCK_END
 `endif
 
 endmodule

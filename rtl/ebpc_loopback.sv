@@ -27,42 +27,45 @@
 //   the encoder's (bit-planes coded per cycle); both default to the cores' defaults.
 // - Throughput/latency: those of the two cores in series (the BPC FIFO adds one cycle of
 //   latency on that link, no throughput loss).
-module ebpc_loopback #(
+
+`include "ebpc_assert.svh"
+
+module ebpc_loopback import ebpc_pkg::*; #(
   parameter int DataWidth         = 8,
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
-  parameter int PlanesPerCycle    = (DataWidth <= 8) ? 1 : 2,
-  parameter int EncPlanesPerCycle = (DataWidth == 8) ? 2 : 3,
+  parameter int PlanesPerCycle    = dec_planes_per_cycle(DataWidth),
+  parameter int EncPlanesPerCycle = enc_planes_per_cycle(DataWidth),
   parameter int CountWidth        = 16,
   // ZNZ link buffer (words, power of two), see above.
   parameter int ZnzFifoDepth      = 512,
   // BPC link buffer (words, power of two): >= (W/N + 2) blocks of at most N+2 words each.
   parameter int BpcFifoDepth      = 1 << $clog2((DataWidth / BlockSize + 2) * (BlockSize + 2) + 8)
 ) (
-  input  logic                  clk_i,
-  input  logic                  rst_ni,
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
   // Encoder input.
-  input  logic                  in_valid_i,
-  output logic                  in_ready_o,
-  input  logic [DataWidth-1:0]  in_data_i,
-  input  logic                  in_last_i,
+  input  logic                     in_valid_i,
+  output logic                     in_ready_o,
+  input  logic [DataWidth-1:0]     in_data_i,
+  input  logic                     in_last_i,
   // Decoder length input.
-  input  logic                  len_valid_i,
-  output logic                  len_ready_o,
-  input  logic [CountWidth-1:0] len_data_i,
+  input  logic                     len_valid_i,
+  output logic                     len_ready_o,
+  input  logic [CountWidth-1:0]    len_data_i,
   // Decoder output.
-  output logic                  out_valid_o,
-  input  logic                  out_ready_i,
-  output logic [DataWidth-1:0]  out_data_o,
-  output logic                  out_last_o,
-  output logic                  done_o,
-  output logic [7:0]            error_o,
+  output logic                     out_valid_o,
+  input  logic                     out_ready_i,
+  output logic [DataWidth-1:0]     out_data_o,
+  output logic                     out_last_o,
+  output logic                     done_o,
+  output logic [ErrFlagsWidth-1:0] error_o,
   // Link control and encoder status.
-  input  logic                  znz_stall_i,
-  input  logic                  bpc_stall_i,
-  output logic                  enc_done_o,
-  output logic [CountWidth-1:0] enc_znz_count_o,
-  output logic [CountWidth-1:0] enc_bpc_count_o
+  input  logic                     znz_stall_i,
+  input  logic                     bpc_stall_i,
+  output logic                     enc_done_o,
+  output logic [CountWidth-1:0]    enc_znz_count_o,
+  output logic [CountWidth-1:0]    enc_bpc_count_o
 );
   logic                 enc_znz_valid, enc_znz_ready, enc_znz_last;
   logic                 enc_bpc_valid, enc_bpc_ready, enc_bpc_last;
@@ -170,27 +173,22 @@ module ebpc_loopback #(
   // Assertions (simulation and formal, not synthesized; docs/verification.md). The
   // encoder, the decoder (whose len_* and out_* ports are this module's) and the link FIFOs
   // check themselves; here the link stalls.
-  always @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      // nothing is checked in reset
-    end else if (rst_ni) begin  // (and not while rst_ni is X)
-      // A stalled link moves no word.
-      assert (!(bpc_stall_i && bf_push))
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.bpc_stall at %0t in %m: a BPC word moved while stalled", $time);
-      assert (!(znz_stall_i && zf_push))
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.znz_stall at %0t in %m: a ZNZ word moved while stalled", $time);
+  `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+    // A stalled link moves no word.
+    `EBPC_ASSERT_MSG("ebpc_loopback.bpc_stall", !(bpc_stall_i && bf_push), "a BPC word moved while stalled")
+    `EBPC_ASSERT_MSG("ebpc_loopback.znz_stall", !(znz_stall_i && zf_push), "a ZNZ word moved while stalled")
 `ifndef FORMAL
-      assert ((^{len_valid_i, out_ready_i, znz_stall_i, bpc_stall_i, out_valid_o, done_o}) !== 1'bx)
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.ctrl_known at %0t in %m: X/Z on a handshake or stall", $time);
-      assert (!len_valid_i || ((^len_data_i) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.len_known at %0t in %m: X/Z on len_data_i while len_valid_i", $time);
-      assert (!out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.out_known at %0t in %m: X/Z on out_data_o/out_last_o while out_valid_o", $time);
-      assert (!done_o || ((^error_o) !== 1'bx))
-        else $fatal(1, "EBPC_ASSERT ebpc_loopback.error_known at %0t in %m: X/Z on error_o with done_o", $time);
+    `EBPC_ASSERT_MSG("ebpc_loopback.ctrl_known",
+                     (^{len_valid_i, out_ready_i, znz_stall_i, bpc_stall_i, out_valid_o, done_o}) !== 1'bx,
+                     "X/Z on a handshake or stall")
+    `EBPC_ASSERT_MSG("ebpc_loopback.len_known", !len_valid_i || ((^len_data_i) !== 1'bx),
+                     "X/Z on len_data_i while len_valid_i")
+    `EBPC_ASSERT_MSG("ebpc_loopback.out_known", !out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx),
+                     "X/Z on out_data_o/out_last_o while out_valid_o")
+    `EBPC_ASSERT_MSG("ebpc_loopback.error_known", !done_o || ((^error_o) !== 1'bx),
+                     "X/Z on error_o with done_o")
 `endif
-    end
-  end
+  `EBPC_ASSERT_BLOCK_END
   /* verilator coverage_on */
 `endif
 endmodule

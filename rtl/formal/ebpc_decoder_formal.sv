@@ -28,7 +28,7 @@ module ebpc_decoder_formal #(
 );
   logic                 len_ready, znz_ready, bpc_ready, out_valid, out_last, done;
   logic [DataWidth-1:0] out_data;
-  logic [7:0]           error;
+  logic [ebpc_pkg::ErrFlagsWidth-1:0] error;
 
   ebpc_decoder #(
     .DataWidth (DataWidth),

@@ -38,9 +38,14 @@ MANIFEST = REPO_DIR / "Bender.yml"
 
 # Job -> (harness top, RTL file name patterns in manifest order, parameters of the harness).
 JOBS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "encoder": ("ebpc_encoder_formal", ("ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_enc_", "ebpc_encoder.sv")),
-    "decoder": ("ebpc_decoder_formal", ("ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_dec_", "ebpc_decoder.sv")),
+    "encoder": ("ebpc_encoder_formal", ("ebpc_pkg.sv", "ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_enc_",
+                                        "ebpc_encoder.sv")),
+    "decoder": ("ebpc_decoder_formal", ("ebpc_pkg.sv", "ebpc_hold_check.sv", "ebpc_fifo.sv", "ebpc_dec_",
+                                        "ebpc_decoder.sv")),
 }
+# Headers the RTL includes (`include "ebpc_assert.svh"): copied into the task's work directory
+# with the sources ([files]) and found there (read_slang -I .), not read as sources themselves.
+INCLUDES = ("ebpc_assert.svh",)
 TASKS = ("prove", "cover", "broken")
 EXPECT = {"prove": "PASS", "cover": "PASS", "broken": "FAIL"}
 
@@ -88,11 +93,19 @@ def job_files(job: str) -> list[Path]:
     return files + [harness]
 
 
+def include_files() -> list[Path]:
+    headers = [REPO_DIR / "rtl" / name for name in INCLUDES]
+    missing = [h.name for h in headers if not h.exists()]
+    if missing:
+        raise FormalError(f"include file(s) missing from rtl/: {', '.join(missing)}")
+    return headers
+
+
 def sby_text(job: str, depth: int, cover_depth: int) -> str:
     top, _ = JOBS[job]
     files = job_files(job)
     names = " ".join(f.name for f in files)
-    read = f"read_slang --threads 1 -U SYNTHESIS -D FORMAL"
+    read = f"read_slang --threads 1 -I . -U SYNTHESIS -D FORMAL"
     return "\n".join([
         "[tasks]", *TASKS, "",
         "[options]",
@@ -105,7 +118,7 @@ def sby_text(job: str, depth: int, cover_depth: int) -> str:
         f"~broken: {read} --top {top} {names}",
         f"broken: {read} -D EBPC_FORMAL_BROKEN --top {top} {names}",
         f"prep -top {top}", "",
-        "[files]", *[str(f) for f in files], "",
+        "[files]", *[str(f) for f in files + include_files()], "",
     ])
 
 

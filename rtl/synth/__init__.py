@@ -8,5 +8,6 @@ RTL_DIR = Path(__file__).resolve().parents[1]
 
 
 def rtl_files() -> list[Path]:
-    """Every RTL source (slang and Yosys' slang frontend resolve the module order)."""
+    """Every RTL source (slang and Yosys' slang frontend resolve the module and package order;
+    RTL_DIR is also their include directory, for rtl/ebpc_assert.svh)."""
     return sorted(RTL_DIR.glob("*.sv"))

@@ -93,11 +93,13 @@ def yosys_command() -> list[str]:
     return [exe]
 
 
-def _script(config: Config, files: Sequence[str], genlib: str, flatten: bool, netlist: str) -> str:
+def _script(config: Config, files: Sequence[str], genlib: str, flatten: bool, netlist: str,
+            include_dirs: Sequence[str] = ()) -> str:
     params = " ".join(f"-G {k}={v}" for k, v in config.params)
+    includes = "".join(f"-I {d} " for d in include_dirs)
     lines = [
         f"read_slang --threads 1 {'' if flatten else '--keep-hierarchy '}--top {config.top} "
-        f"{params} {' '.join(files)}",
+        f"{includes}{params} {' '.join(files)}",
         f"hierarchy -top {config.top}",
         f"synth {'-flatten ' if flatten else ''}-top {config.top}",
         "dfflegalize " + " ".join(f"-cell {t} 01" for t in FLOPS),
@@ -199,9 +201,11 @@ def synthesize(config: Config, files: Sequence[Path], repo: Path, workdir: Path,
     genlib = workdir / "sky130_hd_area.genlib"
     genlib.write_text(library.genlib())
     rel = [os.path.relpath(f, repo) for f in files]
+    # The sources' directories are the include directories (rtl/: ebpc_assert.svh).
+    incdirs = sorted({os.path.relpath(Path(f).parent, repo) for f in files})
     flat_json = workdir / f"{config.label}.flat.json"
     _run_yosys(workdir, repo, _script(config, rel, os.path.relpath(genlib, repo), True,
-                                      os.path.relpath(flat_json, repo)), config.label + ".flat")
+                                      os.path.relpath(flat_json, repo), incdirs), config.label + ".flat")
     design = json.loads(flat_json.read_text())
     top = design["modules"][config.top]
     area, seq, flops, logic, counts = _areas(top, library)
@@ -210,7 +214,7 @@ def synthesize(config: Config, files: Sequence[Path], repo: Path, workdir: Path,
     if hierarchy:
         hier_json = workdir / f"{config.label}.hier.json"
         _run_yosys(workdir, repo, _script(config, rel, os.path.relpath(genlib, repo), False,
-                                          os.path.relpath(hier_json, repo)), config.label + ".hier")
+                                          os.path.relpath(hier_json, repo), incdirs), config.label + ".hier")
         shares = module_areas(json.loads(hier_json.read_text()), config.top, library)
     return SynthResult(config, flops, logic, area, seq, depth, library.nand2_area, shares, counts)
 

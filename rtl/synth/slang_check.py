@@ -13,16 +13,17 @@ import argparse
 import sys
 from typing import Sequence
 
-from . import rtl_files
+from . import RTL_DIR, rtl_files
 
 
 def check(files: Sequence[str], top: str, params: Sequence[str] = (), defines: Sequence[str] = ()) -> tuple[bool, str]:
-    """Compile ``files`` with ``top`` and parameter overrides; returns (ok, diagnostics text)."""
+    """Compile ``files`` with ``top`` and parameter overrides; returns (ok, diagnostics text).
+    The RTL directory is the include directory (rtl/ebpc_assert.svh)."""
     import pyslang  # noqa: PLC0415 - optional dependency
 
     driver = pyslang.driver.Driver()
     driver.addStandardArgs()
-    args = ["slang", "--top", top, *files]
+    args = ["slang", "--top", top, "-I", str(RTL_DIR), *files]
     for param in params:
         args += ["-G", param]
     for define in defines:
@@ -45,7 +46,7 @@ def elaborated_parameters(files: Sequence[str], top: str, params: Sequence[str] 
 
     driver = pyslang.driver.Driver()
     driver.addStandardArgs()
-    args = ["slang", "--top", top, *files, *[arg for param in params for arg in ("-G", param)]]
+    args = ["slang", "--top", top, "-I", str(RTL_DIR), *files, *[arg for param in params for arg in ("-G", param)]]
     if not (driver.parseCommandLine(" ".join(args), pyslang.driver.CommandLineOptions())
             and driver.processOptions() and driver.parseAllSources()):
         raise ValueError(f"slang cannot read the sources for {top}")

@@ -342,13 +342,13 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
             # Not plain --coverage: with it, Verilator 5.048 stops with an internal error on
             # the FIFO's memory write; these three together work.
             build_args += ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
-    stamp = bdir / "ebpc_build.json"
+    stamp = bdir / "ebpc_build.json"   # fresh while no source or included header is newer
     key = {"sources": [str(s) for s in sources], "params": {k: str(v) for k, v in all_params.items()},
            "args": build_args, "waves": waves}
     binary = _sim_binary(sim, bdir, top_module)
     fresh = (not force and stamp.exists() and binary.exists()
              and json.loads(stamp.read_text() or "{}") == key
-             and max(s.stat().st_mtime for s in sources) <= stamp.stat().st_mtime)
+             and max(s.stat().st_mtime for s in [*sources, *RTL_DIR.glob("*.svh")]) <= stamp.stat().st_mtime)
     if fresh:
         return bdir, False, 0.0
     runner = _get_runner(sim)
@@ -360,7 +360,7 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
     log = bdir / "build.log"
     t0 = time.monotonic()
     try:
-        runner.build(sources=sources, hdl_toplevel=top_module, parameters=all_params,
+        runner.build(sources=sources, includes=[RTL_DIR], hdl_toplevel=top_module, parameters=all_params,
                      build_args=build_args, build_dir=bdir, always=True, timescale=TIMESCALE,
                      waves=waves, log_file=log)
     except (RuntimeError, SystemExit) as exc:

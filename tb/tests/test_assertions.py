@@ -55,7 +55,8 @@ def test_assertion_fires(sim, case, params, name, tmp_path, monkeypatch):
 
 def test_assertions_not_synthesized():
     """Every assertion block sits inside `ifndef SYNTHESIS (read_slang defines SYNTHESIS, so
-    make synth sees none of them)."""
+    make synth sees none of them): the assertion macros of rtl/ebpc_assert.svh as well as any
+    bare assert/assume/cover."""
     rtl = Path(runner.RTL_DIR)
     for path in sorted(rtl.glob("*.sv")):
         depth = 0
@@ -69,5 +70,18 @@ def test_assertions_not_synthesized():
             elif stripped.startswith("`endif"):
                 guarded.pop()
             depth = sum(guarded)
-            if re.match(r"(assert|assume|cover)\s*\(", stripped):
+            if re.match(r"(assert|assume|cover)\s*\(|`EBPC_ASSERT\w*\s*\(", stripped):
                 assert depth > 0, f"{path.name}:{number}: assertion outside `ifndef SYNTHESIS"
+
+
+def test_assertions_and_parameter_checks_use_the_macros():
+    """rtl/*.sv checks only through rtl/ebpc_assert.svh (EBPC_ASSERT*, EBPC_PARAM_CHECK): no
+    assert, $fatal or $error of their own, so that every check keeps one format and one idiom."""
+    rtl = Path(runner.RTL_DIR)
+    for path in sorted(rtl.glob("*.sv")):
+        # (block comments blanked line for line, so that the line numbers stay)
+        text = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), path.read_text(), flags=re.S)
+        for number, line in enumerate(text.splitlines(), 1):
+            code = line.split("//", 1)[0]
+            bad = re.search(r"\bassert\s*\(|\$fatal\b|\$error\b", code)
+            assert not bad, f"{path.name}:{number}: {bad.group(0)} outside the macros of ebpc_assert.svh"

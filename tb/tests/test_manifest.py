@@ -2,7 +2,10 @@
 """The RTL packages: Bender.yml (the file list the runner uses) and ebpc.core (FuseSoC).
 
 - every rtl/*.sv file is in both manifests, in the same order, and nothing else is;
-- the order is a dependency order (a file only instantiates modules of files above it);
+- the order is a dependency order (a file only imports packages and instantiates modules of
+  files above it);
+- every header rtl/*.svh is an include file of ebpc.core, rtl/ an include directory of
+  Bender.yml, and every `include of the RTL names such a header;
 - `fusesoc run --target lint` (Verilator --lint-only -Wall) passes for every top, at the
   default and at a non-default parameter set, and fails for an illegal parameter;
 - `fusesoc run --target sim` elaborates and runs every top under Icarus.
@@ -47,11 +50,25 @@ def _core() -> dict:
     return yaml.safe_load(text)
 
 
-def _core_files() -> list[str]:
-    files = []
+def _core_entries() -> list[tuple[str, dict]]:
+    """(path, attributes) of the core's rtl fileset, in its order."""
+    entries = []
     for entry in _core()["filesets"]["rtl"]["files"]:
-        files.append(entry if isinstance(entry, str) else next(iter(entry)))
-    return files
+        if isinstance(entry, str):
+            entries.append((entry, {}))
+        else:
+            path, attrs = next(iter(entry.items()))
+            entries.append((path, attrs or {}))
+    return entries
+
+
+def _core_files() -> list[str]:
+    """The core's compiled files (its include files are passed as include directories)."""
+    return [path for path, attrs in _core_entries() if not attrs.get("is_include_file")]
+
+
+def _core_include_files() -> list[str]:
+    return [path for path, attrs in _core_entries() if attrs.get("is_include_file")]
 
 
 def _rtl_files() -> list[str]:
@@ -66,6 +83,25 @@ def test_every_rtl_file_is_in_bender_yml():
     assert not missing, f"rtl files missing from Bender.yml (add them in dependency order): {missing}"
     assert not extra, f"Bender.yml lists files that are not in rtl/: {extra}"
     assert len(listed) == len(set(listed)), "Bender.yml lists a file twice"
+
+
+def test_headers_are_include_files_of_both_manifests():
+    """Every rtl/*.svh is an include file of ebpc.core (and nothing else is), its directory an
+    include directory of Bender.yml (export_include_dirs, which also applies to the package's
+    own files), and every `include of the RTL names one of them."""
+    headers = sorted(str(p.relative_to(REPO)) for p in (REPO / "rtl").glob("*.svh"))
+    assert sorted(_core_include_files()) == headers, (
+        f"ebpc.core must list every rtl/*.svh with is_include_file: true (and no other file):\n"
+        f"  core: {_core_include_files()}\n  rtl:  {headers}")
+    data = yaml.safe_load(BENDER.read_text())
+    incdirs = {str(Path(d)) for d in data.get("export_include_dirs") or []}
+    for header in headers:
+        assert str(Path(header).parent) in incdirs, \
+            f"Bender.yml: {Path(header).parent} (for {header}) is not in export_include_dirs {sorted(incdirs)}"
+    names = {Path(h).name for h in headers}
+    for name in _bender_files():
+        for included in re.findall(r'^\s*`include\s+"([^"]+)"', (REPO / name).read_text(), flags=re.M):
+            assert included in names, f"{name} includes {included}, which is not an rtl/*.svh header"
 
 
 def test_core_lists_the_same_files_in_the_same_order():
@@ -91,27 +127,36 @@ def _strip_comments(text: str) -> str:
 
 
 _MODULE = re.compile(r"^\s*module\s+(\w+)", re.M)
+_PACKAGE = re.compile(r"^\s*package\s+(\w+)\s*;", re.M)
 # A module instantiation: `name #(` or `name u_inst (` at the start of a statement.
 _INSTANCE = re.compile(r"^\s*(\w+)\s*(?:#\s*\(|\w+\s*\()", re.M)
+# A package use: `import name::` or `name::item`.
+_PACKAGE_USE = re.compile(r"\b(\w+)\s*::")
 
 
 def test_bender_order_is_a_dependency_order():
     files = _bender_files()
     defined_in: dict[str, int] = {}
+    packages: set[str] = set()
     texts = []
     for i, name in enumerate(files):
         text = _strip_comments((REPO / name).read_text())
         texts.append(text)
-        modules = _MODULE.findall(text)
-        assert len(modules) == 1, f"{name}: expected one module per file, found {modules}"
-        assert modules[0] == Path(name).stem, f"{name} defines module {modules[0]}"
-        defined_in[modules[0]] = i
+        units = _MODULE.findall(text) + _PACKAGE.findall(text)
+        assert len(units) == 1, f"{name}: expected one module or package per file, found {units}"
+        assert units[0] == Path(name).stem, f"{name} defines {units[0]}"
+        defined_in[units[0]] = i
+        packages.update(_PACKAGE.findall(text))
     for i, (name, text) in enumerate(zip(files, texts)):
         for used in set(_INSTANCE.findall(text)):
             if used in defined_in and defined_in[used] != i:
                 assert defined_in[used] < i, (
                     f"{name} instantiates {used}, which Bender.yml lists later "
                     f"({files[defined_in[used]]}): move it above")
+        for used in set(_PACKAGE_USE.findall(text)) & packages:
+            assert defined_in[used] <= i, (
+                f"{name} uses package {used}, which Bender.yml lists later "
+                f"({files[defined_in[used]]}): move it above")
 
 
 def test_runner_compiles_the_manifest_files():

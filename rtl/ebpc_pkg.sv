@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+// EBPC: shared package (the decoder's error flags, the parameter rules, sizes that several
+// modules derive alike).
+//
+// Contract:
+// - Compiled before every other RTL file (first in Bender.yml and ebpc.core); a module uses it
+//   with `import ebpc_pkg::*;` in its header. It holds constants, types and constant functions
+//   only (evaluated at elaboration): no logic, no area.
+// - err_flag_e: the bit index of each of the decoder's error flags in error_o, in the order of
+//   the golden model's ebpc.FLAG_NAMES (bit 0 first; docs/integration.md, "Error flags").
+//   err_flags_t is the whole error word, bpc_err_t the three flags the BPC parser reports per
+//   block, at their own bit indices.
+// - The *_ok functions are the parameter rules that more than one module checks (each check
+//   is an `EBPC_PARAM_CHECK, rtl/ebpc_assert.svh); *_planes_per_cycle are the default
+//   PlanesPerCycle of the encoder and of the decoder, which their wrappers repeat; the *_bits
+//   functions are symbol lengths of the stream format (docs/ebpc-format.md) that both the
+//   encoder and the decoder size their paths with.
+// - Icarus 11 cannot type a port with a package typedef whose range names a package constant:
+//   ports are declared with the constants (logic [ErrFlagsWidth-1:0]), signals with the types.
+package ebpc_pkg;
+
+  // ---------------------------------------------------------------------------------------
+  // Decoder error flags (error_o, valid with done_o; 0 = clean transmission).
+  // ---------------------------------------------------------------------------------------
+  typedef enum int {
+    ErrZnzRunOverflow = 0,  // a zero run would pass L
+    ErrZnzTruncated   = 1,  // ZNZ `last` consumed before L words were accounted for
+    ErrBpcTruncated   = 2,  // BPC `last` consumed before ceil(nnz/N) blocks were decoded
+    ErrBpcBadPosition = 3,  // single-one position > N-2 or pair position > N-3
+    ErrBpcRunTooLong  = 4,  // all-zero DBX run longer than the planes left in its block
+    ErrZnzTrailing    = 5,  // the ZNZ word holding the final symbol does not carry `last`
+    ErrBpcTrailing    = 6,  // the same for BPC
+    ErrZeroLength     = 7   // L = 0
+  } err_flag_e;
+
+  // (Not every top reads every constant.)
+  /* verilator lint_off UNUSEDPARAM */
+  localparam int ErrFlagsWidth = 8;
+  /* verilator lint_on UNUSEDPARAM */
+
+  typedef logic [ErrFlagsWidth-1:0] err_flags_t;
+  // One block's BPC errors (ebpc_dec_bpc -> ebpc_dec_out), indexed like error_o.
+  typedef logic [ErrBpcRunTooLong:ErrBpcTruncated] bpc_err_t;
+
+  // Constant functions: Verilator would count their lines and expressions for code coverage
+  // although no simulation runs them.
+  /* verilator coverage_off */  // unreachable at run time: constant functions (elaboration only)
+
+  // ---------------------------------------------------------------------------------------
+  // Parameter rules (ebpc_encoder and ebpc_decoder check them at elaboration).
+  // ---------------------------------------------------------------------------------------
+  function automatic bit is_pow2(int value);
+    return value >= 1 && (value & (value - 1)) == 0;
+  endfunction
+
+  // DataWidth W: 8, 16 or 32.
+  function automatic bit data_width_ok(int data_width);
+    return data_width == 8 || data_width == 16 || data_width == 32;
+  endfunction
+
+  // BlockSize N: 2 .. 2W.
+  function automatic bit block_size_ok(int block_size, int data_width);
+    return block_size >= 2 && block_size <= 2 * data_width;
+  endfunction
+
+  // MaxZeroRun Z: a power of two in 2 .. 256.
+  function automatic bit max_zero_run_ok(int max_zero_run);
+    return max_zero_run >= 2 && max_zero_run <= 256 && is_pow2(max_zero_run);
+  endfunction
+
+  // PlanesPerCycle: 1 .. W+1 (bit-planes coded, or plane symbols decoded, per cycle).
+  function automatic bit planes_per_cycle_ok(int planes_per_cycle, int data_width);
+    return planes_per_cycle >= 1 && planes_per_cycle <= data_width + 1;
+  endfunction
+
+  // Default PlanesPerCycle of the encoder: 2 at W=8, 3 at W=16/32 (ebpc_encoder.sv).
+  function automatic int enc_planes_per_cycle(int data_width);
+    return (data_width == 8) ? 2 : 3;
+  endfunction
+
+  // Default PlanesPerCycle of the decoder: 1 at W=8, 2 at W=16/32 (ebpc_decoder.sv).
+  function automatic int dec_planes_per_cycle(int data_width);
+    return (data_width <= 8) ? 1 : 2;
+  endfunction
+
+  // ---------------------------------------------------------------------------------------
+  // Symbol lengths of the stream format.
+  // ---------------------------------------------------------------------------------------
+  // Longest BPC plane symbol: `1` + DBX (N bits), `0001x` + position (5 + log2 N bits),
+  // `001` + run length (3 + log2 W bits).
+  function automatic int bpc_symbol_max_bits(int data_width, int block_size);
+    int sym;
+    sym = (block_size > 5 + $clog2(block_size)) ? block_size : 5 + $clog2(block_size);
+    return (sym > 3 + $clog2(data_width)) ? sym : 3 + $clog2(data_width);
+  endfunction
+
+  // ZNZ zero-run symbol: `0` + run length - 1 (log2 Z bits).
+  function automatic int znz_run_bits(int max_zero_run);
+    return 1 + $clog2(max_zero_run);
+  endfunction
+
+  /* verilator coverage_on */
+
+endpackage
