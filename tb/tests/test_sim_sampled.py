@@ -5,7 +5,8 @@ Each regression draws K sets (EBPC_SAMPLED, default 2; EBPC_FULL=1: 8) with
 :func:`ebpc_tb.runner.sample_configs`: W in {8, 16, 32}, N in 2..2W, Z a power of two in
 2..256, each core's PlanesPerCycle in 1..W+1, CountWidth from its minimum (8) to 32,
 EnableCounts 0/1. Each set's encoder, decoder and loopback run test_random, test_corners and
-test_coverage_closure with transmissions of at most 512 words under the simulator that
+test_coverage_closure with transmissions of at most 512 words (and, for the build time, an
+encoder PlanesPerCycle x N of at most runner.QUICK_ENCODER_PLANE_BITS) under the simulator that
 finishes them sooner (:func:`ebpc_tb.runner.quicker_sim`: Icarus up to W*N = 256, Verilator
 above; EBPC_FULL=1: every simulator, the bench's own lengths). The drawn set is
 printed (``sampled set i of seed S: ...``); ``python -m ebpc_tb.run --sample K --sample-index i
@@ -32,6 +33,12 @@ def test_sampled_sets_are_legal_and_seeded():
     seed = session_seed()
     points = runner.sample_configs(seed, max(K, 16))
     assert points == runner.sample_configs(seed, max(K, 16))
+    # make test's budget skips the draws over it and keeps the others, in order
+    budget = runner.QUICK_ENCODER_PLANE_BITS
+    quick = runner.sample_configs(seed, max(K, 16), budget)
+    within = [p for p in points if p.enc_planes * p.config[1] <= budget]
+    assert all(p.enc_planes * p.config[1] <= budget for p in quick)
+    assert quick[: len(within)] == within
     for p in points:
         w, n, z = p.config
         assert w in (8, 16, 32) and 2 <= n <= 2 * w and z in runner.ZERO_RUNS
@@ -49,7 +56,7 @@ def test_sampled_parameter_set(index):
     args = ["--sim", sim, "--top", "encoder,decoder,loopback", "--sample", str(K),
             "--sample-index", str(index), "--scale", os.environ.get("EBPC_SWEEP_SCALE", "0.15")]
     if not full:
-        args += ["--max-length", str(MAX_LENGTH)]
+        args += ["--max-length", str(MAX_LENGTH), "--sample-budget", str(runner.QUICK_ENCODER_PLANE_BITS)]
     if os.environ.get("EBPC_COVERAGE_DIR"):
         cov = Path(os.environ["EBPC_COVERAGE_DIR"]) / "sampled" / f"set{index}.json"
         cov.parent.mkdir(parents=True, exist_ok=True)
