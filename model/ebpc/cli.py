@@ -132,14 +132,11 @@ def _cmd_decode(args: argparse.Namespace) -> int:
     if not magic.startswith(b"PK"):
         raise CliError(f"{args.input}: not a container written by 'ebpc encode' (not an .npz archive)")
     try:
-        archive = np.load(file, allow_pickle=False)
-        if not isinstance(archive, np.lib.npyio.NpzFile):
-            raise CliError(f"{args.input}: not a container written by 'ebpc encode'")
-        with archive:
+        with np.load(file, allow_pickle=False) as archive:   # a zip (PK): an NpzFile
             packed = from_fields({name: archive[name] for name in archive.files})
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, AttributeError) as error:
-        if isinstance(error, ContainerError):
-            raise CliError(f"{args.input}: {error}") from None
+    except ContainerError as error:
+        raise CliError(f"{args.input}: {error}") from None
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
         raise CliError(f"{args.input}: not a readable container ({error})") from None
     words = unpack(packed)
     _write_atomically(args.output, lambda out: np.save(out, words, allow_pickle=False))

@@ -76,35 +76,31 @@ class Container:
 
 
 def _reads_signed(values: np.ndarray, width: int) -> bool:
-    """How W-bit words restore these values: signed (True) or unsigned (False)."""
+    """How W-bit words restore these values (all in -2**(W-1) .. 2**W-1, as as_words checked):
+    signed (True) or unsigned (False)."""
     low, high = int(values.min()), int(values.max())
-    if low >= -(1 << (width - 1)) and high < 1 << (width - 1):
+    if high < 1 << (width - 1):
         return True
     if low >= 0:
         return False
-    if high >= 1 << (width - 1) and high < 1 << width:
-        raise ContainerError(
-            f"values {low} .. {high} mix negative numbers with numbers >= 2**{width - 1}: "
-            f"{width}-bit words cannot give both back (use a wider --width)"
-        )
-    return True  # out of range: as_words says so
+    raise ContainerError(
+        f"values {low} .. {high} mix negative numbers with numbers >= 2**{width - 1}: "
+        f"{width}-bit words cannot give both back (use a wider --width)"
+    )
 
 
 def pack(values: object, width: int, block: int = 8, max_zero_run: int = 16,
          tile: int | None = None) -> Container:
     """Code an integer array (flattened in C order) as transmissions of at most ``tile`` words
-    (one transmission when ``tile`` is None)."""
+    (one transmission when ``tile`` is None). Raises :class:`ebpc.WordRangeError` for what
+    is no word array (not integer, empty, values not fitting W bits) and ContainerError
+    for values that W-bit words cannot give back."""
     p = Params(width, block, max_zero_run)
     array = np.asarray(values)
     if tile is not None and (isinstance(tile, bool) or int(tile) != tile or tile < 1):
         raise ContainerError(f"tile must be a positive number of words, got {tile!r}")
-    if array.dtype == np.bool_ or not np.issubdtype(array.dtype, np.integer):
-        raise ContainerError(f"expected an integer array, got dtype {array.dtype}")
-    if array.size == 0:
-        raise ContainerError("the array is empty")
-    flat = array.reshape(-1)
-    signed = _reads_signed(flat, p.width)
-    words = as_words(flat, p.width)
+    words = as_words(array, p.width)
+    signed = _reads_signed(array.reshape(-1), p.width)
     step = int(tile) if tile is not None else words.size
     coded = [encode(words[i : i + step], p.width, p.block, p.max_zero_run) for i in range(0, words.size, step)]
     word_type = _WORD_TYPES[p.width]

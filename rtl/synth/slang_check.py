@@ -16,45 +16,46 @@ from typing import Sequence
 from . import RTL_DIR, rtl_files
 
 
-def check(files: Sequence[str], top: str, params: Sequence[str] = (), defines: Sequence[str] = ()) -> tuple[bool, str]:
-    """Compile ``files`` with ``top`` and parameter overrides; returns (ok, diagnostics text).
-    The RTL directory is the include directory (rtl/ebpc_assert.svh)."""
+class SlangError(ValueError):
+    """slang could not read the sources, or found errors in them (the report is the message)."""
+
+
+def compile_rtl(files: Sequence[str], top: str | None = None, params: Sequence[str] = (),
+                defines: Sequence[str] = ()):
+    """The elaborated ``pyslang`` compilation of ``files`` (top ``top``, parameter overrides
+    ``NAME=VALUE``, defines), the RTL directory as include directory (rtl/ebpc_assert.svh).
+    Raises :class:`SlangError` with slang's report when the sources do not compile."""
     import pyslang  # noqa: PLC0415 - optional dependency
 
     driver = pyslang.driver.Driver()
     driver.addStandardArgs()
-    args = ["slang", "--top", top, "-I", str(RTL_DIR), *files]
-    for param in params:
-        args += ["-G", param]
-    for define in defines:
-        args += ["-D", define]
+    args = ["slang", *(["--top", top] if top else []), "-I", str(RTL_DIR), *files]
+    args += [arg for param in params for arg in ("-G", param)]
+    args += [arg for define in defines for arg in ("-D", define)]
     if not driver.parseCommandLine(" ".join(args), pyslang.driver.CommandLineOptions()):
-        return False, "slang: bad command line"
+        raise SlangError("slang: bad command line")
     if not driver.processOptions() or not driver.parseAllSources():
-        return False, "slang: cannot read the sources"
+        raise SlangError("slang: cannot read the sources")
     compilation = driver.createCompilation()
-    diags = list(compilation.getAllDiagnostics())
-    errors = [diag for diag in diags if diag.isError()]
-    text = pyslang.DiagnosticEngine.reportAll(driver.sourceManager, errors) if errors else ""
-    return not errors, text
+    errors = [diag for diag in compilation.getAllDiagnostics() if diag.isError()]
+    if errors:
+        raise SlangError(pyslang.DiagnosticEngine.reportAll(driver.sourceManager, errors))
+    return compilation
+
+
+def check(files: Sequence[str], top: str, params: Sequence[str] = (), defines: Sequence[str] = ()) -> tuple[bool, str]:
+    """Compile ``files`` with ``top`` and parameter overrides; returns (ok, diagnostics text)."""
+    try:
+        compile_rtl(files, top, params, defines)
+    except SlangError as error:
+        return False, str(error)
+    return True, ""
 
 
 def elaborated_parameters(files: Sequence[str], top: str, params: Sequence[str] = ()) -> dict[str, int]:
     """The values slang elaborates for ``top``'s parameters (defaults where not overridden):
     what the RTL itself says, for checking any other statement of its defaults."""
-    import pyslang  # noqa: PLC0415 - optional dependency
-
-    driver = pyslang.driver.Driver()
-    driver.addStandardArgs()
-    args = ["slang", "--top", top, "-I", str(RTL_DIR), *files, *[arg for param in params for arg in ("-G", param)]]
-    if not (driver.parseCommandLine(" ".join(args), pyslang.driver.CommandLineOptions())
-            and driver.processOptions() and driver.parseAllSources()):
-        raise ValueError(f"slang cannot read the sources for {top}")
-    compilation = driver.createCompilation()
-    errors = [d for d in compilation.getAllDiagnostics() if d.isError()]
-    if errors:
-        raise ValueError(f"{top} {' '.join(params)}: does not elaborate")
-    body = compilation.getRoot().topInstances[0].body
+    body = compile_rtl(files, top, params).getRoot().topInstances[0].body
     return {symbol.name: int(str(symbol.value)) for symbol in body.parameters}
 
 

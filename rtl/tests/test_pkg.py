@@ -14,15 +14,9 @@ PKG = Path(__file__).resolve().parents[1] / "ebpc_pkg.sv"
 
 def _enum_values(type_name: str) -> dict[str, int]:
     import pyslang
+    from ebpc_synth.slang_check import compile_rtl
 
-    driver = pyslang.driver.Driver()
-    driver.addStandardArgs()
-    assert driver.parseCommandLine(f"slang {PKG}", pyslang.driver.CommandLineOptions())
-    assert driver.processOptions() and driver.parseAllSources()
-    compilation = driver.createCompilation()
-    errors = [d for d in compilation.getAllDiagnostics() if d.isError()]
-    assert not errors, "ebpc_pkg.sv does not compile on its own"
-    enum = compilation.getPackage("ebpc_pkg").lookupName(type_name).targetType.type
+    enum = compile_rtl([str(PKG)]).getPackage("ebpc_pkg").lookupName(type_name).targetType.type
     return {v.name: int(str(v.value)) for v in enum if v.kind == pyslang.ast.SymbolKind.EnumValue}
 
 
