@@ -2,18 +2,18 @@
 """cocotb tests of ebpc_axis_decoder, driven by cocotbext-axi, scored against the model.
 
 L, ZNZ and BPC come from AxiStreamSources, the words go to an AxiStreamSink, each with a
-random pause generator, and an AxiStreamMonitor watches every stream (ebpc_tb.axis).
-Parameters come from the environment (ebpc_tb.config); run through
-``python -m ebpc_tb.run --top axis_decoder``.
+random pause generator, and an AxiStreamMonitor watches every stream (ebpc_tb.bench.axis).
+Parameters come from the environment (ebpc_tb.spec); run through
+``python -m ebpc_tb.flow.run --top axis_decoder``.
 """
 
 from __future__ import annotations
 
 import ebpc
 
-from ebpc_tb import axis
-from ebpc_tb.axis import AxisDecoderBench
-from ebpc_tb.testing import ebpc_test
+from ebpc_tb.bench import axis
+from ebpc_tb.bench.axis import AxisDecoderBench
+from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "axis_decoder"
 ZNZ_TRUNCATED = 1 << 1
@@ -40,7 +40,7 @@ async def test_vectors(dut, cfg):
 
 @ebpc_test(TOP)
 async def test_coverage_closure(dut, cfg):
-    """The coverage-directed transmissions of these parameters (ebpc_tb.closure)."""
+    """The coverage-directed transmissions of these parameters (ebpc_tb.bench.closure)."""
     await axis.closure(AxisDecoderBench(dut, cfg, "test_coverage_closure"))
 
 

@@ -2,15 +2,15 @@
 """cocotb tests of ebpc_axis_encoder, driven by cocotbext-axi, scored against ``ebpc.encode``.
 
 Every stream has an AxiStreamSource/AxiStreamSink with a random pause generator and an
-AxiStreamMonitor (ebpc_tb.axis). Parameters come from the environment (ebpc_tb.config);
-run through ``python -m ebpc_tb.run --top axis_encoder``.
+AxiStreamMonitor (ebpc_tb.bench.axis). Parameters come from the environment (ebpc_tb.spec);
+run through ``python -m ebpc_tb.flow.run --top axis_encoder``.
 """
 
 from __future__ import annotations
 
-from ebpc_tb import axis
-from ebpc_tb.axis import AxisEncoderBench
-from ebpc_tb.testing import ebpc_test
+from ebpc_tb.bench import axis
+from ebpc_tb.bench.axis import AxisEncoderBench
+from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "axis_encoder"
 
@@ -35,7 +35,7 @@ async def test_vectors(dut, cfg):
 
 @ebpc_test(TOP)
 async def test_coverage_closure(dut, cfg):
-    """The coverage-directed transmissions of these parameters (ebpc_tb.closure)."""
+    """The coverage-directed transmissions of these parameters (ebpc_tb.bench.closure)."""
     await axis.closure(AxisEncoderBench(dut, cfg, "test_coverage_closure"))
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import cocotb
 
-from ebpc_tb.config import TbConfig
-from ebpc_tb.env import EncoderBench
+from ebpc_tb.spec import RunSpec
+from ebpc_tb.bench.env import EncoderBench
 
 
 @cocotb.test()
 async def control(dut):
     """Proper use: start, send, finish -> passes."""
-    tb = EncoderBench(dut, TbConfig.from_env(), "control")
+    tb = EncoderBench(dut, RunSpec.from_env(), "control")
     await tb.start()
     tb.send([1, 0, 0, 5, -3, 7, 0, 2, 9], "control")
     await tb.finish()
@@ -26,7 +26,7 @@ async def control(dut):
 @cocotb.test()
 async def guard_no_finish(dut):
     """Words sent and scored, but the test returns without finish(): must fail."""
-    tb = EncoderBench(dut, TbConfig.from_env(), "guard_no_finish")
+    tb = EncoderBench(dut, RunSpec.from_env(), "guard_no_finish")
     await tb.start()
     tb.send([3, 1, 4, 1, 5, 9, 2, 6], "no finish")
     await tb.wait_all()
@@ -35,7 +35,7 @@ async def guard_no_finish(dut):
 @cocotb.test()
 async def guard_nothing_sent(dut):
     """finish() on a bench that never sent a word: the scoreboard checked nothing -> must fail."""
-    tb = EncoderBench(dut, TbConfig.from_env(), "guard_nothing_sent")
+    tb = EncoderBench(dut, RunSpec.from_env(), "guard_nothing_sent")
     await tb.start()
     await tb.finish()
 
@@ -43,12 +43,12 @@ async def guard_nothing_sent(dut):
 @cocotb.test()
 async def guard_no_start(dut):
     """A bench built and left alone (not started, nothing sent, no finish) -> must fail."""
-    EncoderBench(dut, TbConfig.from_env(), "guard_no_start")
+    EncoderBench(dut, RunSpec.from_env(), "guard_no_start")
 
 
 @cocotb.test()
 async def guard_assert_still_reported(dut):
     """A test failing on its own keeps its own error (the guard adds none) -> must fail."""
-    tb = EncoderBench(dut, TbConfig.from_env(), "guard_assert_still_reported")
+    tb = EncoderBench(dut, RunSpec.from_env(), "guard_assert_still_reported")
     await tb.start()
     raise AssertionError("deliberate failure of guard_assert_still_reported")

@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 """cocotb tests of ebpc_decoder: model streams in, original values out; malformed streams.
 
-Parameters come from the environment (see ebpc_tb.config).  Run through
-``python -m ebpc_tb.run --top decoder``.
+Parameters come from the environment (see ebpc_tb.spec).  Run through
+``python -m ebpc_tb.flow.run --top decoder``.
 """
 
 from __future__ import annotations
 
 
-from ebpc_tb import malformed, scenarios, suites
-from ebpc_tb.env import DecoderBench
-from ebpc_tb.stream import BackpressureConfig, GapConfig
-from ebpc_tb.testing import ebpc_test
+from ebpc_tb.bench import malformed, scenarios, suites
+from ebpc_tb.bench.env import DecoderBench
+from ebpc_tb.bench.stream import BackpressureConfig, GapConfig
+from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "decoder"
 
@@ -128,7 +128,7 @@ async def test_malformed(dut, cfg):
 
 
 def malformed_names():
-    from ebpc_tb.scoreboard import ERROR_NAMES
+    from ebpc_tb.bench.scoreboard import ERROR_NAMES
     return ERROR_NAMES
 
 

@@ -1,17 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 """cocotb tests of ebpc_encoder against the golden model (``ebpc.encode``).
 
-Parameters come from the environment (see ebpc_tb.config): EBPC_W/N/Z, EBPC_SEED,
-EBPC_VECTORS, EBPC_FULL, EBPC_SCALE.  Run through ``python -m ebpc_tb.run --top encoder``.
+Parameters come from the environment (see ebpc_tb.spec): EBPC_W/N/Z, EBPC_SEED,
+EBPC_VECTORS, EBPC_FULL, EBPC_SCALE.  Run through ``python -m ebpc_tb.flow.run --top encoder``.
 """
 
 from __future__ import annotations
 
 
-from ebpc_tb import scenarios, suites
-from ebpc_tb.env import EncoderBench
-from ebpc_tb.stream import BackpressureConfig, GapConfig
-from ebpc_tb.testing import ebpc_test
+from ebpc_tb.bench import scenarios, suites
+from ebpc_tb.bench.env import EncoderBench
+from ebpc_tb.bench.stream import BackpressureConfig, GapConfig
+from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "encoder"
 

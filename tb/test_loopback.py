@@ -3,7 +3,7 @@
 
 Random backpressure everywhere: input gaps, length-stream gaps, output backpressure and
 random stalls of the internal ZNZ/BPC links (znz_stall_i/bpc_stall_i).  Parameters from
-the environment (see ebpc_tb.config).  Run through ``python -m ebpc_tb.run --top loopback``.
+the environment (see ebpc_tb.spec).  Run through ``python -m ebpc_tb.flow.run --top loopback``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from __future__ import annotations
 import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
 
-from ebpc_tb import scenarios, suites
-from ebpc_tb.env import LoopbackBench
-from ebpc_tb.stream import BackpressureConfig
-from ebpc_tb.testing import ebpc_test
+from ebpc_tb.bench import scenarios, suites
+from ebpc_tb.bench.env import LoopbackBench
+from ebpc_tb.bench.stream import BackpressureConfig
+from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "loopback"
 

@@ -1,19 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The soak runs (``python -m ebpc_tb.soak``, ``make soak``): not part of the regression.
+"""The soak runs (``python -m ebpc_tb.flow.soak``, ``make soak``): not part of the regression.
 
-EBPC_SOAK_TOP selects the test of the top being simulated; EBPC_SOAK_WORDS and
-EBPC_SOAK_CORRUPT size it (see ebpc_tb.soak).
+The run's spec selects the test of the top being simulated (``select``) and sizes it
+(``words``, ``corrupt``): see ebpc_tb.bench.soak.
 """
 
 from __future__ import annotations
 
-import os
-
 import cocotb
 
-from ebpc_tb.soak import soak_test
+from ebpc_tb.bench.soak import soak_test
+from ebpc_tb.spec import RunSpec
 
-_TOP = os.environ.get("EBPC_SOAK_TOP", "encoder")
+_TOP = RunSpec.from_env().select or "encoder"
 
 
 @cocotb.test(skip=_TOP != "encoder")

@@ -1,21 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Throughput measurement (used by ``python -m ebpc_tb.bench``, not part of the regression).
+"""Throughput measurement (used by ``python -m ebpc_tb.flow.perf``, not part of the regression).
 
 Outputs always ready, inputs always valid; back-to-back transmissions of one stimulus kind.
-Results are appended as JSON lines to $EBPC_BENCH_OUT.
+Results are appended as JSON lines to the run spec's ``results`` file.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 
 import cocotb
 import ebpc
 
-from ebpc_tb.config import TbConfig
-from ebpc_tb.env import CLOCK_NS, DecoderBench, EncoderBench
+from ebpc_tb.spec import RunSpec
+from ebpc_tb.bench.env import CLOCK_NS, DecoderBench, EncoderBench
 
 KINDS = ("dense_smooth", "random_dense", "relu_50", "sparse_90")
 
@@ -39,17 +38,12 @@ def stimulus(kind: str, w: int, length: int, rng: random.Random) -> list[int]:
     raise ValueError(kind)
 
 
-def _params():
-    cfg = TbConfig.from_env()
-    length = int(os.environ.get("EBPC_BENCH_LEN", "1024"))
-    count = int(os.environ.get("EBPC_BENCH_TX", "4"))
-    return cfg, length, count
+_SPEC = RunSpec.from_env()
 
 
 def _record(row: dict) -> None:
-    path = os.environ.get("EBPC_BENCH_OUT")
-    if path:
-        with open(path, "a") as f:
+    if _SPEC.results:
+        with open(_SPEC.results, "a") as f:
             f.write(json.dumps(row) + "\n")
 
 
@@ -71,7 +65,8 @@ def _steps_per_cycle() -> int:
 async def _measure(dut, kind: str, top: str) -> None:
     """Send `count` transmissions back to back; record cycles from the first input handshake
     to the last done_o against the bound sum(max(L, ZNZ words, BPC words))."""
-    cfg, length, count = _params()
+    cfg = _SPEC
+    length, count = cfg.words or 1024, cfg.transmissions or 4
     if top == "encoder":
         tb = EncoderBench(dut, cfg, f"bench_{kind}")
         inputs = [tb.in_mon]
@@ -94,13 +89,13 @@ async def _measure(dut, kind: str, top: str) -> None:
              "words": total, "cycles": cycles, "bound_cycles": bound})
 
 
-@cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "encoder")
+@cocotb.test(skip=(_SPEC.select or "encoder") != "encoder")
 @cocotb.parametrize(kind=KINDS)
 async def bench_encoder(dut, kind):
     await _measure(dut, kind, "encoder")
 
 
-@cocotb.test(skip=os.environ.get("EBPC_BENCH_TOP", "encoder") != "decoder")
+@cocotb.test(skip=(_SPEC.select or "encoder") != "decoder")
 @cocotb.parametrize(kind=KINDS)
 async def bench_decoder(dut, kind):
     await _measure(dut, kind, "decoder")

@@ -20,9 +20,9 @@ Modules:
     testing         ``ebpc_test`` decorator (seed + reproduce hint on failure)
     runner          build/run the simulations (icarus, verilator), RTL files from Bender.yml,
                     cached builds, JUnit XML
-    run             CLI: ``python -m ebpc_tb.run --sim ... --top ...``
-    bench           throughput and bench speed: ``python -m ebpc_tb.bench``
-    soak            long runs and corrupted streams: ``python -m ebpc_tb.soak`` (make soak)
-    mutate          mutation testing of the RTL: ``python -m ebpc_tb.mutate`` (make mutate)
+    run             CLI: ``python -m ebpc_tb.flow.run --sim ... --top ...``
+    bench           throughput and bench speed: ``python -m ebpc_tb.flow.perf``
+    soak            long runs and corrupted streams: ``python -m ebpc_tb.flow.soak`` (make soak)
+    mutate          mutation testing of the RTL: ``python -m ebpc_tb.flow.mutate`` (make mutate)
     pytest_support  helpers of the pytest wrappers in tb/tests
 """

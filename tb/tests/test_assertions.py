@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.pytest_support import sims
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.flow.pytest_support import sims
 
 MODULE = "test_assert_selftest"
 
@@ -41,8 +43,8 @@ _MESSAGE = re.compile(r"EBPC_ASSERT (\S+) at (\d+) in (\S+?):")
 def test_assertion_fires(sim, case, params, name, tmp_path, monkeypatch):
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "0")     # no coverage data from provoked failures
     log = tmp_path / f"{sim}_{case}.log"
-    res = runner.run(sim, "encoder", runner.DEFAULT_CONFIG, testcase=case, test_module=MODULE,
-                     params=params, log_file=log)
+    res = runner.run(sim, "encoder", spec.RunSpec.of(spec.DEFAULT_CONFIG, params), testcase=case,
+                     test_module=MODULE, log_file=log)
     text = log.read_text(errors="replace") if log.exists() else ""
     found = _MESSAGE.findall(text)
     assert found, f"{sim} {case}: no EBPC_ASSERT message ({res.line()}):\n{text[-3000:]}"

@@ -10,9 +10,11 @@ import sys
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.config import REPO_DIR
-from ebpc_tb.pytest_support import _env, sims, top_available
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.spec import REPO_DIR
+from ebpc_tb.flow.pytest_support import _env, sims, top_available
 
 CASES = [("encoder", "znz", "ENCODER MISMATCH on ZNZ"), ("encoder", "bpc", "ENCODER MISMATCH on BPC"),
          ("decoder", "out", "DECODER MISMATCH"), ("loopback", "out", "DECODER MISMATCH")]
@@ -25,12 +27,12 @@ def test_injected_fault_is_caught(sim, top, fault, message):
         pytest.skip(f"{top} RTL not there yet")
     env = _env()
     env["EBPC_INJECT_FAULT"] = fault
-    cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", sim, "--top", top, "--seed", "1",
+    cmd = [sys.executable, "-m", "ebpc_tb.flow.run", "--sim", sim, "--top", top, "--seed", "1",
            "--testcase", "test_conformance"]
     proc = subprocess.run(cmd, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=900)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, f"the injected {fault} fault was not detected:\n{out[-3000:]}"
     assert message in out, f"no '{message}' report:\n{out[-3000:]}"
-    xml = runner.build_dir_for(sim, top, runner.DEFAULT_CONFIG) / f"results_{runner.TOPS[top][1]}_test_conformance.xml"
+    xml = runner.build_dir_for(sim, top, spec.DEFAULT_CONFIG) / f"results_{spec.TOPS[top][1]}_test_conformance.xml"
     tests, failures, _, _ = runner.parse_junit(xml)
     assert tests >= 1 and failures >= 1

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""ebpc_tb.codecov on small synthetic Verilator coverage files (no simulator needed)."""
+"""ebpc_tb.reports.codecov on small synthetic Verilator coverage files (no simulator needed)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ebpc_tb import codecov
-from ebpc_tb.codecov import CoveragePoint, Exclusion
+from ebpc_tb.reports import codecov
+from ebpc_tb.reports.codecov import CoveragePoint, Exclusion
 
 
 def point(file: str, line: int, kind: str, page_module: str, comment: str, count: int,

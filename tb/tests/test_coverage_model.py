@@ -6,12 +6,14 @@ import random
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.bins import TRAFFIC_BINS, data_bins, transmission_bins
-from ebpc_tb.closure import closure_transmissions
-from ebpc_tb.coverage import StreamActivity
-from ebpc_tb.coverage_report import main as report_main
-from ebpc_tb.coverage_report import merge, missing_configs, render, Waiver
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.bench.bins import TRAFFIC_BINS, data_bins, transmission_bins
+from ebpc_tb.bench.closure import closure_transmissions
+from ebpc_tb.bench.coverage import StreamActivity
+from ebpc_tb.reports.coverage_report import main as report_main
+from ebpc_tb.reports.coverage_report import merge, missing_configs, render, Waiver
 
 
 def test_transmission_bins_of_a_known_case():
@@ -38,7 +40,7 @@ def test_all_zero_transmission_has_no_bpc_bins():
     assert not any(p.startswith("ebpc.bpc.") for p in points)
 
 
-@pytest.mark.parametrize("config", runner.SWEEP_CONFIGS, ids=lambda c: "W{}N{}Z{}".format(*c))
+@pytest.mark.parametrize("config", spec.SWEEP_CONFIGS, ids=lambda c: "W{}N{}Z{}".format(*c))
 def test_closure_reaches_every_data_bin(config):
     w, n, z = config
     closure = closure_transmissions(w, n, z, random.Random(1))
@@ -133,6 +135,6 @@ def test_traffic_bins_cover_the_issue_list():
 
 
 def test_pairwise_configs_hold_every_pair_of_the_sweep():
-    assert set(runner.PAIRWISE_CONFIGS) <= set(runner.SWEEP_CONFIGS)
+    assert set(spec.PAIRWISE_CONFIGS) <= set(spec.SWEEP_CONFIGS)
     for a, b in ((0, 1), (0, 2), (1, 2)):
-        assert {(c[a], c[b]) for c in runner.PAIRWISE_CONFIGS} == {(c[a], c[b]) for c in runner.SWEEP_CONFIGS}
+        assert {(c[a], c[b]) for c in spec.PAIRWISE_CONFIGS} == {(c[a], c[b]) for c in spec.SWEEP_CONFIGS}

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The dashboard (ebpc_tb.dashboard): rendering from synthetic data, collecting from files, and
+"""The dashboard (ebpc_tb.reports.dashboard): rendering from synthetic data, collecting from files, and
 the page built from a real (small) multi-seed run."""
 
 import json
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ebpc_tb import dashboard as db
-from ebpc_tb.codecov import CoveragePoint
-from ebpc_tb.pytest_support import sims
+from ebpc_tb.reports import dashboard as db
+from ebpc_tb.reports.codecov import CoveragePoint
+from ebpc_tb.flow.pytest_support import sims
 
 
 def _text(element) -> str:
@@ -46,10 +46,10 @@ def _synthetic() -> db.DashboardData:
         db.TestRow("test_corners", "pass")))
     regress = {"seeds": [5, 6], "outcomes": [
         {"seed": 5, "sim": "verilator", "top": "encoder", "config": [8, 8, 16], "sampled": False,
-         "test": "test_random", "status": "pass", "message": "", "reproduce": "python -m ebpc_tb.run --seed 5"},
+         "test": "test_random", "status": "pass", "message": "", "reproduce": "python -m ebpc_tb.flow.run --seed 5"},
         {"seed": 6, "sim": "verilator", "top": "loopback", "config": [16, 8, 2], "sampled": True,
          "test": "test_corners", "status": "fail", "message": "LOOPBACK MISMATCH\ndetail",
-         "reproduce": "python -m ebpc_tb.run --top loopback --seed 6 --testcase test_corners"}],
+         "reproduce": "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners"}],
         "functional_coverage": {"configs": 1, "bins": 4, "hit": 3, "percent": 75.0}}
     functional = db.CoverageSet("make test", 2, {
         "W8_N8_Z16": {"ebpc.znz.run": {"1": 5, "2": 0, "3": 1}, "ebpc.tx.content": {"all_zero": 2, "mixed": 9}},
@@ -90,7 +90,7 @@ def test_render_synthetic_page_has_every_run_module_and_figure():
     # multi-seed table: both seeds, the failure's first line and its reproduce command
     assert "make regress SEED_LIST=5,6" in text
     assert "LOOPBACK MISMATCH" in text
-    assert "python -m ebpc_tb.run --top loopback --seed 6 --testcase test_corners" in text
+    assert "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners" in text
     # escaping: the failure message with markup characters is text, not markup
     assert "DECODER MISMATCH <out> & more" in text and "line two" in text
     # figures and plots
@@ -214,7 +214,7 @@ def test_main_rejects_a_missing_root(tmp_path, capsys):
 def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
     """Two seeds of one short bench test under Verilator with code coverage: the regression's
     own reports, then the dashboard built from them (real cocotb JUnit, coverage JSON, .dat)."""
-    from ebpc_tb import regress
+    from ebpc_tb.flow import regress
 
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "1")
     monkeypatch.delenv("EBPC_INJECT_FAULT", raising=False)

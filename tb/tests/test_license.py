@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from ebpc_tb.config import REPO_DIR
+from ebpc_tb.spec import REPO_DIR
 
 SPDX = "SPDX-License-Identifier: Apache-2.0"
 SOURCE_SUFFIXES = (".py", ".sv", ".v", ".svh", ".sh", ".core", ".yml", ".yaml", ".toml")

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ebpc_tb import runner
+from ebpc_tb.flow import runner
 
 REPO = runner.REPO_DIR
 CORE = REPO / "ebpc.core"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The mutation tool (ebpc_tb.mutate, make mutate): which tokens it mutates, how it applies a
+"""The mutation tool (ebpc_tb.flow.mutate, make mutate): which tokens it mutates, how it applies a
 mutant, that its sample is deterministic, the waiver match and the reports. The mutation run
 itself is `make mutate` (tens of minutes, not in make test)."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from ebpc_tb import mutate
+from ebpc_tb.flow import mutate
 
 RTL = """\
 module m (input logic clk_i, input logic rst_ni, input logic [3:0] a_i, output logic y_o);

@@ -11,8 +11,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.pytest_support import sims, top_available
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.flow.pytest_support import sims, top_available
 
 EXPECT = {
     "control": None,
@@ -32,8 +34,8 @@ def test_bench_fails_when_its_checks_did_not_run(sim, tmp_path, monkeypatch):
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "0")
     monkeypatch.delenv("EBPC_COVERAGE", raising=False)
     log = tmp_path / "guard.log"
-    res = runner.run(sim, "encoder", runner.DEFAULT_CONFIG, seed=1, test_module="test_bench_guard",
-                     log_file=log)
+    res = runner.run(sim, "encoder", spec.RunSpec.of(spec.DEFAULT_CONFIG, seed=1),
+                     test_module="test_bench_guard", log_file=log)
     assert res.xml is not None, f"no results: {res.line()}\n{log.read_text(errors='replace')[-3000:]}"
     outcome = {}
     for case in ET.parse(res.xml).iter("testcase"):

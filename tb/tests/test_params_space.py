@@ -9,9 +9,13 @@ import json
 
 import pytest
 
-from ebpc_tb import coverage_report, runner
-from ebpc_tb.config import CONFORMANCE_FILE, TbConfig
-from ebpc_tb.run import Job, config_lines, file_configs, main
+from ebpc_tb.reports import coverage_report
+
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.spec import CONFORMANCE_FILE, RunSpec
+from ebpc_tb.flow.run import Job, config_lines, file_configs, main
 
 
 def test_file_configs_of_the_bundled_cases():
@@ -41,14 +45,14 @@ def test_run_rejects_a_bad_case_file_in_one_line(tmp_path, capsys):
 
 
 def test_sampled_configs_cover_the_space():
-    points = runner.sample_configs(12345, 400)
-    assert points == runner.sample_configs(12345, 400)
-    assert points != runner.sample_configs(12346, 400)
+    points = spec.sample_configs(12345, 400)
+    assert points == spec.sample_configs(12345, 400)
+    assert points != spec.sample_configs(12346, 400)
     assert {p.config[0] for p in points} == {8, 16, 32}
-    assert {p.config[2] for p in points} == set(runner.ZERO_RUNS)
+    assert {p.config[2] for p in points} == set(spec.ZERO_RUNS)
     assert min(p.config[1] for p in points) == 2
     assert max(p.config[1] for p in points) == 64
-    assert min(p.count_width for p in points) == runner.COUNT_WIDTH_MIN
+    assert min(p.count_width for p in points) == spec.COUNT_WIDTH_MIN
     assert any(p.enc_planes == p.config[0] + 1 for p in points)
     assert any(p.dec_planes == 1 for p in points)
     for p in points:
@@ -58,13 +62,13 @@ def test_sampled_configs_cover_the_space():
 
 
 def test_max_length_keeps_l_and_counts_in_count_width():
-    assert runner.max_length_for("decoder", {"CountWidth": 8}) == 255
-    assert runner.max_length_for("loopback", {"CountWidth": 8}) == 127
-    assert runner.max_length_for("encoder", {"CountWidth": 3, "EnableCounts": 0}) == 0
-    assert runner.max_length_for("encoder", {"CountWidth": 9, "EnableCounts": 1}) == 255
-    assert runner.max_length_for("decoder", None) == 0
-    cfg = TbConfig(max_length=10)
-    assert cfg.fits(10) and not cfg.fits(11) and TbConfig().fits(10**6)
+    assert spec.max_length_for("decoder", {"CountWidth": 8}) == 255
+    assert spec.max_length_for("loopback", {"CountWidth": 8}) == 127
+    assert spec.max_length_for("encoder", {"CountWidth": 3, "EnableCounts": 0}) == 0
+    assert spec.max_length_for("encoder", {"CountWidth": 9, "EnableCounts": 1}) == 255
+    assert spec.max_length_for("decoder", None) == 0
+    cfg = RunSpec(max_length=10)
+    assert cfg.fits(10) and not cfg.fits(11) and RunSpec().fits(10**6)
 
 
 def test_one_summary_line_per_parameter_set():
@@ -103,16 +107,16 @@ def test_coverage_report_lists_sampled_sets_and_parameter_values(tmp_path, capsy
 
 
 @pytest.mark.parametrize("width", [8, 16, 32])
-@pytest.mark.parametrize("top", list(runner.TOPS))
+@pytest.mark.parametrize("top", list(spec.TOPS))
 def test_rtl_defaults_are_the_rtls_own(top, width):
-    """runner.rtl_defaults (the parameter values the coverage report prints) against the
+    """spec.rtl_defaults (the parameter values the coverage report prints) against the
     defaults slang elaborates from the RTL itself: a default changed in one place fails here."""
     from ebpc_synth import rtl_files
     from ebpc_synth.slang_check import elaborated_parameters
 
-    module = runner.TOPS[top][0]
+    module = spec.TOPS[top][0]
     elaborated = elaborated_parameters([str(f) for f in rtl_files()], module, [f"DataWidth={width}"])
-    stated = runner.rtl_defaults(top, width)
+    stated = spec.rtl_defaults(top, width)
     assert stated, top
     wrong = {name: (value, elaborated.get(name)) for name, value in stated.items() if elaborated.get(name) != value}
     assert not wrong, f"{module} at W={width}: stated (value, RTL value): {wrong}"

@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from ebpc_tb.stream import BackpressureConfig, CycleEngine, RandomLevel, StreamSink
+from ebpc_tb.bench.stream import BackpressureConfig, CycleEngine, RandomLevel, StreamSink
 
 CYCLES = 200_000
 

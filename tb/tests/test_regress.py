@@ -1,14 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Seeds of the regression (ebpc_tb.config, ebpc_tb.pytest_support) and the multi-seed
-regression's planning and reporting (ebpc_tb.regress), without a simulator."""
+"""Seeds of the regression (ebpc_tb.spec, ebpc_tb.flow.pytest_support) and the multi-seed
+regression's planning and reporting (ebpc_tb.flow.regress), without a simulator."""
 
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from ebpc_tb import regress, runner
-from ebpc_tb.config import SEED_LIMIT, TbConfig, fresh_seed, parse_seed
-from ebpc_tb.pytest_support import reproduce_command, session_seed
+from ebpc_tb.flow import regress, runner
+
+from ebpc_tb import spec
+from ebpc_tb.spec import SEED_LIMIT, RunSpec, fresh_seed, parse_seed
+from ebpc_tb.flow.pytest_support import reproduce_command, session_seed
 
 
 def test_fresh_seeds_differ_and_fit():
@@ -48,20 +50,20 @@ def test_the_seed_is_this_sessions_and_recorded():
 
 
 def test_test_seeds_depend_on_base_seed_and_name():
-    a, b = TbConfig(seed=1), TbConfig(seed=2)
+    a, b = RunSpec(seed=1), RunSpec(seed=2)
     assert a.test_seed("test_random") != b.test_seed("test_random")
     assert a.test_seed("test_random") != a.test_seed("test_corners")
-    assert a.test_seed("test_random") == TbConfig(seed=1).test_seed("test_random")
+    assert a.test_seed("test_random") == RunSpec(seed=1).test_seed("test_random")
 
 
 def test_plan_jobs_default_first_then_seeded_sample():
     jobs = regress.plan_jobs([5, 6], ["verilator"], ["encoder", "loopback"], ("test_random",), sample=2)
     assert len(jobs) == 2 * 2 * 3
-    assert jobs[0] == regress.Job(5, "verilator", "encoder", runner.DEFAULT_CONFIG, ("test_random",))
+    assert jobs[0] == regress.Job(5, "verilator", "encoder", spec.DEFAULT_CONFIG, ("test_random",))
     seed5 = [j for j in jobs if j.seed == 5]
     sampled = [j.config for j in seed5 if j.sampled]
-    assert len(sampled) == 4 and runner.DEFAULT_CONFIG not in sampled
-    assert all(c in runner.SWEEP_CONFIGS for c in sampled)
+    assert len(sampled) == 4 and spec.DEFAULT_CONFIG not in sampled
+    assert all(c in spec.SWEEP_CONFIGS for c in sampled)
     # the same sample for every bench of a seed, and the same again for the same seed
     assert sampled[:2] == sampled[2:]
     again = regress.plan_jobs([5], ["verilator"], ["encoder"], ("test_random",), sample=2)
@@ -85,7 +87,7 @@ def test_job_command_reproduces_one_test():
     job = regress.Job(7, "verilator", "decoder", (16, 8, 2), ("test_random", "test_corners"), 0.15)
     assert job.name == "s7_verilator_decoder_W16_N8_Z2"
     assert job.command(["test_corners"], {"EBPC_INJECT_FAULT": "out"}) == (
-        "EBPC_INJECT_FAULT=out python -m ebpc_tb.run --sim verilator --top decoder --w 16 --n 8 --z 2 "
+        "EBPC_INJECT_FAULT=out python -m ebpc_tb.flow.run --sim verilator --top decoder --w 16 --n 8 --z 2 "
         "--seed 7 --testcase test_corners --scale 0.15")
 
 
@@ -119,7 +121,7 @@ def test_summary_text_and_junit():
     assert regress.summarise(outcomes) == {3: {"pass": 1, "fail": 1, "skip": 0, "error": 0}}
     text = regress.format_text(summary)
     assert "FAILED seed 3 icarus encoder test_random: ENCODER MISMATCH on ZNZ" in text
-    assert "reproduce: python -m ebpc_tb.run --sim icarus --top encoder" in text
+    assert "reproduce: python -m ebpc_tb.flow.run --sim icarus --top encoder" in text
     assert "9/10 bins" in text and "line 3/4" in text
     root = ET.fromstring(regress.to_junit(summary))
     suite = root.find("testsuite")
@@ -140,20 +142,20 @@ def test_bad_arguments_exit_2_with_one_line(argv, capsys, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-@pytest.mark.parametrize("config", runner.SWEEP_CONFIGS, ids=lambda c: "W{}N{}Z{}".format(*c))
+@pytest.mark.parametrize("config", spec.SWEEP_CONFIGS, ids=lambda c: "W{}N{}Z{}".format(*c))
 def test_coverage_closure_closes_on_this_sessions_seed(config):
     """The coverage check of make test needs every data bin on whatever seed the run drew: the
     closure set must close with the regression's seed as it does with seed 1."""
-    from ebpc_tb.closure import closure_transmissions
+    from ebpc_tb.bench.closure import closure_transmissions
 
     w, n, z = config
     seed = session_seed()
-    closure = closure_transmissions(w, n, z, TbConfig(w, n, z, seed=seed).rng("test_coverage_closure"))
+    closure = closure_transmissions(w, n, z, RunSpec(w, n, z, seed=seed).rng("test_coverage_closure"))
     assert closure.closed, f"seed {seed}: bins without stimulus: {closure.missed}"
 
 
 def test_simulation_failure_reproduce_command_is_typeable():
-    from ebpc_tb.pytest_support import _shown
+    from ebpc_tb.flow.pytest_support import _shown
 
-    cmd = ["/usr/bin/python3.11", "-m", "ebpc_tb.run", "--seed", "5", "--coverage", "/b/cov.json", "--scale", "0.15"]
-    assert _shown(cmd) == ["python", "-m", "ebpc_tb.run", "--seed", "5", "--scale", "0.15"]
+    cmd = ["/usr/bin/python3.11", "-m", "ebpc_tb.flow.run", "--seed", "5", "--coverage", "/b/cov.json", "--scale", "0.15"]
+    assert _shown(cmd) == ["python", "-m", "ebpc_tb.flow.run", "--seed", "5", "--scale", "0.15"]

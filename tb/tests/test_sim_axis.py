@@ -15,9 +15,11 @@ import sys
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.config import REPO_DIR
-from ebpc_tb.pytest_support import _env, run_sim, sims
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.spec import REPO_DIR
+from ebpc_tb.flow.pytest_support import _env, options, run_sim, sims
 
 TOPS = ["axis_encoder", "axis_decoder"]
 # The fault-injection runs share the default build directories (and their result files) with
@@ -29,12 +31,13 @@ SWEEP_PART = [("icarus", (16, 16, 2))]
 
 
 def _matrix():
-    out = [(sim, runner.DEFAULT_CONFIG, None) for sim in sims()]
-    if os.environ.get("EBPC_SWEEP", "1") == "0":
+    out = [(sim, spec.DEFAULT_CONFIG, None) for sim in sims()]
+    opts = options()
+    if not opts.sweep:
         return out
-    scale = float(os.environ.get("EBPC_SWEEP_SCALE", "0.15"))
-    if os.environ.get("EBPC_FULL") == "1":
-        part = [(sim, cfg) for sim in sims() for cfg in runner.SWEEP_CONFIGS if cfg != runner.DEFAULT_CONFIG]
+    scale = opts.sweep_scale
+    if opts.full:
+        part = [(sim, cfg) for sim in sims() for cfg in spec.SWEEP_CONFIGS if cfg != spec.DEFAULT_CONFIG]
     else:
         part = [(sim, cfg) for sim, cfg in SWEEP_PART if sim in sims()]
     return out + [(sim, cfg, scale) for sim, cfg in part]
@@ -62,7 +65,7 @@ def test_axis_encoder_with_counts(monkeypatch):
     first simulator (the counts are plain registers; one simulator is enough)."""
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "0")
     monkeypatch.delenv("EBPC_COVERAGE_DIR", raising=False)
-    run_sim(sims()[0], "axis_encoder", runner.DEFAULT_CONFIG, 0.5, extra_args=["--param", "EnableCounts=1"])
+    run_sim(sims()[0], "axis_encoder", spec.DEFAULT_CONFIG, 0.5, extra_args=["--param", "EnableCounts=1"])
 
 
 FAULTS = [("axis_encoder", "znz", "ZNZ packet"), ("axis_encoder", "bpc", "BPC packet"),
@@ -75,12 +78,12 @@ def test_axis_injected_fault_is_caught(top, fault, message):
     env = _env()
     env["EBPC_INJECT_FAULT"] = fault
     env["EBPC_CODE_COVERAGE"] = "0"
-    cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", sim, "--top", top, "--seed", "1",
+    cmd = [sys.executable, "-m", "ebpc_tb.flow.run", "--sim", sim, "--top", top, "--seed", "1",
            "--testcase", "test_corners"]
     proc = subprocess.run(cmd, cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=900)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0, f"the injected {fault} fault was not detected:\n{out[-3000:]}"
     assert message in out and "EBPC_INJECT_FAULT" in out, f"no '{message}' report:\n{out[-3000:]}"
-    xml = runner.build_dir_for(sim, top, runner.DEFAULT_CONFIG) / f"results_{runner.TOPS[top][1]}_test_corners.xml"
+    xml = runner.build_dir_for(sim, top, spec.DEFAULT_CONFIG) / f"results_{spec.TOPS[top][1]}_test_corners.xml"
     tests, failures, _, _ = runner.parse_junit(xml)
     assert tests >= 1 and failures >= 1

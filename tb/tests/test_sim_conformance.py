@@ -2,7 +2,7 @@
 """pytest wrapper: every bundled conformance case on the RTL at its own W, N, Z.
 
 For each parameter set of model/ebpc/data/conformance_cases.json that the sweep does not
-build (EBPC_FULL=1: every set), ``python -m ebpc_tb.run --vectors <that set's cases>`` builds
+build (EBPC_FULL=1: every set), ``python -m ebpc_tb.flow.run --vectors <that set's cases>`` builds
 the encoder, decoder and loopback there (cached) and runs test_vectors: the encoder must
 produce each case's stored streams word for word, the decoder must decode them back, the
 loopback must round-trip the values, in free flow and under random traffic. Under the first
@@ -17,15 +17,15 @@ import os
 
 import pytest
 
-from ebpc_tb.config import CONFORMANCE_FILE
-from ebpc_tb.pytest_support import conformance_configs, run_many, sims
-from ebpc_tb.stimulus import load_case_file
+from ebpc_tb.spec import CONFORMANCE_FILE
+from ebpc_tb.flow.pytest_support import conformance_configs, options, run_many, sims
+from ebpc_tb.bench.stimulus import load_case_file
 
 CONFIGS = conformance_configs()
 
 
 def _sims() -> str:
-    return ",".join(sims()) if os.environ.get("EBPC_FULL") == "1" else sims()[0]
+    return ",".join(sims()) if options().full else sims()[0]
 
 
 @pytest.mark.parametrize("config", CONFIGS, ids=[f"W{w}N{n}Z{z}" for w, n, z in CONFIGS])

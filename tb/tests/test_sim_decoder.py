@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """pytest wrapper: cocotb decoder bench under each simulator, default config and sweep.
 
-Each test runs `python -m ebpc_tb.run --top decoder` in a subprocess and fails if the
+Each test runs `python -m ebpc_tb.flow.run --top decoder` in a subprocess and fails if the
 simulation fails, does not build, or scores nothing (JUnit XML: tests > 0, failures = 0).
 """
 
 import pytest
 
-from ebpc_tb.pytest_support import matrix_id, run_sim, sim_matrix
+from ebpc_tb.flow.pytest_support import matrix_id, run_sim, sim_matrix
 
 MATRIX = sim_matrix("decoder")
 

@@ -7,8 +7,10 @@ import shutil
 
 import pytest
 
-from ebpc_tb import runner
-from ebpc_tb.pytest_support import run_sim, sims, top_available
+from ebpc_tb.flow import runner
+
+from ebpc_tb import spec
+from ebpc_tb.flow.pytest_support import run_sim, sims, top_available
 
 BAD = [
     ("DataWidth", (12, 8, 16)),
@@ -46,7 +48,7 @@ def _expect_elaboration_error(sim: str, top: str, config, param: str, tag: str,
             f"icarus accepted {param} in {config}:\n{text[-2000:]}"
         assert param in text, f"icarus message does not name {param}:\n{text[-2000:]}"
         return
-    pytest.fail(f"{sim} elaborated {runner.TOPS[top][0]} with an illegal {param} ({config}, {params or {}})")
+    pytest.fail(f"{sim} elaborated {spec.TOPS[top][0]} with an illegal {param} ({config}, {params or {}})")
 
 
 @pytest.mark.parametrize("sim", sims())

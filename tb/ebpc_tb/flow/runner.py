@@ -26,112 +26,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from .config import REPO_DIR, TB_DIR
+from ..spec import DEFAULT_CONFIG, REPO_DIR, TB_DIR, TOPS, RunSpec, max_length_for
 
 RTL_DIR = REPO_DIR / "rtl"
 MODEL_DIR = REPO_DIR / "model"
 BUILD_ROOT = REPO_DIR / "build" / "sim"
 TIMESCALE = ("1ns", "1ps")
 SIMS = ("icarus", "verilator")
-
-TOPS = {
-    "encoder": ("ebpc_encoder", "test_encoder"),
-    "decoder": ("ebpc_decoder", "test_decoder"),
-    "loopback": ("ebpc_loopback", "test_loopback"),
-    "axis_encoder": ("ebpc_axis_encoder", "test_axis_encoder"),
-    "axis_decoder": ("ebpc_axis_decoder", "test_axis_decoder"),
-}
-
-DEFAULT_CONFIG = (8, 8, 16)
-SWEEP_CONFIGS = [(w, n, z) for w in (8, 16, 32) for n in (8, 16) for z in (2, 16, 64)]
-# Half of the sweep holding every pair of parameter values, (W, N), (W, Z) and (N, Z), at
-# least once (a covering array of strength 2).
-PAIRWISE_CONFIGS = [(8, 8, 2), (8, 16, 16), (8, 8, 64), (16, 16, 2), (16, 8, 16), (16, 16, 64),
-                    (32, 8, 2), (32, 16, 16), (32, 16, 64)]
-
-
-# -- the legal parameter space (rtl/ebpc_encoder.sv, rtl/ebpc_decoder.sv headers) ------------
-
-WIDTHS = (8, 16, 32)
-ZERO_RUNS = tuple(1 << k for k in range(1, 9))        # Z: powers of two 2..256
-COUNT_WIDTH_MIN = 8      # the decoder's minimum (the encoder's is 1; the loopback shares one)
-COUNT_WIDTH_MAX = 32     # the decoder's maximum (the encoder's is 64)
-
-
-def rtl_defaults(top: str, width: int) -> dict[str, int]:
-    """The RTL's default values of the parameters beyond W/N/Z for one top (held to the RTL's
-    own defaults by tb/tests/test_params_space.py)."""
-    enc_ppc = 2 if width == 8 else 3
-    dec_ppc = 1 if width <= 8 else 2
-    if top in ("encoder", "axis_encoder"):
-        return {"PlanesPerCycle": enc_ppc, "CountWidth": 16, "EnableCounts": 0}
-    if top in ("decoder", "axis_decoder"):
-        return {"PlanesPerCycle": dec_ppc, "CountWidth": 16}
-    return {"PlanesPerCycle": dec_ppc, "EncPlanesPerCycle": enc_ppc, "CountWidth": 16}
-
-
-@dataclasses.dataclass(frozen=True)
-class SampledConfig:
-    """One point drawn from the whole legal space: W, N, Z, both cores' PlanesPerCycle,
-    CountWidth (shared, as in the loopback) and the encoder's EnableCounts."""
-
-    config: tuple[int, int, int]
-    enc_planes: int
-    dec_planes: int
-    count_width: int
-    enable_counts: int
-    enc_count_width: int     # the encoder's own: count_width with EnableCounts=1, else 1..64
-
-    def params(self, top: str) -> dict[str, int]:
-        """The HDL parameters of ``top`` at this point (besides W/N/Z)."""
-        if top in ("encoder", "axis_encoder"):
-            return {"PlanesPerCycle": self.enc_planes, "CountWidth": self.enc_count_width,
-                    "EnableCounts": self.enable_counts}
-        if top in ("decoder", "axis_decoder"):
-            return {"PlanesPerCycle": self.dec_planes, "CountWidth": self.count_width}
-        return {"PlanesPerCycle": self.dec_planes, "EncPlanesPerCycle": self.enc_planes,
-                "CountWidth": self.count_width}
-
-    def describe(self) -> str:
-        w, n, z = self.config
-        return (f"W={w} N={n} Z={z} enc PlanesPerCycle={self.enc_planes} dec PlanesPerCycle="
-                f"{self.dec_planes} CountWidth={self.count_width} EnableCounts={self.enable_counts}"
-                f" (encoder alone: CountWidth={self.enc_count_width})")
-
-
-# make test's budget for a sampled set: the encoder's PlanesPerCycle x BlockSize, which sets
-# the size of its BPC coder and so the Verilator build time, grows it faster than linearly
-# (measured: 16 x 32 = 512 builds in 18 s, 30 x 56 = 1680 in 101 s, and the loopback builds
-# it again). FULL=1 and make regress draw from the whole space.
-QUICK_ENCODER_PLANE_BITS = 512
-
-
-def sample_configs(seed: int, count: int, max_encoder_plane_bits: int | None = None) -> list[SampledConfig]:
-    """``count`` points of the legal space drawn from ``seed`` (the same seed, the same points).
-
-    W uniform over 8/16/32, N uniform over 2..2W, Z over the eight powers of two, each
-    PlanesPerCycle uniform over 1..W+1, CountWidth uniform over its minimum .. 32
-    (COUNT_WIDTH_MIN: the bench then keeps every transmission and stream within it), and
-    EnableCounts 0/1; the encoder alone gets its own CountWidth, 1..64, when it does not count.
-    With ``max_encoder_plane_bits``, a draw whose encoder PlanesPerCycle x N exceeds it is
-    drawn again (from the same seeded stream): the legal space less its slowest builds.
-    """
-    import random  # noqa: PLC0415
-
-    rng = random.Random(f"ebpc-sampled-configs:{seed}")
-    out = []
-    while len(out) < count:
-        w = rng.choice(WIDTHS)
-        config = (w, rng.randint(2, 2 * w), rng.choice(ZERO_RUNS))
-        enc_planes, dec_planes = rng.randint(1, w + 1), rng.randint(1, w + 1)
-        count_width, enable_counts = rng.randint(COUNT_WIDTH_MIN, COUNT_WIDTH_MAX), rng.randint(0, 1)
-        enc_count_width = count_width if enable_counts else rng.randint(1, 64)
-        if max_encoder_plane_bits is not None and enc_planes * config[1] > max_encoder_plane_bits:
-            continue
-        out.append(SampledConfig(config, enc_planes, dec_planes, count_width, enable_counts,
-                                 enc_count_width))
-    return out
-
 
 def quicker_sim(config: Sequence[int]) -> str:
     """The simulator that finishes a parameter set's tests sooner: Icarus (no build time to
@@ -140,21 +41,6 @@ def quicker_sim(config: Sequence[int]) -> str:
     over 300 s under Icarus)."""
     w, n, _ = config
     return "icarus" if w * n <= 256 else "verilator"
-
-
-def max_length_for(top: str, params: Mapping[str, object] | None) -> int:
-    """Longest transmission the bench may send to this build (0: no limit below the bench's).
-
-    With CountWidth set: L must fit it (decoder, loopback), and so must the word counts of
-    each stream when the encoder counts them (EnableCounts=1, and always in the loopback):
-    a stream has at most 1.7 words per input word (N=2), so L is kept to half the range.
-    """
-    if not params or "CountWidth" not in params:
-        return 0
-    limit = (1 << int(params["CountWidth"])) - 1
-    if top in ("encoder", "axis_encoder"):
-        return limit // 2 if int(params.get("EnableCounts", 0) or 0) == 1 else 0
-    return limit // 2 if top == "loopback" else limit
 
 
 class BuildError(RuntimeError):
@@ -194,6 +80,36 @@ class RunResult:
         return (f"{status} {self.sim:9s} {self.top:8s} W={w:<2d} N={n:<2d} Z={z:<3d} "
                 f"tests={self.tests} failures={self.failures} build={self.build_time:.1f}s "
                 f"total={self.elapsed:.1f}s{extra}")
+
+    def to_json(self) -> dict:
+        """The result as the JSON a run summary holds (:func:`read_summary` reads it back)."""
+        row = dataclasses.asdict(self)
+        row.update(config=list(self.config), ok=self.ok,
+                   xml=str(self.xml) if self.xml else None, waves=str(self.waves) if self.waves else None)
+        return row
+
+    @classmethod
+    def from_json(cls, row: dict) -> "RunResult":
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in row.items() if k in fields}
+        values["config"] = tuple(values["config"])
+        for name in ("xml", "waves"):
+            values[name] = Path(values[name]) if values.get(name) else None
+        return cls(**values)
+
+
+def write_summary(path: Path, seed: int, results: Sequence[RunResult]) -> None:
+    """The results of a ``python -m ebpc_tb.flow.run`` call as JSON (``--summary``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"seed": seed, "runs": [r.to_json() for r in results]}, indent=1) + "\n")
+
+
+def read_summary(path: Path) -> list[RunResult]:
+    """The runs of a summary written by :func:`write_summary` ([] if there is none)."""
+    try:
+        return [RunResult.from_json(row) for row in json.loads(path.read_text())["runs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 # -- environment ---------------------------------------------------------------------------
@@ -298,8 +214,13 @@ def config_params(config: Sequence[int], extra: Mapping[str, object] | None = No
 def code_coverage(sim: str) -> bool:
     """EBPC_CODE_COVERAGE=1: Verilator builds with line (incl. branch), toggle and expression coverage;
     every run then writes coverage_<test module>[_<testcase>].dat into its build directory
-    (see ebpc_tb.codecov)."""
+    (see ebpc_tb.reports.codecov)."""
     return sim == "verilator" and os.environ.get("EBPC_CODE_COVERAGE", "") == "1"
+
+
+def params_tag(params: Mapping[str, object] | None) -> str:
+    """The build directory suffix of further HDL parameters (each its own build)."""
+    return "".join(f"_{k}{v}" for k, v in sorted((params or {}).items()))
 
 
 def build_dir_for(sim: str, top: str, config: Sequence[int], waves: bool = False, tag: str = "") -> Path:
@@ -459,20 +380,17 @@ def parse_junit(path: Path) -> tuple[int, int, int, list[str]]:
 
 # -- run -----------------------------------------------------------------------------------
 
-def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int | None = None,
-        vectors: str | None = None, testcase: str | None = None, waves: bool = False,
-        full: bool = False, scale: float | None = None, coverage: str | None = None,
-        extra_env: Mapping[str, str] | None = None, log_file: Path | None = None,
-        test_module: str | None = None, params: Mapping[str, object] | None = None) -> RunResult:
-    """Build (if needed) and run the cocotb tests of one top for one config."""
+def run(sim: str, top: str, run_spec: RunSpec = RunSpec(), *, testcase: str | None = None,
+        waves: bool = False, log_file: Path | None = None, test_module: str | None = None) -> RunResult:
+    """Build (if needed) the top at the spec's parameters and run its cocotb tests with the spec
+    as their environment (a ``max_length`` of 0 becomes the build's own limit)."""
     setup_python_path()
-    config = tuple(int(x) for x in config)
+    config, params = run_spec.config, run_spec.hdl_params or None
     res = RunResult(sim, top, config)
     t0 = time.monotonic()
-    tag = "".join(f"_{k}{v}" for k, v in sorted((params or {}).items()))
     try:
         bdir, res.built, res.build_time = build(sim, top, config, waves=waves, params=params,
-                                                bdir=build_dir_for(sim, top, config, waves, tag))
+                                                bdir=build_dir_for(sim, top, config, waves, params_tag(params)))
     except BuildError as exc:
         res.error = str(exc)
         res.elapsed = time.monotonic() - t0
@@ -480,19 +398,12 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
         return res
     top_module, module = TOPS[top]
     module = test_module or module
-    w, n, z = config
-    env = {"EBPC_W": str(w), "EBPC_N": str(n), "EBPC_Z": str(z),
-           "EBPC_SEED": str(seed if seed is not None else 1),
-           "EBPC_FULL": "1" if full else "0"}
-    if scale is not None:
-        env["EBPC_SCALE"] = str(scale)
-    if max_length_for(top, params):
-        env["EBPC_MAX_LENGTH"] = str(max_length_for(top, params))
-    if vectors:
-        env["EBPC_VECTORS"] = str(Path(vectors).resolve())
-    if coverage:
-        env["EBPC_COVERAGE"] = str(Path(coverage).resolve())
-    env.update(extra_env or {})
+    if not run_spec.max_length and max_length_for(top, params):
+        run_spec = dataclasses.replace(run_spec, max_length=max_length_for(top, params))
+    for name in ("vectors", "coverage"):
+        if getattr(run_spec, name):
+            run_spec = dataclasses.replace(run_spec, **{name: str(Path(getattr(run_spec, name)).resolve())})
+    env = run_spec.to_env()
     xtag = f"_{testcase}" if testcase else ""
     xml = bdir / f"results_{module}{xtag}.xml"
     if xml.exists():
@@ -507,7 +418,7 @@ def run(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, seed: int
     try:
         runner.test(test_module=module, hdl_toplevel=top_module, hdl_toplevel_lang="verilog",
                     build_dir=bdir, test_dir=bdir, results_xml=str(xml), extra_env=env,
-                    testcase=testcase, seed=seed, waves=waves, timescale=TIMESCALE,
+                    testcase=testcase, seed=run_spec.seed, waves=waves, timescale=TIMESCALE,
                     log_file=log_file, plusargs=plusargs)
     except SystemExit as exc:
         if exc.code not in (0, None):

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Throughput bench: ``python -m ebpc_tb.bench [--sim verilator] [--check]``.
+"""Throughput bench: ``python -m ebpc_tb.flow.perf [--sim verilator] [--check]``.
 
 Per configuration (W/N in 8/8, 8/16, 16/8, 32/8 at Z=16) and stimulus (dense smooth,
 random dense, ReLU-like ~50 % zeros, sparse ~90 % zeros), with outputs always ready and
@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from . import runner
+from .. import spec
 
 CONFIGS = [(8, 8, 16), (8, 16, 16), (16, 8, 16), (32, 8, 16)]
 TARGET = {8: 0.99, 16: 0.85, 32: 0.45}
@@ -78,12 +79,11 @@ def scored_cycles(xml: Path) -> tuple[int, float, int]:
 
 def measure_speed(sim: str, top: str, seed: int) -> SpeedRow:
     """Run the regression tests of ``top`` at W=8 N=8 Z=16 (built first, not timed)."""
-    runner.build(sim, top, runner.DEFAULT_CONFIG, quiet=True)
+    runner.build(sim, top, spec.DEFAULT_CONFIG, quiet=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="ebpc_speed_") as tmp:
         log = Path(tmp) / "sim.log"
-        res = runner.run(sim, top, runner.DEFAULT_CONFIG, seed=seed, extra_env={"EBPC_COVERAGE": ""},
-                         log_file=log)
+        res = runner.run(sim, top, spec.RunSpec.of(spec.DEFAULT_CONFIG, seed=seed), log_file=log)
         if not res.ok and log.exists():
             print(log.read_text(errors="replace")[-4000:], file=sys.stderr)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -131,7 +131,7 @@ def speed_main(args) -> int:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.bench", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.perf", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sim", default="verilator", choices=runner.SIMS)
     ap.add_argument("--top", default="encoder,decoder")
@@ -159,10 +159,9 @@ def main(argv=None) -> int:
     failed_runs = []
     for top in tops:
         for cfg in CONFIGS:
-            res = runner.run(args.sim, top, cfg, seed=args.seed, test_module="test_throughput",
-                             params=params or None,
-                             extra_env={"EBPC_BENCH_OUT": str(out), "EBPC_BENCH_TOP": top,
-                                        "EBPC_BENCH_LEN": str(args.len), "EBPC_BENCH_TX": str(args.tx)})
+            run_spec = spec.RunSpec.of(cfg, params, seed=args.seed, results=str(out), select=top,
+                                       words=args.len, transmissions=args.tx)
+            res = runner.run(args.sim, top, run_spec, test_module="test_throughput")
             if not res.ok or res.tests - res.skipped < 1:
                 failed_runs.append(res.line())
     rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Merge the functional-coverage JSON files of a regression into one report, and check it.
 
-`python -m ebpc_tb.coverage_report [DIR ...] [--out reports] [--check] [--waivers FILE]
+`python -m ebpc_tb.reports.coverage_report [DIR ...] [--out reports] [--check] [--waivers FILE]
 [--expect-sweep]` reads every `*.json` written by the benches' `--coverage` option (one per
 simulation run), adds up the hits of each bin per parameter set (W, N, Z) over all runs
 (encoder, decoder and loopback benches, both simulators) and writes `coverage.txt` (every
@@ -12,7 +12,7 @@ Runs of the parameter sets drawn from the whole legal space (files under a `samp
 folder, tb/tests/test_sim_sampled.py) are listed apart, with their hit counts, and not
 checked (three tests cannot close every bin of an arbitrary set). The report ends with the
 parameter values reached over all runs: W, N, Z and, from each file's `config.params`
-(written by `python -m ebpc_tb.run --coverage`), PlanesPerCycle, CountWidth and the others.
+(written by `python -m ebpc_tb.flow.run --coverage`), PlanesPerCycle, CountWidth and the others.
 
 --check fails (exit 1) unless every bin was hit or is waived. A waiver names the parameter
 set (`W8_N8_Z16`, or `*`), the point, the bin and the reason it cannot be hit; waived bins
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"functional coverage merged from {len(files)} runs -> {args.out}/coverage.txt, coverage.json")
     problems = [f"bin not hit: {u}" for u in unhit] if args.check else []
     if args.expect_sweep:
-        from .runner import SWEEP_CONFIGS  # noqa: PLC0415
+        from ..spec import SWEEP_CONFIGS  # noqa: PLC0415
         problems += missing_configs(merged, SWEEP_CONFIGS)
     for p in problems:
         print(f"coverage: FAIL: {p}", file=sys.stderr)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from .closure import closure_transmissions
-from .config import COMMITTED_VECTORS, CONFORMANCE_FILE, TbConfig
+from ..spec import COMMITTED_VECTORS, CONFORMANCE_FILE, RunSpec
 from .stimulus import (Transmission, corner_transmissions, load_case_file, matching_cases,
                        random_transmission)
 
@@ -22,13 +22,13 @@ def _cases_to_tx(cases: list[dict]) -> list[tuple[Transmission, list[int] | None
     return out
 
 
-def conformance(cfg: TbConfig):
+def conformance(cfg: RunSpec):
     """Conformance cases (tb/data copy) for this parameter set: (tx, znz, bpc)."""
     cases = matching_cases(load_case_file(CONFORMANCE_FILE), cfg.width, cfg.block, cfg.max_zero_run)
     return [c for c in _cases_to_tx(cases) if cfg.fits(len(c[0].values))]
 
 
-def vectors(cfg: TbConfig):
+def vectors(cfg: RunSpec):
     """Real-data stimulus: EBPC_VECTORS, else the committed feature-map slices.
 
     Cases stored for this parameter set keep their expected streams (so the file itself is
@@ -50,17 +50,17 @@ def vectors(cfg: TbConfig):
     return [(t, znz, bpc) for t, znz, bpc in _cases_to_tx(chosen)]
 
 
-def max_len(cfg: TbConfig) -> int:
+def max_len(cfg: RunSpec) -> int:
     limit = 1500 if cfg.full else 120 if cfg.quick else 300
     return min(limit, cfg.max_length) if cfg.max_length > 0 else limit
 
 
-def long_stall(cfg: TbConfig) -> int:
+def long_stall(cfg: RunSpec) -> int:
     """Longest stall/gap used by the backpressure tests."""
     return 80 if cfg.quick else 300
 
 
-def randoms(cfg: TbConfig, rng: random.Random, count: int) -> list[Transmission]:
+def randoms(cfg: RunSpec, rng: random.Random, count: int) -> list[Transmission]:
     out = [random_transmission(rng, cfg.width, cfg.block, cfg.max_zero_run, max_len(cfg), i)
            for i in range(count)]
     if cfg.max_length > 0:     # short lengths of large blocks may still pass a small limit
@@ -69,13 +69,13 @@ def randoms(cfg: TbConfig, rng: random.Random, count: int) -> list[Transmission]
     return out
 
 
-def corners(cfg: TbConfig) -> list[Transmission]:
+def corners(cfg: RunSpec) -> list[Transmission]:
     """The directed corners (those longer than EBPC_MAX_LENGTH left out)."""
     return [t for t in corner_transmissions(cfg.width, cfg.block, cfg.max_zero_run, cfg.full)
             if cfg.fits(len(t.values))]
 
 
-def closure(cfg: TbConfig, rng: random.Random, log=None) -> list[Transmission]:
+def closure(cfg: RunSpec, rng: random.Random, log=None) -> list[Transmission]:
     """The coverage-directed set for these parameters (every data bin it can reach).
 
     Bins the generator cannot reach are logged (the coverage report then lists them).

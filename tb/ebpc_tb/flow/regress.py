@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Multi-seed regression: the random parts of the benches over several base seeds.
 
-    python -m ebpc_tb.regress --seeds 4 [--jobs 2] [--sim verilator] [--top all]
+    python -m ebpc_tb.flow.regress --seeds 4 [--jobs 2] [--sim verilator] [--top all]
         [--tests test_random,test_corners,...] [--sample 1] [--scale 0.15]
         [--seed-list 11,12] [--out build/regress] [--reports reports/regress]
 
@@ -14,7 +14,7 @@ random transmissions, ``--scale``). The conformance cases and other fixed tests 
 EBPC_CODE_COVERAGE=1, code coverage; both are merged over all seeds and runs.
 
 Results, per seed and test: pass/fail, the first failure message and the one command that
-reproduces it (``python -m ebpc_tb.run ... --seed S --testcase T``: a test's stimulus depends
+reproduces it (``python -m ebpc_tb.flow.run ... --seed S --testcase T``: a test's stimulus depends
 only on the base seed, the parameters and the test's name). Written to
 ``<reports>/regress.{txt,json}`` and ``<reports>/junit.xml``; the merged coverage to
 ``<reports>/coverage.{txt,json}`` and ``<reports>/code_coverage.{txt,json}``; the per-run data
@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import Collection, Iterable, Mapping, Sequence
 
 from . import runner
-from .config import REPO_DIR, TB_DIR, fresh_seed, parse_seed
+from .. import spec
+from ..spec import REPO_DIR, TB_DIR, fresh_seed, parse_seed
 
 __all__ = ["RANDOM_TESTS", "Job", "TestOutcome", "RegressSummary", "plan_jobs", "bench_tests", "outcomes_from_junit",
            "summarise", "format_text", "to_junit", "run_regression", "main"]
@@ -79,7 +80,7 @@ class Job:
     def command(self, tests: Sequence[str] | None = None, env: dict[str, str] | None = None) -> str:
         """The shell command running this job (or only ``tests`` of it) from the repository root."""
         w, n, z = self.config
-        args = ["python", "-m", "ebpc_tb.run", "--sim", self.sim, "--top", self.top, "--w", str(w),
+        args = ["python", "-m", "ebpc_tb.flow.run", "--sim", self.sim, "--top", self.top, "--w", str(w),
                 "--n", str(n), "--z", str(z), "--seed", str(self.seed),
                 "--testcase", ",".join(tests if tests is not None else self.tests)]
         if self.scale is not None:
@@ -134,8 +135,8 @@ class RegressSummary:
 
 def plan_jobs(seeds: Sequence[int], sims: Sequence[str], tops: Sequence[str],
               tests: Sequence[str] = RANDOM_TESTS, sample: int = 1, scale: float = DEFAULT_SCALE,
-              full: bool = False, sweep: Sequence[Config] = tuple(runner.SWEEP_CONFIGS),
-              default: Config = runner.DEFAULT_CONFIG,
+              full: bool = False, sweep: Sequence[Config] = tuple(spec.SWEEP_CONFIGS),
+              default: Config = spec.DEFAULT_CONFIG,
               available: Mapping[str, Collection[str]] | None = None) -> list[Job]:
     """Every job of the regression: per seed, each (sim, top) at the default parameters, then
     at ``sample`` parameter sets of the sweep drawn with that seed (the same for every bench).
@@ -162,7 +163,7 @@ _TEST_RE = re.compile(r"^async\s+def\s+(test_\w+)\s*\(", re.M)
 
 def bench_tests(top: str) -> set[str]:
     """The cocotb tests defined in the bench module of ``top`` (tb/<module>.py)."""
-    path = TB_DIR / f"{runner.TOPS[top][1]}.py"
+    path = TB_DIR / f"{spec.TOPS[top][1]}.py"
     return set(_TEST_RE.findall(path.read_text())) if path.is_file() else set()
 
 
@@ -295,15 +296,15 @@ def _run_job(job: Job, out: Path) -> list[TestOutcome]:
     log = out / "logs" / f"{job.name}.log"
     cov = out / "functional" / f"{job.name}.json"
     t0 = time.monotonic()
-    res = runner.run(job.sim, job.top, job.config, seed=job.seed, testcase=",".join(job.tests),
-                     full=job.full, scale=job.scale, coverage=str(cov), log_file=log)
+    run_spec = spec.RunSpec.of(job.config, seed=job.seed, full=job.full, scale=job.scale, coverage=str(cov))
+    res = runner.run(job.sim, job.top, run_spec, testcase=",".join(job.tests), log_file=log)
     seconds = time.monotonic() - t0
     xml_text = None
     if res.xml and res.xml.exists():
         xml_text = res.xml.read_text(errors="replace")
         shutil.move(str(res.xml), out / "junit" / f"{job.name}.xml")
     bdir = runner.build_dir_for(job.sim, job.top, job.config)
-    module = runner.TOPS[job.top][1]
+    module = spec.TOPS[job.top][1]
     dat = bdir / f"coverage_{module}_{','.join(job.tests)}.dat"
     if dat.exists():
         # the next seed's run of this build directory writes the same file name
@@ -342,7 +343,8 @@ def run_regression(jobs: Sequence[Job], out: Path, parallel: int = 1) -> list[Te
 
 def _merge_coverage(out: Path, reports: Path) -> tuple[dict | None, dict | None]:
     """Merged functional and code coverage of every run (reports written into ``reports``)."""
-    from . import codecov, coverage_report  # noqa: PLC0415
+    from ..reports import codecov
+    from ..reports import coverage_report  # noqa: PLC0415
 
     functional = None
     files = sorted((out / "functional").glob("*.json"))
@@ -367,7 +369,7 @@ _REPORTS = ("regress.txt", "regress.json", "junit.xml", "coverage.txt", "coverag
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.regress", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.regress", description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="4", help="number of fresh seeds (default 4)")
     ap.add_argument("--seed-list", default="", help="comma list of base seeds (instead of fresh ones)")
     ap.add_argument("--jobs", "-j", default="1", help="simulations at a time (default 1)")
@@ -396,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         if jobs_at_once < 1 or sample < 0 or not scale > 0:
             raise ValueError("--jobs must be >= 1, --sample >= 0, --scale > 0")
         sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
-        tops = runner.parse_choices(args.top, list(runner.TOPS), "--top")
+        tops = runner.parse_choices(args.top, list(spec.TOPS), "--top")
         tests = [t.strip() for t in args.tests.split(",") if t.strip()]
         if not tests or not all(t.isidentifier() for t in tests):
             raise ValueError(f"--tests {args.tests!r}: a comma list of cocotb test names")

@@ -5,7 +5,7 @@ Every stream has a cocotbext-axi driver (``AxiStreamSource`` on DUT inputs,
 ``AxiStreamSink`` on DUT outputs) with a random pause generator, and an
 ``AxiStreamMonitor`` that records what actually crossed the interface. Expected streams
 come from the golden model (``ebpc.encode``) or from the conformance cases; the benches
-of the valid/ready tops (``ebpc_tb.env``) are not used here.
+of the valid/ready tops (``ebpc_tb.bench.env``) are not used here.
 
 Typical use (inside a cocotb test)::
 
@@ -30,7 +30,7 @@ from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamMonitor, AxiStreamSink, AxiStreamSource
 
 from . import suites
-from .config import TbConfig
+from ..spec import RunSpec
 
 __all__ = ["AxisEncoderBench", "AxisDecoderBench", "pauses", "to_unsigned"]
 
@@ -70,9 +70,9 @@ class _Expected:
 class _AxisBench:
     top = "?"
 
-    def __init__(self, dut, cfg: TbConfig | None, test_name: str):
+    def __init__(self, dut, cfg: RunSpec | None, test_name: str):
         self.dut = dut
-        self.cfg = cfg or TbConfig.from_env()
+        self.cfg = cfg or RunSpec.from_env()
         self.seed = self.cfg.test_seed(test_name)
         self.rng = random.Random(self.seed)
         self.log = logging.getLogger(f"cocotb.tb.{self.top}")
@@ -151,7 +151,7 @@ class AxisEncoderBench(_AxisBench):
 
     top = "axis_encoder"
 
-    def __init__(self, dut, cfg: TbConfig | None = None, test_name: str = "test"):
+    def __init__(self, dut, cfg: RunSpec | None = None, test_name: str = "test"):
         super().__init__(dut, cfg, test_name)
         if len(dut.s_axis_tdata) != self.cfg.width:
             raise ValueError(f"DUT data width {len(dut.s_axis_tdata)} differs from EBPC_W={self.cfg.width}")
@@ -219,7 +219,7 @@ class AxisDecoderBench(_AxisBench):
 
     top = "axis_decoder"
 
-    def __init__(self, dut, cfg: TbConfig | None = None, test_name: str = "test"):
+    def __init__(self, dut, cfg: RunSpec | None = None, test_name: str = "test"):
         super().__init__(dut, cfg, test_name)
         if len(dut.m_axis_tdata) != self.cfg.width:
             raise ValueError(f"DUT data width {len(dut.m_axis_tdata)} differs from EBPC_W={self.cfg.width}")
@@ -326,7 +326,7 @@ async def vectors(tb: AxisEncoderBench | AxisDecoderBench) -> None:
 
 
 async def closure(tb: AxisEncoderBench | AxisDecoderBench) -> None:
-    """The coverage-directed transmissions of the bench's parameters (ebpc_tb.closure)."""
+    """The coverage-directed transmissions of the bench's parameters (ebpc_tb.bench.closure)."""
     await tb.reset()
     for t in suites.closure(tb.cfg, tb.rng, tb.log):
         tb.send(t.name, t.values)

@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 """Coverage-directed stimulus: a small set of transmissions that hits every data bin.
 
-Random stimulus reaches most bins of :func:`ebpc_tb.bins.data_bins`, but the sweep runs
+Random stimulus reaches most bins of :func:`ebpc_tb.bench.bins.data_bins`, but the sweep runs
 few transmissions, and some bins (every final-word padding of a 32-bit word, every ZNZ run
 length up to Z=64, every word-boundary offset) need many. :func:`closure_transmissions`
 builds a pool of directed and random candidates, scores each with the same function the
-coverage model samples (:func:`ebpc_tb.bins.transmission_bins`) and keeps, greedily, the
+coverage model samples (:func:`ebpc_tb.bench.bins.transmission_bins`) and keeps, greedily, the
 candidates that add bins until the pool adds nothing more. The result is deterministic for
 a given seed.
 """

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Malformed decoder inputs: one directed case per error class, and random corruption.
 
-Error flags of ``ebpc_decoder.error_o`` (see :data:`ebpc_tb.scoreboard.ERROR_NAMES`)::
+Error flags of ``ebpc_decoder.error_o`` (see :data:`ebpc_tb.bench.scoreboard.ERROR_NAMES`)::
 
     bit0 ZNZ_RUN_OVERFLOW  bit1 ZNZ_TRUNCATED  bit2 BPC_TRUNCATED  bit3 BPC_BAD_POSITION
     bit4 BPC_RUN_TOO_LONG  bit5 ZNZ_TRAILING   bit6 BPC_TRAILING   bit7 ZERO_LENGTH

@@ -26,7 +26,7 @@ per-module toggle/expr percentages, rounded down to 0.1, as the floors. --json w
 `{"runs", "modules": [{module, totals, hits, percent, missed}], "excluded": ["file:a-b: why"]}`
 (plus "problems" with --check).
 
-    python -m ebpc_tb.codecov --root build/sim --text reports/code_coverage.txt \\
+    python -m ebpc_tb.reports.codecov --root build/sim --text reports/code_coverage.txt \\
         --json reports/code_coverage.json --check --baseline tb/coverage/code_baseline.json
 """
 
@@ -60,7 +60,7 @@ __all__ = [
 
 KINDS = ("line", "branch", "toggle", "expr")
 GATED_KINDS = ("toggle", "expr")  # kinds with a per-module floor; line/branch must be complete
-REPO_DIR = Path(__file__).resolve().parents[2]
+from ..spec import REPO_DIR  # noqa: E402
 DEFAULT_RTL = REPO_DIR / "rtl"
 DEFAULT_BASELINE = REPO_DIR / "tb" / "coverage" / "code_baseline.json"
 
@@ -301,7 +301,7 @@ def _error(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m ebpc_tb.codecov",
+        prog="python -m ebpc_tb.reports.codecov",
         description="merge, summarise and gate Verilator code coverage (coverage*.dat) of rtl/")
     parser.add_argument("files", nargs="*", type=Path,
                         help="coverage .dat files (default: every coverage*.dat under --root)")

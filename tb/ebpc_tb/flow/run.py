@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Command line: build and run the EBPC cocotb benches.
 
-    python -m ebpc_tb.run --sim icarus|verilator --top encoder|decoder|loopback|axis_encoder|axis_decoder
+    python -m ebpc_tb.flow.run --sim icarus|verilator --top encoder|decoder|loopback|axis_encoder|axis_decoder
         [--w 8 --n 8 --z 16] [--sweep] [--vectors path.json] [--sample K] [--seed N]
         [--waves] [--testcase NAME] [--full] [--scale X] [--coverage out.json]
 
@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import runner
+from .. import spec
 
 
 SAMPLED_TESTS = "test_random,test_corners,test_coverage_closure"
@@ -43,11 +44,12 @@ class Job:
     config: tuple[int, int, int]
     params: dict[str, object]
     testcase: str | None
-    extra_env: dict[str, str]
+    vectors_exact: bool = False
+    max_length: int = 0
 
     @property
     def tag(self) -> str:
-        return "".join(f"_{k}{v}" for k, v in sorted(self.params.items()))
+        return runner.params_tag(self.params)
 
 
 def file_configs(path: str) -> list[tuple[int, int, int]]:
@@ -55,7 +57,7 @@ def file_configs(path: str) -> list[tuple[int, int, int]]:
     is unreadable, has no case or holds an illegal parameter set."""
     import ebpc  # noqa: PLC0415
 
-    from .stimulus import load_case_file  # noqa: PLC0415
+    from ..bench.stimulus import load_case_file  # noqa: PLC0415
 
     cases = load_case_file(path)
     if not cases:
@@ -81,12 +83,12 @@ def record_params(path: str, params: dict[str, object]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.run", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.run", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sim", default=os.environ.get("SIM", "icarus"),
                     help="icarus, verilator, a comma list or all (default icarus)")
     ap.add_argument("--top", default=os.environ.get("TOP", "encoder"),
-                    help=f"{', '.join(runner.TOPS)} (the last two: the AXI4-Stream tops), "
+                    help=f"{', '.join(spec.TOPS)} (the last two: the AXI4-Stream tops), "
                          "a comma list or all (default encoder)")
     ap.add_argument("--w", type=int, default=None, help="DataWidth (default 8)")
     ap.add_argument("--n", type=int, default=None, help="BlockSize (default 8)")
@@ -103,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --sample: only the I-th drawn set (0-based)")
     ap.add_argument("--sample-budget", type=int, default=None, metavar="B",
                     help="with --sample: draw only sets whose encoder PlanesPerCycle x BlockSize is at "
-                         f"most B (make test: {runner.QUICK_ENCODER_PLANE_BITS}; default: the whole space)")
+                         f"most B (make test: {spec.QUICK_ENCODER_PLANE_BITS}; default: the whole space)")
     ap.add_argument("--max-length", type=int, default=0, metavar="L",
                     help="send no transmission longer than L words (0: the bench's own limits)")
     ap.add_argument("--seed", type=int, default=None, help="base seed (default: random, printed)")
@@ -116,6 +118,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--coverage", default=None, help="write functional coverage to this JSON file")
     ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                     help="extra HDL parameter (e.g. PlanesPerCycle=4); own build directory")
+    ap.add_argument("--inject-fault", choices=("znz", "bpc", "out"), default=None,
+                    help="bench self-test: corrupt one expected word of the third transmission "
+                         "(the run must then fail)")
+    ap.add_argument("--summary", type=Path, default=None,
+                    help="write every run's result to this JSON file")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="parallel runs (default 1)")
     ap.add_argument("--build-only", action="store_true", help="only build")
     args = ap.parse_args(argv)
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # --sim auto (with --sample): the faster simulator for each drawn set (runner.quicker_sim)
         sims = ["auto"] if args.sim == "auto" and args.sample else runner.parse_choices(args.sim, runner.SIMS, "--sim")
-        tops = runner.parse_choices(args.top, list(runner.TOPS), "--top")
+        tops = runner.parse_choices(args.top, list(spec.TOPS), "--top")
         params = runner.parse_params(args.param)
     except ValueError as exc:
         ap.error(str(exc))
@@ -138,13 +145,13 @@ def main(argv: list[str] | None = None) -> int:
 
     jobs: list[Job] = []
     if args.sample:
-        points = runner.sample_configs(seed, args.sample, args.sample_budget)
+        points = spec.sample_configs(seed, args.sample, args.sample_budget)
         chosen = [args.sample_index] if args.sample_index is not None else range(args.sample)
         for i in chosen:
             point = points[i]
             print(f"[ebpc_tb] sampled set {i} of seed {seed}: {point.describe()}", flush=True)
             point_sims = [runner.quicker_sim(point.config)] if sims == ["auto"] else sims
-            jobs += [Job(s, t, point.config, {**point.params(t), **params}, args.testcase or SAMPLED_TESTS, {})
+            jobs += [Job(s, t, point.config, {**point.params(t), **params}, args.testcase or SAMPLED_TESTS)
                      for s in point_sims for t in tops]
         scale = args.scale if args.scale is not None else 0.25
     elif args.vectors and not explicit and not args.sweep:
@@ -154,19 +161,19 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(str(exc))
         print(f"[ebpc_tb] {args.vectors}: {len(configs)} parameter set(s), each case at its own",
               flush=True)
-        jobs = [Job(s, t, c, dict(params), args.testcase or "test_vectors", {"EBPC_VECTORS_EXACT": "1"})
+        jobs = [Job(s, t, c, dict(params), args.testcase or "test_vectors", vectors_exact=True)
                 for c in configs for s in sims for t in tops]
         scale = args.scale
     else:
-        configs = runner.SWEEP_CONFIGS if args.sweep else [single]
-        jobs = [Job(s, t, c, dict(params), args.testcase, {}) for s in sims for t in tops for c in configs]
+        configs = spec.SWEEP_CONFIGS if args.sweep else [single]
+        jobs = [Job(s, t, c, dict(params), args.testcase) for s in sims for t in tops for c in configs]
         scale = args.scale if args.scale is not None else (0.25 if args.sweep else None)
 
     if args.max_length < 0:
         ap.error(f"--max-length must be >= 0, got {args.max_length}")
     if args.max_length:
-        jobs = [dataclasses.replace(j, extra_env={**j.extra_env, "EBPC_MAX_LENGTH": str(
-            min(args.max_length, runner.max_length_for(j.top, j.params) or args.max_length))}) for j in jobs]
+        jobs = [dataclasses.replace(j, max_length=min(args.max_length, spec.max_length_for(j.top, j.params)
+                                                      or args.max_length)) for j in jobs]
     t0 = time.monotonic()
     results: list[runner.RunResult] = []
 
@@ -191,11 +198,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.coverage:
             cov = args.coverage if len(jobs) == 1 else \
                 args.coverage.replace(".json", f"_{job.sim}_{job.top}_W{w}_N{n}_Z{z}{job.tag}.json")
-        r = runner.run(job.sim, job.top, job.config, seed=seed, vectors=args.vectors,
-                       testcase=job.testcase, waves=args.waves, full=args.full, scale=scale,
-                       coverage=cov, params=job.params or None, extra_env=job.extra_env)
+        run_spec = spec.RunSpec.of(job.config, job.params, seed=seed, full=args.full, scale=scale or 1.0,
+                                   vectors=args.vectors, vectors_exact=job.vectors_exact, coverage=cov,
+                                   max_length=job.max_length, inject_fault=args.inject_fault)
+        r = runner.run(job.sim, job.top, run_spec, testcase=job.testcase, waves=args.waves)
         if cov:
-            record_params(cov, {**runner.rtl_defaults(job.top, w), **job.params})
+            record_params(cov, {**spec.rtl_defaults(job.top, w), **job.params})
         print(f"[ebpc_tb] {r.line()}", flush=True)
         return r
 
@@ -222,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         print("[ebpc_tb] per parameter set:")
         for line in config_lines(jobs, results):
             print("  " + line)
+    if args.summary:
+        runner.write_summary(args.summary, seed, results)
     bad = [r for r in results if not r.ok]
     if bad:
         print(f"[ebpc_tb] {len(bad)} of {len(results)} run(s) FAILED (seed {seed})")

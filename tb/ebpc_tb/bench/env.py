@@ -2,10 +2,10 @@
 """Test environments for the three EBPC tops.
 
 Each bench owns the clock (cocotb's GPI clock: no Python per edge), the reset, one
-:class:`~ebpc_tb.stream.CycleEngine` (the bench's only per-cycle coroutine), one
-:class:`~ebpc_tb.stream.StreamSource` per DUT input stream, one
-:class:`~ebpc_tb.stream.StreamSink` + :class:`~ebpc_tb.stream.StreamMonitor` per output
-stream (every stream also gets a :class:`~ebpc_tb.stream.ProtocolChecker`, our own
+:class:`~ebpc_tb.bench.stream.CycleEngine` (the bench's only per-cycle coroutine), one
+:class:`~ebpc_tb.bench.stream.StreamSource` per DUT input stream, one
+:class:`~ebpc_tb.bench.stream.StreamSink` + :class:`~ebpc_tb.bench.stream.StreamMonitor` per output
+stream (every stream also gets a :class:`~ebpc_tb.bench.stream.ProtocolChecker`, our own
 drivers included), a ``done_o`` check and a scoreboard.
 
 No silent pass: a test whose bench never ran :meth:`finish` (the final checks) fails
@@ -36,7 +36,8 @@ from cocotb.simtime import get_sim_time
 from cocotb.task import current_task
 from cocotb.triggers import ClockCycles, Event, RisingEdge
 
-from .config import TbConfig
+from ..spec import RunSpec
+from .testing import reproduce_hint
 from .scoreboard import DecoderScoreboard, EncoderScoreboard
 from .stream import (BackpressureConfig, CycleEngine, GapConfig, RandomLevel, StreamMonitor,
                      StreamSink, StreamSource, _resolve, bit_getter, signal_reader)
@@ -110,10 +111,10 @@ class _Guard(Coroutine):
 class _Bench:
     top = "?"
 
-    def __init__(self, dut, cfg: TbConfig | None = None, test_name: str = "test",
+    def __init__(self, dut, cfg: RunSpec | None = None, test_name: str = "test",
                  rng: random.Random | None = None):
         self.dut = dut
-        self.cfg = cfg or TbConfig.from_env()
+        self.cfg = cfg or RunSpec.from_env()
         self.test_name = test_name
         self.seed = self.cfg.test_seed(test_name)
         self.rng = rng or random.Random(self.seed)
@@ -269,7 +270,7 @@ class _Bench:
                 self.longest_stall = max(self.longest_stall, idle)
                 if idle >= limit:
                     raise HangError(f"{self.context}no progress for {idle} cycles (cycle {self.cycle}): "
-                                    f"{self._state()}\n{self.cfg.reproduce_hint(self.top, self.test_name)}")
+                                    f"{self._state()}\n{reproduce_hint(self.cfg, self.top, self.test_name)}")
 
     async def finish(self, settle: int = 30) -> None:
         """Wait for completion, watch a few more cycles for extra words, run final checks."""
@@ -467,7 +468,7 @@ class DecoderBench(_Bench):
             self.bpc_src.send_frame(bpc)
 
     def send_malformed(self, case) -> None:
-        """Queue a :class:`~ebpc_tb.malformed.MalformedCase`."""
+        """Queue a :class:`~ebpc_tb.bench.malformed.MalformedCase`."""
         self.send_streams(case.length, case.znz, case.bpc)
         exp = self.sb.expect_error(case.length, case.error, case.allowed, case.name, case.expected, case.any_of)
         exp.detail = _streams_detail(case.length, case.znz, case.bpc)

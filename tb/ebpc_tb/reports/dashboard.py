@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """A static HTML dashboard of the last regressions: ``reports/index.html``, no server needed.
 
-    python -m ebpc_tb.dashboard [--root .] [--out reports/index.html]
+    python -m ebpc_tb.reports.dashboard [--root .] [--out reports/index.html]
 
 It shows, from whatever data is there (a part not run yet says so):
 
@@ -179,21 +179,21 @@ def parse_junit_runs(xml_text: str, name: str, kind: str) -> tuple[Run, int | No
 
 
 def functional_from_files(files: Sequence[Path]) -> dict[str, dict[str, dict[str, int]]]:
-    """Merge the benches' coverage JSON files (:func:`ebpc_tb.coverage_report.merge`):
+    """Merge the benches' coverage JSON files (:func:`ebpc_tb.reports.coverage_report.merge`):
     parameter set name -> point -> bin -> hits."""
     return {config_name(cfg): {point: dict(bins) for point, bins in points.items()}
             for cfg, points in merge(list(files)).items()}
 
 
 def functional_from_summary(summary: Mapping[str, Any]) -> dict[str, dict[str, dict[str, int]]]:
-    """The same from a ``coverage.json`` written by ebpc_tb.coverage_report."""
+    """The same from a ``coverage.json`` written by ebpc_tb.reports.coverage_report."""
     return {c: {p: {str(b): int(h) for b, h in e["bins"].items()} for p, e in v["points"].items()}
             for c, v in summary.items()}
 
 
 def code_from_points(points: Mapping[Any, int], sources: Mapping[str, Sequence[str]], label: str,
                      runs: int) -> CodeCoverage:
-    """Code coverage from merged Verilator points (:class:`ebpc_tb.codecov.CoveragePoint` -> count)
+    """Code coverage from merged Verilator points (:class:`ebpc_tb.reports.codecov.CoveragePoint` -> count)
     of rtl/ files; ``sources`` maps a file name to its lines (for the annotation)."""
     modules: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     per_line: dict[str, dict[int, dict[str, list[int]]]] = defaultdict(
@@ -645,7 +645,7 @@ def collect(root: Path, now: str) -> DashboardData:
 def main(argv: list[str] | None = None) -> int:
     import datetime  # noqa: PLC0415
 
-    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.dashboard", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.reports.dashboard", description=__doc__.splitlines()[0])
     ap.add_argument("--root", type=Path, default=Path("."), help="the repository (default: .)")
     ap.add_argument("--out", type=Path, default=None, help="the page (default: <root>/reports/index.html)")
     args = ap.parse_args(argv)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Functional coverage (cocotb-coverage), enabled by ``EBPC_COVERAGE=path.json``.
 
-The cover points and their bins are defined in :mod:`ebpc_tb.bins`. Sampling:
+The cover points and their bins are defined in :mod:`ebpc_tb.bench.bins`. Sampling:
 
 * data points, when the scoreboard completes a transmission (what was actually checked),
   from the golden model's symbol trace of its values;
@@ -42,7 +42,7 @@ def _point(name: str, bins: list):
 class StreamActivity:
     """Turns one stream's per-cycle (valid, ready, last) into traffic events.
 
-    Register :meth:`cycle` as a :class:`~ebpc_tb.stream.StreamMonitor` ``on_cycle``
+    Register :meth:`cycle` as a :class:`~ebpc_tb.bench.stream.StreamMonitor` ``on_cycle``
     callback (called in every cycle's ReadOnly phase). ``emit(event)`` receives ``<name>.<event>`` for the events this stream
     takes part in (``output``: stalls; ``input``: backpressure and gaps).
     """

@@ -9,7 +9,7 @@ Two kinds of cover points:
 * **traffic points**: cycle-level handshake events seen by the bench's monitors, one point
   per top (:data:`TRAFFIC_BINS`), and the decoder's error classes (:data:`ERROR_BINS`).
 
-:mod:`ebpc_tb.coverage` samples these inside a simulation; :mod:`ebpc_tb.closure` uses
+:mod:`ebpc_tb.bench.coverage` samples these inside a simulation; :mod:`ebpc_tb.bench.closure` uses
 :func:`transmission_bins` to choose stimulus that hits every data bin.
 
 =========================== ======================================================

@@ -49,7 +49,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from .config import REPO_DIR
+from ..spec import REPO_DIR
 
 RTL_DIR = REPO_DIR / "rtl"
 WAIVERS = REPO_DIR / "tb" / "mutation_waivers.json"
@@ -309,7 +309,7 @@ class Workspace:
     def run(self, run: Run, seed: int, scale: float, timeout: float) -> tuple[str, str]:
         """('pass' | 'fail' | 'build' | 'timeout', last output lines)."""
         w, n, z = run.config
-        cmd = [sys.executable, "-m", "ebpc_tb.run", "--sim", "icarus", "--top", run.top,
+        cmd = [sys.executable, "-m", "ebpc_tb.flow.run", "--sim", "icarus", "--top", run.top,
                "--w", str(w), "--n", str(n), "--z", str(z), "--seed", str(seed), "--scale", str(scale)]
         for p in run.params:
             cmd += ["--param", p]
@@ -496,7 +496,7 @@ def _select_files(patterns: Sequence[str]) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.mutate", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.mutate", description=__doc__.splitlines()[0])
     ap.add_argument("--files", default=",".join(DEFAULT_FILES),
                     help="comma list of rtl/ file names or globs (default: encoder, decoder, FIFO)")
     ap.add_argument("--mutants", type=int, default=int(os.environ.get("MUTANTS", "") or 120),
@@ -548,7 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"[{m.op}] {m.old!r}->{m.new!r} {o.by}", flush=True)
     finally:
         shutil.rmtree(ws.root, ignore_errors=True)
-    meta = {"command": "python -m ebpc_tb.mutate " + " ".join(argv if argv is not None else sys.argv[1:]),
+    meta = {"command": "python -m ebpc_tb.flow.mutate " + " ".join(argv if argv is not None else sys.argv[1:]),
             "seed": args.seed, "scale": args.scale, "files": [f.name for f in files],
             "enumerated": len(everything), "minutes": (time.monotonic() - t0) / 60,
             "runs_left_out": baseline.broken()}
