@@ -82,7 +82,7 @@ VECTOR_TOPS := encoder,decoder,loopback
 ##                            [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]   one bench (VECTORS alone: every case
 ##                            at its own W, N, Z on encoder, decoder, loopback)
 sim:
-	$(PYTHON) -m ebpc_tb.run --sim $(SIM) --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP)) \
+	$(PYTHON) -m ebpc_tb.flow.run --sim $(SIM) --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP)) \
 	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
 	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
 
@@ -123,14 +123,14 @@ MUTANT_SEED  ?= 1
 MUTANT_FILES ?= ebpc_fifo.sv,ebpc_enc_*.sv,ebpc_encoder.sv,ebpc_dec_*.sv,ebpc_decoder.sv
 ## make mutate [MUTANTS=120]  seeded single-operator RTL faults vs. the benches -> reports/mutation.{md,json}
 mutate:
-	$(PYTHON) -m ebpc_tb.mutate --mutants $(MUTANTS) --seed $(MUTANT_SEED) --files '$(MUTANT_FILES)'
+	$(PYTHON) -m ebpc_tb.flow.mutate --mutants $(MUTANTS) --seed $(MUTANT_SEED) --files '$(MUTANT_FILES)'
 
 ## make bench                 golden-model speed, RTL words/cycle and the benches' scored cycles/s
 bench:
 	$(PYTHON) -m ebpc.bench
 	@mkdir -p reports
-	$(PYTHON) -m ebpc_tb.bench --json reports/bench.json
-	$(PYTHON) -m ebpc_tb.bench --speed --json reports/bench_speed.json
+	$(PYTHON) -m ebpc_tb.flow.perf --json reports/bench.json
+	$(PYTHON) -m ebpc_tb.flow.perf --speed --json reports/bench_speed.json
 
 # Soak (see docs/verification.md): SOAK_WORDS input words per top and W (default 10 million: about
 # 27 minutes with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
@@ -138,7 +138,7 @@ SOAK_WORDS   ?= 10000000
 SOAK_CORRUPT ?= 1000
 ## make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32 (not in test)
 soak:
-	$(PYTHON) -m ebpc_tb.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
+	$(PYTHON) -m ebpc_tb.flow.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(filter command line,$(origin SIM)),--sim $(SIM)) --json reports/soak.json
 
 ## make vectors               capture the feature maps of vectors/data with torch
@@ -154,8 +154,8 @@ coverage: test
 
 ## make coverage-report       the coverage reports (and check) from the last regression's data
 coverage-report:
-	$(PYTHON) -m ebpc_tb.coverage_report $(COV_DIR)/functional --out reports --check --expect-sweep --waivers $(WAIVERS)
-	$(PYTHON) -m ebpc_tb.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt \
+	$(PYTHON) -m ebpc_tb.reports.coverage_report $(COV_DIR)/functional --out reports --check --expect-sweep --waivers $(WAIVERS)
+	$(PYTHON) -m ebpc_tb.reports.codecov --root build/sim --json reports/code_coverage.json --text reports/code_coverage.txt \
 	  --check --baseline $(BASELINE)
 
 # The nightly-style regression: per seed, the random tests of every bench (random, corners,
@@ -164,7 +164,7 @@ coverage-report:
 # Optional: SEED_LIST=a,b (replay), SIM=icarus,verilator, TOPS=encoder,..., TESTS=test_random,...
 ## make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
 regress:
-	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
+	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.flow.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
 	  $(if $(SEED_LIST),--seed-list $(SEED_LIST)) $(if $(filter command line,$(origin SIM)),--sim $(SIM)) \
 	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) \
 	  || { $(MAKE) --no-print-directory dashboard; exit 1; }
@@ -173,7 +173,7 @@ regress:
 # reports/index.html: runs, seeds, coverage (annotated RTL), bench/synth figures, report plots.
 ## make dashboard             reports/index.html from the last runs (make test/regress do it)
 dashboard:
-	$(PYTHON) -m ebpc_tb.dashboard --out reports/index.html
+	$(PYTHON) -m ebpc_tb.reports.dashboard --out reports/index.html
 
 ## make clean                 remove build/, reports/ and caches (not .venv)
 clean:

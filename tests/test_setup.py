@@ -133,11 +133,12 @@ def test_make_help_lists_every_target() -> None:
 
 
 def test_runner_help_lists_every_top() -> None:
-    from ebpc_tb import runner
+    from ebpc_tb.flow import runner
+    from ebpc_tb import spec
 
-    done = subprocess.run([sys.executable, "-m", "ebpc_tb.run", "--help"], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-m", "ebpc_tb.flow.run", "--help"], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.returncode == 0
     help_text = " ".join(done.stdout.split())
-    missing = [top for top in runner.TOPS if top not in help_text]
+    missing = [top for top in spec.TOPS if top not in help_text]
     assert not missing and "AXI4-Stream" in help_text, f"--help omits {missing}"
