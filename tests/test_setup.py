@@ -133,7 +133,6 @@ def test_make_help_lists_every_target() -> None:
 
 
 def test_runner_help_lists_every_top() -> None:
-    from ebpc_tb.flow import runner
     from ebpc_tb import spec
 
     done = subprocess.run([sys.executable, "-m", "ebpc_tb.flow.run", "--help"], capture_output=True, text=True,

@@ -11,11 +11,11 @@ from .codec import (
     SymbolKind,
     WordRangeError,
     as_words,
-    decode,
     encode,
     symbol_trace,
 )
 from .container import Container, ContainerError
+from .decoding import decode
 from .errordecode import FLAG_NAMES, DecoderOutcome, decode_with_flags, flag_names
 from .conformance import BUNDLED_CASES, Case, CaseFileError, bundled_cases, load_cases, save_cases
 from .params import ParameterError, Params

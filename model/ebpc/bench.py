@@ -15,7 +15,8 @@ from typing import Callable
 
 import numpy as np
 
-from .codec import decode, encode
+from .codec import encode
+from .decoding import decode
 from .params import Params
 from .reference import reference_decode, reference_encode
 

@@ -26,7 +26,8 @@ from typing import Mapping
 
 import numpy as np
 
-from .codec import as_words, decode, encode
+from .codec import as_words, encode
+from .decoding import decode
 from .params import Params
 
 __all__ = [

@@ -387,6 +387,10 @@ class FlowOptions:
                    sampled=sampled)
 
 
-# The variables a simulation inherits from the regression that no run may pass on to the next
-# (mutation runs clear them: a mutant must not write into the regression's reports).
-FLOW_OUTPUT_VARIABLES = ("EBPC_CODE_COVERAGE", "EBPC_COVERAGE_DIR", "EBPC_JUNIT_DIR")
+SEED_VARIABLE = RUN_VARIABLES["seed"]
+# An environment update that keeps a run's build out of code coverage (provoked failures,
+# builds whose code another build already covers).
+NO_CODE_COVERAGE = {"EBPC_CODE_COVERAGE": "0"}
+# The variables through which a regression collects what its runs write: a run that must not
+# add to the regression's reports (a mutant's) clears them, and the fault injection with them.
+FLOW_OUTPUT_VARIABLES = ("EBPC_CODE_COVERAGE", "EBPC_COVERAGE_DIR", "EBPC_JUNIT_DIR", "EBPC_INJECT_FAULT")

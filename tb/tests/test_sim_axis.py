@@ -9,7 +9,6 @@ whose coverage the valid/ready benches close. A corrupted expectation must fail 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 

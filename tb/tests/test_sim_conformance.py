@@ -13,7 +13,6 @@ cannot close a parameter set's bins (the sampled and swept sets carry the covera
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 

@@ -16,12 +16,9 @@ lists these sets and the parameter values they reached, without gating on their 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
-from ebpc_tb.flow import runner
 
 from ebpc_tb import spec
 from ebpc_tb.flow.pytest_support import options, run_many, sampled_count, session_seed, sims

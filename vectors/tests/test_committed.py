@@ -134,10 +134,9 @@ def test_efficientnet_stimulus_cases_encode_and_decode_with_the_model():
 def test_benches_replay_efficientnet_and_cifar_maps(w, n, z, scale):
     """The benches' own selection from the committed file holds both kinds of map
     (except the quick W=8 sweep runs, which replay a single case)."""
-    from ebpc_tb import config
     from ebpc_tb.bench import suites
-    from ebpc_tb import spec
-    cfg = config.TbConfig(width=w, block=n, max_zero_run=z, scale=scale)
+    from ebpc_tb.spec import RunSpec
+    cfg = RunSpec(width=w, block=n, max_zero_run=z, scale=scale)
     assert cfg.vectors is None and not cfg.full
     names = [t.name for t, _, _ in suites.vectors(cfg)]
     eff = [nm for nm in names if nm.startswith("efficientnet_lite0-")]

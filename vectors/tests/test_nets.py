@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from ebpc_vectors import VectorsError, nets
+from ebpc_vectors import VectorsError, architectures, nets
 from ebpc_vectors.images import load_images, preprocess, skimage_image
 
 REPO_FILES = sorted(nets.REPO_WEIGHTS_DIR.glob("resnet*.th"))
@@ -189,7 +189,7 @@ def test_efficientnet_lite0_without_the_wheel_says_how_to_get_it(monkeypatch):
 ])
 def test_conv2d_same_pads_like_tensorflow(size, k, stride, pads):
     torch.manual_seed(0)
-    conv = nets.Conv2dSame(2, 3, k, stride)
+    conv = architectures.Conv2dSame(2, 3, k, stride)
     x = torch.randn(1, 2, size, size)
     y = conv(x)
     assert y.shape[-1] == -(-size // stride)

@@ -25,7 +25,7 @@ from . import runner
 from .. import spec
 from ..spec import REPO_DIR, TB_DIR, fresh_seed, parse_seed
 
-SEED_ENV = "EBPC_SEED"
+SEED_ENV = spec.SEED_VARIABLE
 SEED_PROPERTY = "ebpc_seed"
 
 TOPS = list(spec.TOPS)
@@ -166,7 +166,7 @@ def _run_flow(args: list[str], label: str, timeout: float, code_coverage: bool
         cmd += ["--full"]
     env = _env()
     if not code_coverage:
-        env["EBPC_CODE_COVERAGE"] = "0"
+        env.update(spec.NO_CODE_COVERAGE)
     with tempfile.TemporaryDirectory(prefix="ebpc_run_") as tmp:
         summary = Path(tmp) / "summary.json"
         proc = subprocess.run([*cmd, "--summary", str(summary)], cwd=REPO_DIR, env=env, capture_output=True,

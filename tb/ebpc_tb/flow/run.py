@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--waves", action="store_true", default=os.environ.get("WAVES", "") == "1",
                     help="dump a waveform (FST for icarus, VCD for verilator)")
     ap.add_argument("--testcase", default=None, help="run only this cocotb test (comma list)")
-    ap.add_argument("--full", action="store_true", default=os.environ.get("EBPC_FULL", "") == "1",
+    ap.add_argument("--full", action="store_true", default=spec.FlowOptions.from_env().full,
                     help="the large run (10x random transmissions)")
     ap.add_argument("--scale", type=float, default=None, help="scale the number of random transmissions")
     ap.add_argument("--coverage", default=None, help="write functional coverage to this JSON file")

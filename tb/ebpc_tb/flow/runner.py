@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from ..spec import DEFAULT_CONFIG, REPO_DIR, TB_DIR, TOPS, RunSpec, max_length_for
+from ..spec import DEFAULT_CONFIG, REPO_DIR, TB_DIR, TOPS, FlowOptions, RunSpec, max_length_for
 
 RTL_DIR = REPO_DIR / "rtl"
 MODEL_DIR = REPO_DIR / "model"
@@ -215,7 +215,7 @@ def code_coverage(sim: str) -> bool:
     """EBPC_CODE_COVERAGE=1: Verilator builds with line (incl. branch), toggle and expression coverage;
     every run then writes coverage_<test module>[_<testcase>].dat into its build directory
     (see ebpc_tb.reports.codecov)."""
-    return sim == "verilator" and os.environ.get("EBPC_CODE_COVERAGE", "") == "1"
+    return sim == "verilator" and FlowOptions.from_env().code_coverage
 
 
 def params_tag(params: Mapping[str, object] | None) -> str:

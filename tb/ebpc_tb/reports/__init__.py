@@ -1,1 +1,2 @@
 # SPDX-License-Identifier: Apache-2.0
+"""The reports: what a regression's runs left behind, merged and rendered (imports any layer)."""

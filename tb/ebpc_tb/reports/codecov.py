@@ -50,6 +50,7 @@ __all__ = [
     "find_dat_files",
     "find_exclusions",
     "format_report",
+    "report_json",
     "load_baseline",
     "main",
     "merge_files",
@@ -294,6 +295,11 @@ def format_report(summaries: list[ModuleSummary], exclusions: Iterable[Exclusion
     return "\n".join(rows)
 
 
+def report_json(runs: int, summaries: Iterable[ModuleSummary], exclusions: Iterable[Exclusion]) -> dict[str, object]:
+    """The JSON of a merged code coverage: ``{"runs", "modules", "excluded"}``."""
+    return {"runs": runs, "modules": [s.to_json() for s in summaries], "excluded": [str(e) for e in exclusions]}
+
+
 def _error(message: str) -> int:
     print(f"codecov: error: {message}", file=sys.stderr)
     return 1
@@ -360,11 +366,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"codecov: check passed ({len(summaries)} modules, baseline {args.baseline})")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        data: dict[str, object] = {
-            "runs": len(files),
-            "modules": [s.to_json() for s in summaries],
-            "excluded": [str(e) for e in exclusions],
-        }
+        data = report_json(len(files), summaries, exclusions)
         if args.check:
             data["problems"] = problems
         args.json.write_text(json.dumps(data, indent=1) + "\n")
