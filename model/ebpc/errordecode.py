@@ -29,29 +29,7 @@ from dataclasses import dataclass
 
 from .params import Params
 
-__all__ = [
-    "FLAG_NAMES",
-    "ZNZ_RUN_OVERFLOW",
-    "ZNZ_TRUNCATED",
-    "BPC_TRUNCATED",
-    "BPC_BAD_POSITION",
-    "BPC_RUN_TOO_LONG",
-    "ZNZ_TRAILING",
-    "BPC_TRAILING",
-    "ZERO_LENGTH",
-    "DecoderOutcome",
-    "decode_with_flags",
-    "flag_names",
-]
-
-ZNZ_RUN_OVERFLOW = 1 << 0
-ZNZ_TRUNCATED = 1 << 1
-BPC_TRUNCATED = 1 << 2
-BPC_BAD_POSITION = 1 << 3
-BPC_RUN_TOO_LONG = 1 << 4
-ZNZ_TRAILING = 1 << 5
-BPC_TRAILING = 1 << 6
-ZERO_LENGTH = 1 << 7
+# The decoder's error flags, bit i named FLAG_NAMES[i] (rtl/ebpc_pkg.sv: err_flag_e).
 FLAG_NAMES = (
     "ZNZ_RUN_OVERFLOW",
     "ZNZ_TRUNCATED",
@@ -62,6 +40,11 @@ FLAG_NAMES = (
     "BPC_TRAILING",
     "ZERO_LENGTH",
 )
+(ZNZ_RUN_OVERFLOW, ZNZ_TRUNCATED, BPC_TRUNCATED, BPC_BAD_POSITION, BPC_RUN_TOO_LONG, ZNZ_TRAILING,
+ BPC_TRAILING, ZERO_LENGTH) = (1 << bit for bit in range(len(FLAG_NAMES)))
+
+__all__ = ["FLAG_NAMES", *FLAG_NAMES, "DecoderOutcome", "decode_with_flags", "flag_names"]
+
 _ZNZ_ERRORS = ZNZ_RUN_OVERFLOW | ZNZ_TRUNCATED
 _BPC_ERRORS = BPC_TRUNCATED | BPC_BAD_POSITION | BPC_RUN_TOO_LONG
 

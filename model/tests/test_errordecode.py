@@ -212,3 +212,8 @@ def test_takes_back_what_encode_returns(values: list[int]) -> None:
 def test_words_that_are_not_a_sequence_give_one_line() -> None:
     with pytest.raises(ValueError, match="znz: expected a sequence"):
         ebpc.decode_with_flags(5, [], 3, 8)
+
+
+def test_each_flag_constant_is_the_bit_of_its_name() -> None:
+    assert [getattr(ed, name) for name in ebpc.FLAG_NAMES] == [1 << i for i in range(8)]
+    assert ebpc.flag_names(ed.BPC_TRUNCATED | ed.ZERO_LENGTH) == "BPC_TRUNCATED|ZERO_LENGTH"

@@ -12,8 +12,20 @@ Modules:
     report    compression-ratio tables and charts (ZVC, zero-RLE, BPC, EBPC)
 """
 
-__all__ = ["VectorsError"]
+import sys
+from typing import Callable
+
+__all__ = ["VectorsError", "report_errors"]
 
 
 class VectorsError(Exception):
     """Bad user input or an unusable file: reported as one line, exit status 2."""
+
+
+def report_errors(prog: str, body: Callable[[], int]) -> int:
+    """Run a command's body: a VectorsError or OSError becomes one line on stderr, status 2."""
+    try:
+        return body()
+    except (VectorsError, OSError) as e:
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 2

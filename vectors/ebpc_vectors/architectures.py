@@ -79,8 +79,9 @@ class VGG16(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
-class BasicBlock(nn.Module):
-    """torchvision's ResNet basic block (names conv1/bn1/conv2/bn2/downsample)."""
+class _ResidualBlock(nn.Module):
+    """The body of both basic blocks: conv-bn-relu, conv-bn, the shortcut added, relu; the names
+    (conv1/bn1/relu1/conv2/bn2/relu2) are those of torchvision's and the CIFAR checkpoints."""
 
     def __init__(self, cin: int, cout: int, stride: int) -> None:
         super().__init__()
@@ -90,16 +91,27 @@ class BasicBlock(nn.Module):
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(cout)
         self.relu2 = nn.ReLU()
+
+    def shortcut(self, x):
+        raise NotImplementedError
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
+        return self.relu2(out + self.shortcut(x))
+
+
+class BasicBlock(_ResidualBlock):
+    """torchvision's ResNet basic block (a 1x1 conv + bn ``downsample`` where the shape changes)."""
+
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__(cin, cout, stride)
         self.downsample = None
         if stride != 1 or cin != cout:
             self.downsample = nn.Sequential(
                 nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
 
-    def forward(self, x):
-        out = self.relu1(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        idt = x if self.downsample is None else self.downsample(x)
-        return self.relu2(out + idt)
+    def shortcut(self, x):
+        return x if self.downsample is None else self.downsample(x)
 
 
 class ResNet34(nn.Module):
@@ -311,26 +323,17 @@ class EfficientNetLite0(nn.Module):
 # --------------------------------------------------------------------------- CIFAR-10
 
 
-class CifarBlock(nn.Module):
+class CifarBlock(_ResidualBlock):
     """Basic block with the "option A" shortcut (subsample + zero-pad channels)."""
 
     def __init__(self, cin: int, cout: int, stride: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.relu2 = nn.ReLU()
+        super().__init__(cin, cout, stride)
         self.pad = (cout - cin) // 2 if (stride != 1 or cin != cout) else None
 
-    def forward(self, x):
-        out = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
+    def shortcut(self, x):
         if self.pad is None:
-            sc = x
-        else:
-            sc = F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
-        return self.relu2(out + sc)
+            return x
+        return F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, self.pad, self.pad))
 
 
 class CifarResNet(nn.Module):

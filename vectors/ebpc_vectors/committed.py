@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import VectorsError
+from . import VectorsError, report_errors
 from .capture import main as capture_main
 from .nets import REPO_WEIGHTS_DIR, get_spec
 from .store import find_sets
@@ -96,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         rc = capture_main(args + extra + ["--out", str(out)] + (["--quiet"] if a.quiet else []))
         if rc:
             return rc
-    try:
+
+    def body() -> int:
         sets = find_sets(out)
         cases = []
         for ident in STIMULUS_MAPS:
@@ -106,10 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             cases += got
         write_cases(cases, out / STIMULUS_FILE)
         print(out / STIMULUS_FILE)
-    except VectorsError as e:
-        print(f"committed: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return report_errors("committed", body)
 
 
 if __name__ == "__main__":

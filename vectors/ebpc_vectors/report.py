@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import VectorsError
+from . import VectorsError, report_errors
 import ebpc
 from .store import VectorSet, array_sha256, find_sets
 
@@ -423,7 +423,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m ebpc_vectors.repo
                    help="measure only the stored maps of slices (default: their whole "
                         "capture, recomputed in memory)")
     p.add_argument("--quiet", action="store_true")
-    try:
+    def body() -> int:
         a = p.parse_args(argv)
         data = a.data or [str(DEFAULT_DATA)]
         sets = [s for d in data for s in find_sets(d)]
@@ -448,13 +448,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m ebpc_vectors.repo
             if c["differ"] or c["compared"] != c["stored"]:
                 print(f"report: warning: {_slice_note(c)}", file=sys.stderr)
         print(path)
-    except VectorsError as e:
-        print(f"report: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"report: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return report_errors("report", body)
 
 
 if __name__ == "__main__":

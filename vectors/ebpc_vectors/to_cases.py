@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import VectorsError
+from . import VectorsError, report_errors
 import ebpc
 from .store import VectorSet, find_sets
 
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m ebpc_vectors.to_c
     p.add_argument("--block", type=int, default=8, help="N (default 8)")
     p.add_argument("--max-zero-run", type=int, default=16, help="Z (default 16)")
     p.add_argument("-o", "--output", required=True, help="output JSON file")
-    try:
+    def body() -> int:
         a = p.parse_args(argv)
         if a.max_words is not None and a.max_words < 1:
             raise VectorsError("--max-words must be at least 1")
@@ -116,13 +116,9 @@ def main(argv: list[str] | None = None, prog: str = "python -m ebpc_vectors.to_c
                             a.block, a.max_zero_run, a.window)
         write_cases(cases, Path(a.output))
         print(f"{a.output}: {len(cases)} cases")
-    except VectorsError as e:
-        print(f"to_cases: error: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"to_cases: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+        return 0
+
+    return report_errors("to_cases", body)
 
 
 if __name__ == "__main__":
