@@ -38,7 +38,12 @@
 //   u_param_error in the generate block gen_name stops Icarus 11, which has no
 //   elaboration-time $fatal, and Verilator, whose $fatal is a USERFATAL warning that
 //   -Wno-fatal would let pass.
-// - Mutation testing (tb/ebpc_tb/mutate.py) leaves alone the lines that start with a macro
+// - Handshake checks: EBPC_ASSERT_HOLD(inst, name, width, valid, ready, payload), in the
+//   `ifndef SYNTHESIS block of a module with clk_i and rst_ni: an ebpc_hold_check instance inst
+//   that fails "EBPC_ASSERT <name>" when a payload (width bits; a concatenation is one
+//   argument) offered with valid and not taken (ready low) is not offered again unchanged at
+//   the next edge.
+// - Mutation testing (tb/ebpc_tb/flow/mutate.py) leaves alone the lines that start with a macro
 //   call or `$` or name a rule module: a parameter check over several lines keeps legal on
 //   the macro's line, msg on a line of its own and rule_module on the last, so that no line
 //   of it is mutated (the assertions sit in `ifndef SYNTHESIS blocks, which it skips).
@@ -78,6 +83,21 @@
 `endif  // SYNTHESIS
 
 // -----------------------------------------------------------------------------------------
+// Handshake checks (instances of ebpc_hold_check; the callers keep them out of synthesis).
+// -----------------------------------------------------------------------------------------
+`define EBPC_ASSERT_HOLD(__inst, __name, __width, __valid, __ready, __payload) \
+  ebpc_hold_check #( \
+    .Width(__width), \
+    .Name (__name) \
+  ) __inst ( \
+    .clk_i, \
+    .rst_ni, \
+    .valid_i  (__valid), \
+    .ready_i  (__ready), \
+    .payload_i(__payload) \
+  );
+
+// -----------------------------------------------------------------------------------------
 // Parameter checks (elaboration errors).
 // -----------------------------------------------------------------------------------------
 `ifdef __ICARUS__
@@ -96,5 +116,24 @@
     `EBPC_PARAM_FATAL_(__msg) \
     `EBPC_PARAM_MISSING_(__rule_module) \
   end
+
+// The four parameters every codec core shares (ebpc_pkg's predicates), checked alike in
+// ebpc_encoder and ebpc_decoder: EBPC_CODEC_PARAM_CHECKS(module, W, N, Z, PlanesPerCycle).
+`define EBPC_CODEC_PARAM_CHECKS(__module, __w, __n, __z, __ppc) \
+  `EBPC_PARAM_CHECK(gen_bad_data_width, data_width_ok(__w), \
+                    $sformatf("%0s: DataWidth=%0d is illegal: must be 8, 16 or 32", `"__module`", __w), \
+                    __module``_ERROR_DataWidth_must_be_8_16_or_32) \
+  `EBPC_PARAM_CHECK(gen_bad_block_size, block_size_ok(__n, __w), \
+                    $sformatf("%0s: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", \
+                              `"__module`", __n, 2 * (__w)), \
+                    __module``_ERROR_BlockSize_must_be_2_to_2xDataWidth) \
+  `EBPC_PARAM_CHECK(gen_bad_max_zero_run, max_zero_run_ok(__z), \
+                    $sformatf("%0s: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256", \
+                              `"__module`", __z), \
+                    __module``_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256) \
+  `EBPC_PARAM_CHECK(gen_bad_planes_per_cycle, planes_per_cycle_ok(__ppc, __w), \
+                    $sformatf("%0s: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)", \
+                              `"__module`", __ppc, (__w) + 1), \
+                    __module``_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1)
 
 `endif  // EBPC_ASSERT_SVH

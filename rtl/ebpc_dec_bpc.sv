@@ -349,16 +349,8 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // Block hand-over: an offered block stays, unchanged, until taken.
-  ebpc_hold_check #(
-    .Width (4 + W + W * (N - 1)),
-    .Name  ("ebpc_dec_bpc.blk_hold")
-  ) u_blk_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (blk_valid_o),
-    .ready_i   (blk_ready_i),
-    .payload_i ({blk_end_o, blk_err_o, blk_base_o, blk_planes_o})
-  );
+  `EBPC_ASSERT_HOLD(u_blk_hold, "ebpc_dec_bpc.blk_hold", 4 + W + W * (N - 1),
+                    blk_valid_o, blk_ready_i, {blk_end_o, blk_err_o, blk_base_o, blk_planes_o})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // A bad block ends its stream; the plane index stays within the block.

@@ -343,16 +343,8 @@ module ebpc_dec_out import ebpc_pkg::*; #(
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
   // failure stops the simulation with "EBPC_ASSERT <module>.<name>", the time and the instance.
   // Output port: a word not taken stays, with its data and last, until out_ready_i.
-  ebpc_hold_check #(
-    .Width (W + 1),
-    .Name  ("ebpc_dec_out.out_hold")
-  ) u_out_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (out_valid_o),
-    .ready_i   (out_ready_i),
-    .payload_i ({out_last_o, out_data_o})
-  );
+  `EBPC_ASSERT_HOLD(u_out_hold, "ebpc_dec_out.out_hold", W + 1,
+                    out_valid_o, out_ready_i, {out_last_o, out_data_o})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // Word counter: a word is produced only while words are left (it never wraps).

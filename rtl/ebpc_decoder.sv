@@ -120,18 +120,7 @@ module ebpc_decoder import ebpc_pkg::*; #(
 
   // Parameter checks: an illegal value stops elaboration with a message naming it
   // (`EBPC_PARAM_CHECK, rtl/ebpc_assert.svh).
-  `EBPC_PARAM_CHECK(gen_bad_data_width, data_width_ok(W),
-                    $sformatf("ebpc_decoder: DataWidth=%0d is illegal: must be 8, 16 or 32", W),
-                    ebpc_decoder_ERROR_DataWidth_must_be_8_16_or_32)
-  `EBPC_PARAM_CHECK(gen_bad_block_size, block_size_ok(N, W),
-                    $sformatf("ebpc_decoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", N, 2 * W),
-                    ebpc_decoder_ERROR_BlockSize_must_be_2_to_2xDataWidth)
-  `EBPC_PARAM_CHECK(gen_bad_max_zero_run, max_zero_run_ok(MaxZeroRun),
-                    $sformatf("ebpc_decoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256", MaxZeroRun),
-                    ebpc_decoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256)
-  `EBPC_PARAM_CHECK(gen_bad_planes_per_cycle, planes_per_cycle_ok(PlanesPerCycle, W),
-                    $sformatf("ebpc_decoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)", PlanesPerCycle, W + 1),
-                    ebpc_decoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1)
+  `EBPC_CODEC_PARAM_CHECKS(ebpc_decoder, W, N, MaxZeroRun, PlanesPerCycle)
   `EBPC_PARAM_CHECK(gen_bad_count_width, CountWidth >= 8 && CountWidth <= 32,
                     $sformatf("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth),
                     ebpc_decoder_ERROR_CountWidth_must_be_8_to_32)
@@ -230,36 +219,12 @@ module ebpc_decoder import ebpc_pkg::*; #(
   // The input-protocol checks are assumptions of the formal proof (rtl/formal/); the output
   // port is checked by ebpc_dec_out.out_hold, the internal handshakes by the stages.
   // Input protocol: a waiting word holds valid and payload until it is taken.
-  ebpc_hold_check #(
-    .Width (CountWidth),
-    .Name  ("ebpc_decoder.len_hold")
-  ) u_len_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (len_valid_i),
-    .ready_i   (len_ready_o),
-    .payload_i (len_data_i)
-  );
-  ebpc_hold_check #(
-    .Width (W + 1),
-    .Name  ("ebpc_decoder.znz_hold")
-  ) u_znz_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (znz_valid_i),
-    .ready_i   (znz_ready_o),
-    .payload_i ({znz_last_i, znz_data_i})
-  );
-  ebpc_hold_check #(
-    .Width (W + 1),
-    .Name  ("ebpc_decoder.bpc_hold")
-  ) u_bpc_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (bpc_valid_i),
-    .ready_i   (bpc_ready_o),
-    .payload_i ({bpc_last_i, bpc_data_i})
-  );
+  `EBPC_ASSERT_HOLD(u_len_hold, "ebpc_decoder.len_hold", CountWidth,
+                    len_valid_i, len_ready_o, len_data_i)
+  `EBPC_ASSERT_HOLD(u_znz_hold, "ebpc_decoder.znz_hold", W + 1,
+                    znz_valid_i, znz_ready_o, {znz_last_i, znz_data_i})
+  `EBPC_ASSERT_HOLD(u_bpc_hold, "ebpc_decoder.bpc_hold", W + 1,
+                    bpc_valid_i, bpc_ready_o, {bpc_last_i, bpc_data_i})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // done_o only with a transmission finished, error_o 0 without it.

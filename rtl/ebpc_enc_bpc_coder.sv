@@ -275,16 +275,8 @@ module ebpc_enc_bpc_coder #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Chunk handshake: a waiting chunk holds valid and its payload until taken.
-  ebpc_hold_check #(
-    .Width (ChunkWidth + LenWidth + 2),
-    .Name  ("ebpc_enc_bpc_coder.chk_hold")
-  ) u_chk_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (chk_valid_o),
-    .ready_i   (chk_ready_i),
-    .payload_i ({chk_last_o, chk_empty_o, chk_len_o, chk_bits_o})
-  );
+  `EBPC_ASSERT_HOLD(u_chk_hold, "ebpc_enc_bpc_coder.chk_hold", ChunkWidth + LenWidth + 2,
+                    chk_valid_o, chk_ready_i, {chk_last_o, chk_empty_o, chk_len_o, chk_bits_o})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // A chunk holds at most ChunkWidth bits, clean above its length; a token none.

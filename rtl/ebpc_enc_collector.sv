@@ -140,16 +140,8 @@ module ebpc_enc_collector #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Block handshake: a waiting block holds valid and its payload until taken.
-  ebpc_hold_check #(
-    .Width (BlockSize * DataWidth + 2),
-    .Name  ("ebpc_enc_collector.blk_hold")
-  ) u_blk_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (blk_valid_o),
-    .ready_i   (blk_ready_i),
-    .payload_i ({blk_last_o, blk_empty_o, blk_data_o})
-  );
+  `EBPC_ASSERT_HOLD(u_blk_hold, "ebpc_enc_collector.blk_hold", BlockSize * DataWidth + 2,
+                    blk_valid_o, blk_ready_i, {blk_last_o, blk_empty_o, blk_data_o})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // The caller only consumes a word the collector is ready for.

@@ -106,16 +106,8 @@ module ebpc_enc_packer #(
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md).
   // Output: a waiting word holds valid, data and last until it is taken.
-  ebpc_hold_check #(
-    .Width (Width + 1),
-    .Name  ("ebpc_enc_packer.out_hold")
-  ) u_out_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (out_valid_o),
-    .ready_i   (out_ready_i),
-    .payload_i ({out_last_o, out_data_o})
-  );
+  `EBPC_ASSERT_HOLD(u_out_hold, "ebpc_enc_packer.out_hold", Width + 1,
+                    out_valid_o, out_ready_i, {out_last_o, out_data_o})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // Input chunks: at most MaxLen bits, clean above the length; a token holds no bit.

@@ -73,18 +73,7 @@ module ebpc_encoder import ebpc_pkg::*; #(
   // Parameter checks: an illegal value stops elaboration with a message naming it
   // (`EBPC_PARAM_CHECK, rtl/ebpc_assert.svh).
   // ---------------------------------------------------------------------------------------
-  `EBPC_PARAM_CHECK(gen_bad_data_width, data_width_ok(DataWidth),
-                    $sformatf("ebpc_encoder: DataWidth=%0d is illegal: must be 8, 16 or 32", DataWidth),
-                    ebpc_encoder_ERROR_DataWidth_must_be_8_16_or_32)
-  `EBPC_PARAM_CHECK(gen_bad_block_size, block_size_ok(BlockSize, DataWidth),
-                    $sformatf("ebpc_encoder: BlockSize=%0d is illegal: must be 2 .. 2*DataWidth (%0d)", BlockSize, 2 * DataWidth),
-                    ebpc_encoder_ERROR_BlockSize_must_be_2_to_2xDataWidth)
-  `EBPC_PARAM_CHECK(gen_bad_max_zero_run, max_zero_run_ok(MaxZeroRun),
-                    $sformatf("ebpc_encoder: MaxZeroRun=%0d is illegal: must be a power of two in 2 .. 256", MaxZeroRun),
-                    ebpc_encoder_ERROR_MaxZeroRun_must_be_power_of_two_2_to_256)
-  `EBPC_PARAM_CHECK(gen_bad_planes_per_cycle, planes_per_cycle_ok(PlanesPerCycle, DataWidth),
-                    $sformatf("ebpc_encoder: PlanesPerCycle=%0d is illegal: must be 1 .. DataWidth+1 (%0d)", PlanesPerCycle, DataWidth + 1),
-                    ebpc_encoder_ERROR_PlanesPerCycle_must_be_1_to_DataWidth_plus_1)
+  `EBPC_CODEC_PARAM_CHECKS(ebpc_encoder, DataWidth, BlockSize, MaxZeroRun, PlanesPerCycle)
   `EBPC_PARAM_CHECK(gen_bad_count_width, CountWidth >= 1 && CountWidth <= 64,
                     $sformatf("ebpc_encoder: CountWidth=%0d is illegal: must be 1 .. 64", CountWidth),
                     ebpc_encoder_ERROR_CountWidth_must_be_1_to_64)
@@ -349,16 +338,8 @@ module ebpc_encoder import ebpc_pkg::*; #(
   // handshakes by the collector and the coder.
   // ---------------------------------------------------------------------------------------
   // Input protocol: a waiting word holds valid, data and last until it is taken.
-  ebpc_hold_check #(
-    .Width (DataWidth + 1),
-    .Name  ("ebpc_encoder.in_hold")
-  ) u_in_hold (
-    .clk_i,
-    .rst_ni,
-    .valid_i   (in_valid_i),
-    .ready_i   (in_ready_o),
-    .payload_i ({in_last_i, in_data_i})
-  );
+  `EBPC_ASSERT_HOLD(u_in_hold, "ebpc_encoder.in_hold", DataWidth + 1,
+                    in_valid_i, in_ready_o, {in_last_i, in_data_i})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // In-flight limit: at most MaxInflight transmissions between their last word and done_o
