@@ -162,13 +162,21 @@ coverage-report:
 # coverage closure, real-vector slices) under Verilator at the default parameters and at SAMPLE
 # parameter sets drawn from the sweep; coverage merged over all seeds (reports/regress/).
 # Optional: SEED_LIST=a,b (replay), SIM=icarus,verilator, TOPS=encoder,..., TESTS=test_random,...
+# Two steps passing JSON: the runs write build/regress/outcomes.json, the reports are made from it
+# (also when a test failed; not after a usage error, exit 2, when nothing ran), then the dashboard;
+# the target fails if any step failed. The dashboard command is the one of `make dashboard`: a
+# recipe line with $(MAKE) in it would run even under make -n.
 ## make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
 regress:
+	@status=0; \
 	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.flow.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
 	  $(if $(SEED_LIST),--seed-list $(SEED_LIST)) $(if $(filter command line,$(origin SIM)),--sim $(SIM)) \
-	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) \
-	  || { $(MAKE) --no-print-directory dashboard; exit 1; }
-	@$(MAKE) --no-print-directory dashboard
+	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) --out build/regress || status=$$?; \
+	if [ $$status -ne 2 ]; then \
+	  $(PYTHON) -m ebpc_tb.reports.regression --out build/regress --reports reports/regress || status=1; \
+	fi; \
+	$(PYTHON) -m ebpc_tb.reports.dashboard --out reports/index.html || status=1; \
+	[ $$status -eq 0 ]
 
 # reports/index.html: runs, seeds, coverage (annotated RTL), bench/synth figures, report plots.
 ## make dashboard             reports/index.html from the last runs (make test/regress do it)

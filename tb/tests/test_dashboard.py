@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The dashboard (ebpc_tb.reports.dashboard): rendering from synthetic data, collecting from files, and
-the page built from a real (small) multi-seed run."""
+"""The dashboard (ebpc_tb.reports.dashboard and its dashboard_* modules): rendering from synthetic
+data, collecting from files, and the page built from a real (small) multi-seed run."""
 
 import json
 import xml.etree.ElementTree as ET
@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from ebpc_tb.reports import dashboard as db
+from ebpc_tb.reports import dashboard_data as dd
 from ebpc_tb.reports.codecov import CoveragePoint
+from ebpc_tb.reports.dashboard_collect import collect
 from ebpc_tb.flow.pytest_support import sims
+from ebpc_tb.spec import REPO_DIR
 
 
 def _text(element) -> str:
@@ -34,16 +37,16 @@ def _rows(root: ET.Element, section: str) -> list[ET.Element]:
     return list(sec.iter("tr"))
 
 
-def _synthetic() -> db.DashboardData:
-    pytest_run = db.Run("pytest", "pytest", 77, (
-        db.TestRow("tb.tests.test_sim_encoder::test_encoder[verilator-W8N8Z16]", "pass", "", 3.0),
-        db.TestRow("tb.tests.test_sim_decoder::test_decoder[icarus-W8N8Z16]", "fail",
+def _synthetic() -> dd.DashboardData:
+    pytest_run = dd.Run("pytest", "pytest", 77, (
+        dd.TestRow("tb.tests.test_sim_encoder::test_encoder[verilator-W8N8Z16]", "pass", "", 3.0),
+        dd.TestRow("tb.tests.test_sim_decoder::test_decoder[icarus-W8N8Z16]", "fail",
                    "icarus decoder W=8 N=8 Z=16 seed=77: 1 failing test(s)\nreproduce: python -m ...", 4.0),
     ))
-    sim_ok = db.Run("verilator_encoder_W8_N8_Z16", "cocotb", 77, (db.TestRow("test_random", "pass"),))
-    sim_bad = db.Run("icarus_decoder_W8_N8_Z16", "cocotb", 77, (
-        db.TestRow("test_random", "fail", "DECODER MISMATCH <out> & more\nline two"),
-        db.TestRow("test_corners", "pass")))
+    sim_ok = dd.Run("verilator_encoder_W8_N8_Z16", "cocotb", 77, (dd.TestRow("test_random", "pass"),))
+    sim_bad = dd.Run("icarus_decoder_W8_N8_Z16", "cocotb", 77, (
+        dd.TestRow("test_random", "fail", "DECODER MISMATCH <out> & more\nline two"),
+        dd.TestRow("test_corners", "pass")))
     regress = {"seeds": [5, 6], "outcomes": [
         {"seed": 5, "sim": "verilator", "top": "encoder", "config": [8, 8, 16], "sampled": False,
          "test": "test_random", "status": "pass", "message": "", "reproduce": "python -m ebpc_tb.flow.run --seed 5"},
@@ -51,7 +54,7 @@ def _synthetic() -> db.DashboardData:
          "test": "test_corners", "status": "fail", "message": "LOOPBACK MISMATCH\ndetail",
          "reproduce": "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners"}],
         "functional_coverage": {"configs": 1, "bins": 4, "hit": 3, "percent": 75.0}}
-    functional = db.CoverageSet("make test", 2, {
+    functional = dd.CoverageSet("make test", 2, {
         "W8_N8_Z16": {"ebpc.znz.run": {"1": 5, "2": 0, "3": 1}, "ebpc.tx.content": {"all_zero": 2, "mixed": 9}},
         "W16_N8_Z2": {"ebpc.znz.run": {"1": 4, "2": 3}}})
     points = {
@@ -64,8 +67,8 @@ def _synthetic() -> db.DashboardData:
     }
     sources = {"ebpc_enc_znz.sv": ["module ebpc_enc_znz;", "  assign a = b;", "  if (x) y = 1;", "endmodule"],
                "ebpc_fifo.sv": ["module ebpc_fifo; endmodule"]}
-    code = db.code_from_points(points, sources, "make test", 3)
-    return db.DashboardData(
+    code = dd.code_from_points(points, sources, "make test", 3)
+    return dd.DashboardData(
         generated="2026-01-01 00:00 UTC", test_seed=77, runs=(pytest_run, sim_ok, sim_bad), regress=regress,
         functional=(functional,), code=(code,),
         bench={"encoder": [{"W": 8, "N": 8, "words_per_cycle": 0.997}]},
@@ -139,7 +142,7 @@ def test_annotated_source_marks_lines():
 
 
 def test_missing_parts_say_not_run_yet():
-    page = db.render(db.DashboardData(generated="now"))
+    page = db.render(dd.DashboardData(generated="now"))
     text = _text(_parse(page))
     for what in ("make test", "make regress SEEDS=n", "make bench", "make synth", "make report"):
         assert f"not run yet ({what}" in text, what
@@ -151,7 +154,7 @@ def test_parse_junit_runs_reads_seed_status_and_message():
            "<testcase classname='a.b' name='t2'><failure message='boom'>trace</failure></testcase>"
            "<testcase classname='a.b' name='t3'><skipped message='no sim'/></testcase>"
            "</testsuite></testsuites>")
-    run, seed = db.parse_junit_runs(xml, "pytest", "pytest")
+    run, seed = dd.parse_junit_runs(xml, "pytest", "pytest")
     assert seed == 42 and run.seed == 42
     assert [(t.name, t.status) for t in run.tests] == [("a.b::t1", "pass"), ("a.b::t2", "fail"), ("a.b::t3", "skip")]
     assert run.tests[1].message == "boom\ntrace" and run.tests[0].seconds == 1.5
@@ -187,7 +190,7 @@ def _write_synthetic_tree(root: Path) -> None:
 
 def test_collect_reads_every_source(tmp_path):
     _write_synthetic_tree(tmp_path)
-    data = db.collect(tmp_path, "now")
+    data = collect(tmp_path, "now")
     assert data.test_seed == 9
     assert [r.name for r in data.runs] == ["pytest", "icarus_encoder_W8_N8_Z16"]
     assert data.runs[1].seed == 9
@@ -215,15 +218,17 @@ def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
     """Two seeds of one short bench test under Verilator with code coverage: the regression's
     own reports, then the dashboard built from them (real cocotb JUnit, coverage JSON, .dat)."""
     from ebpc_tb.flow import regress
+    from ebpc_tb.reports import regression
 
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "1")
     monkeypatch.delenv("EBPC_INJECT_FAULT", raising=False)
     out, reports = tmp_path / "build" / "regress", tmp_path / "reports" / "regress"
-    status = regress.main(["--seed-list", "3,4", "--top", "encoder", "--sample", "0",
-                           "--tests", "test_coverage_closure", "--out", str(out), "--reports", str(reports)])
+    ran = regress.main(["--seed-list", "3,4", "--top", "encoder", "--sample", "0",
+                        "--tests", "test_coverage_closure", "--out", str(out)])
+    reported = regression.main(["--out", str(out), "--reports", str(reports)])
     summary = json.loads((reports / "regress.json").read_text())
     assert summary["seeds"] == [3, 4] and len(summary["outcomes"]) == 2
-    assert status == (1 if summary["failed"] else 0)
+    assert ran == reported == (1 if summary["failed"] else 0)
     assert sorted(p.name for p in (out / "junit").glob("*.xml")) == \
         ["s3_verilator_encoder_W8_N8_Z16.xml", "s4_verilator_encoder_W8_N8_Z16.xml"]
     assert len(list((out / "codecov").glob("*.dat"))) == 2 and (reports / "code_coverage.json").is_file()
@@ -231,8 +236,8 @@ def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
     (tmp_path / "build" / "junit" / "sim").mkdir(parents=True)
     for xml in (out / "junit").glob("*.xml"):
         (tmp_path / "build" / "junit" / "sim" / xml.name).write_text(xml.read_text())
-    (tmp_path / "rtl").symlink_to(Path(db.__file__).resolve().parents[2] / "rtl")
-    data = db.collect(tmp_path, "now")
+    (tmp_path / "rtl").symlink_to(REPO_DIR / "rtl")
+    data = collect(tmp_path, "now")
     assert {r.name for r in data.runs} == {"s3_verilator_encoder_W8_N8_Z16", "s4_verilator_encoder_W8_N8_Z16"}
     assert {r.seed for r in data.runs} == {3, 4}
     modules = set(data.code[0].modules)

@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
 """Seeds of the regression (ebpc_tb.spec, ebpc_tb.flow.pytest_support) and the multi-seed
-regression's planning and reporting (ebpc_tb.flow.regress), without a simulator."""
+regression without a simulator: its planning and outcomes.json (ebpc_tb.flow.regress) and its
+reports (ebpc_tb.reports.regression)."""
 
+import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
-from ebpc_tb.flow import regress, runner
+from ebpc_tb.flow import regress
+from ebpc_tb.reports import regression
 
 from ebpc_tb import spec
 from ebpc_tb.spec import SEED_LIMIT, RunSpec, fresh_seed, parse_seed
@@ -112,18 +116,38 @@ def test_outcomes_from_junit():
     assert {o.status for o in built} == {"error"} and built[0].message == "verilator build failed"
 
 
-def test_summary_text_and_junit():
+def _failed_run() -> regress.RegressionRun:
     job = regress.Job(3, "icarus", "encoder", (8, 8, 16), ("test_random", "test_corners"))
-    outcomes = regress.outcomes_from_junit(job, _COCOTB_XML)
-    summary = regress.RegressSummary([3], outcomes, 12.0,
-                                     functional={"W8_N8_Z16": {"bins": 10, "hit": 9}},
-                                     code={"runs": 1, "modules": [{"totals": {"line": 4}, "hits": {"line": 3}}]})
-    assert regress.summarise(outcomes) == {3: {"pass": 1, "fail": 1, "skip": 0, "error": 0}}
-    text = regress.format_text(summary)
+    return regress.RegressionRun((3,), tuple(regress.outcomes_from_junit(job, _COCOTB_XML)), 12.0)
+
+
+def test_outcomes_json_round_trip(tmp_path):
+    run = _failed_run()
+    assert [o.failed for o in run.outcomes] == [True, False] and run.failed == [run.outcomes[0]]
+    regress.write_outcomes(tmp_path, run)
+    data = json.loads((tmp_path / regress.OUTCOMES_FILE).read_text())
+    assert data["seeds"] == [3] and data["outcomes"][0]["config"] == [8, 8, 16]
+    assert regress.read_outcomes(tmp_path) == run
+
+
+@pytest.mark.parametrize("content", [None, "{", '{"seeds": [1]}', '{"seeds": [1], "outcomes": [{"seed": 1}]}'])
+def test_read_outcomes_rejects_missing_or_bad_files(tmp_path, content):
+    if content is not None:
+        (tmp_path / regress.OUTCOMES_FILE).write_text(content)
+    with pytest.raises(ValueError, match="outcomes.json"):
+        regress.read_outcomes(tmp_path)
+
+
+def test_summary_text_and_junit():
+    run = _failed_run()
+    summary = regression.RegressSummary(run, functional={"W8_N8_Z16": {"bins": 10, "hit": 9}},
+                                        code={"runs": 1, "modules": [{"totals": {"line": 4}, "hits": {"line": 3}}]})
+    assert regression.summarise(run.outcomes) == {3: {"pass": 1, "fail": 1, "skip": 0, "error": 0}}
+    text = regression.format_text(summary)
     assert "FAILED seed 3 icarus encoder test_random: ENCODER MISMATCH on ZNZ" in text
     assert "reproduce: python -m ebpc_tb.flow.run --sim icarus --top encoder" in text
     assert "9/10 bins" in text and "line 3/4" in text
-    root = ET.fromstring(regress.to_junit(summary))
+    root = ET.fromstring(regression.to_junit(summary))
     suite = root.find("testsuite")
     assert suite.get("failures") == "1" and suite.get("tests") == "2"
     assert suite.find("properties/property").get("value") == "3"
@@ -131,12 +155,49 @@ def test_summary_text_and_junit():
     assert failure.get("message") == "ENCODER MISMATCH on ZNZ" and "reproduce:" in failure.text
     data = summary.to_json()
     assert data["failed"] == 1 and data["outcomes"][0]["config"] == [8, 8, 16]
+    assert list(data) == ["seeds", "elapsed", "tests", "failed", "outcomes", "functional_coverage", "code_coverage"]
+
+
+def _coverage_file(path: Path, hits: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"config": {"w": 8, "n": 8, "z": 16, "seed": 3},
+                                "coverage": {"ebpc.znz.run": {"bins": hits}}}))
+
+
+def test_reports_from_the_outcomes_and_coverage_files(tmp_path, capsys):
+    out, reports = tmp_path / "out", tmp_path / "reports"
+    out.mkdir()
+    regress.write_outcomes(out, _failed_run())
+    _coverage_file(out / "functional" / "a.json", {"1": 1, "2": 0})
+    _coverage_file(out / "functional" / "b.json", {"1": 0, "2": 0, "3": 4})
+    reports.mkdir()
+    (reports / "code_coverage.txt").write_text("an earlier regression's")
+    assert regression.main(["--out", str(out), "--reports", str(reports)]) == 1
+    printed = capsys.readouterr().out
+    assert "FAILED seed 3 icarus encoder test_random" in printed and "2/3 bins" in printed
+    assert sorted(p.name for p in reports.iterdir()) == ["coverage.json", "coverage.txt", "junit.xml",
+                                                          "regress.json", "regress.txt"]
+    assert json.loads((reports / "coverage.json").read_text())["W8_N8_Z16"]["hit"] == 2
+    data = json.loads((reports / "regress.json").read_text())
+    assert data["failed"] == 1 and data["functional_coverage"]["bins"] == 3 and data["code_coverage"] is None
+    assert (reports / "regress.txt").read_text() == regression.format_text(
+        regression.RegressSummary(_failed_run(), json.loads((reports / "coverage.json").read_text()))) + "\n"
+
+
+def test_reports_without_outcomes_exit_2_and_leave_no_stale_report(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "regress.txt").write_text("an earlier regression's")
+    assert regression.main(["--out", str(tmp_path / "none"), "--reports", str(reports)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("regress: error:") and "outcomes.json not found" in err and len(err.splitlines()) == 1
+    assert not list(reports.iterdir())
 
 
 @pytest.mark.parametrize("argv", [["--seeds", "0"], ["--seeds", "x"], ["--top", "bogus"], ["--seed-list", "a"],
                                   ["--jobs", "0"], ["--tests", "not a name"]])
 def test_bad_arguments_exit_2_with_one_line(argv, capsys, tmp_path):
-    assert regress.main(argv + ["--out", str(tmp_path / "o"), "--reports", str(tmp_path / "r")]) == 2
+    assert regress.main(argv + ["--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("regress: error:") and len(err.splitlines()) == 1
     assert not (tmp_path / "o").exists()

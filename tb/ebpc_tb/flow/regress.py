@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Multi-seed regression: the random parts of the benches over several base seeds.
+"""Multi-seed regression, the running half: the random parts of the benches over several seeds.
 
     python -m ebpc_tb.flow.regress --seeds 4 [--jobs 2] [--sim verilator] [--top all]
         [--tests test_random,test_corners,...] [--sample 1] [--scale 0.15]
-        [--seed-list 11,12] [--out build/regress] [--reports reports/regress]
+        [--seed-list 11,12] [--out build/regress]
 
 For every seed (fresh ones unless --seed-list gives them) it runs, for each bench, the
 seed-dependent tests (:data:`RANDOM_TESTS`: random transmissions, corner cases under random
@@ -11,15 +11,15 @@ traffic, the coverage-closure set, the real-vector slices under random traffic) 
 parameters, and at ``--sample`` parameter sets drawn from the sweep with that seed (fewer
 random transmissions, ``--scale``). The conformance cases and other fixed tests are left to
 ``make test``. Every run records functional coverage and, under Verilator with
-EBPC_CODE_COVERAGE=1, code coverage; both are merged over all seeds and runs.
+EBPC_CODE_COVERAGE=1, code coverage.
 
-Results, per seed and test: pass/fail, the first failure message and the one command that
-reproduces it (``python -m ebpc_tb.flow.run ... --seed S --testcase T``: a test's stimulus depends
-only on the base seed, the parameters and the test's name). Written to
-``<reports>/regress.{txt,json}`` and ``<reports>/junit.xml``; the merged coverage to
-``<reports>/coverage.{txt,json}`` and ``<reports>/code_coverage.{txt,json}``; the per-run data
-(cocotb JUnit, logs, coverage JSON and .dat files) under ``<out>``. Exit status 1 when any
-test failed or a run did not build, 2 on bad arguments.
+Everything goes under ``<out>`` (cleared first): the per-run data (cocotb JUnit, logs,
+coverage JSON and .dat files) and ``outcomes.json`` (:class:`RegressionRun`: the seeds, the
+wall time and every test's :class:`TestOutcome`, with the one command that reproduces it,
+``python -m ebpc_tb.flow.run ... --seed S --testcase T``: a test's stimulus depends only on the
+base seed, the parameters and the test's name). The reports (text, JSON, JUnit, merged
+coverage) are written from that by ``python -m ebpc_tb.reports.regression``; ``make regress``
+runs both. Exit status 1 when any test failed or a run did not build, 2 on bad arguments.
 """
 
 from __future__ import annotations
@@ -37,23 +37,25 @@ import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 from . import runner
 from .. import spec
 from ..spec import REPO_DIR, TB_DIR, fresh_seed, parse_seed
 
-__all__ = ["RANDOM_TESTS", "Job", "TestOutcome", "RegressSummary", "plan_jobs", "bench_tests", "outcomes_from_junit",
-           "summarise", "format_text", "to_junit", "run_regression", "main"]
+__all__ = ["RANDOM_TESTS", "OUTCOMES_FILE", "Job", "TestOutcome", "RegressionRun", "plan_jobs", "bench_tests",
+           "outcomes_from_junit", "progress_line", "write_outcomes", "read_outcomes", "run_regression", "main"]
 
 Config = tuple[int, int, int]
 
 # The seed-dependent tests every bench has (tb/test_<top>.py).
 RANDOM_TESTS = ("test_random", "test_corners", "test_coverage_closure", "test_vectors")
 DEFAULT_SCALE = 0.15
+# What the reports half reads: <out>/outcomes.json.
+OUTCOMES_FILE = "outcomes.json"
 # Environment variables that change the stimulus or the checks: a reproduce command carries
 # them when they are set (code coverage does not change a run's outcome).
-_PASSED_ENV = ("EBPC_INJECT_FAULT", "EBPC_VECTORS")
+_PASSED_ENV = (spec.RUN_VARIABLES["inject_fault"], spec.RUN_VARIABLES["vectors"])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,25 +112,39 @@ class TestOutcome:
     def first_line(self) -> str:
         return self.message.strip().splitlines()[0] if self.message.strip() else ""
 
+    @property
+    def failed(self) -> bool:
+        return self.status in ("fail", "error")
 
-@dataclasses.dataclass
-class RegressSummary:
-    seeds: list[int]
-    outcomes: list[TestOutcome]
+    def to_json(self) -> dict[str, Any]:
+        return dict(dataclasses.asdict(self), config=list(self.config))
+
+    @classmethod
+    def from_json(cls, row: Mapping[str, Any]) -> "TestOutcome":
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in row.items() if k in fields}
+        return cls(**dict(values, config=tuple(int(x) for x in values["config"])))
+
+
+@dataclasses.dataclass(frozen=True)
+class RegressionRun:
+    """What one regression ran: its seeds, its wall time and every test's outcome, in job order."""
+
+    seeds: tuple[int, ...]
+    outcomes: tuple[TestOutcome, ...]
     elapsed: float = 0.0
-    functional: dict | None = None   # coverage_report summary (config -> ...), merged over everything
-    code: dict | None = None         # codecov JSON (runs, modules)
 
     @property
     def failed(self) -> list[TestOutcome]:
-        return [o for o in self.outcomes if o.status in ("fail", "error")]
+        return [o for o in self.outcomes if o.failed]
 
-    def to_json(self) -> dict:
-        return {"seeds": self.seeds, "elapsed": round(self.elapsed, 1),
-                "tests": len(self.outcomes), "failed": len(self.failed),
-                "outcomes": [dict(dataclasses.asdict(o), config=list(o.config)) for o in self.outcomes],
-                "functional_coverage": _functional_totals(self.functional),
-                "code_coverage": _code_totals(self.code)}
+    def to_json(self) -> dict[str, Any]:
+        return {"seeds": list(self.seeds), "elapsed": self.elapsed, "outcomes": [o.to_json() for o in self.outcomes]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "RegressionRun":
+        return cls(tuple(int(s) for s in data["seeds"]),
+                   tuple(TestOutcome.from_json(o) for o in data["outcomes"]), float(data.get("elapsed", 0.0)))
 
 
 # -- planning (pure) ---------------------------------------------------------------------------
@@ -200,87 +216,12 @@ def outcomes_from_junit(job: Job, xml_text: str | None, error: str = "", seconds
     return out
 
 
-def summarise(outcomes: Iterable[TestOutcome]) -> dict[int, dict[str, int]]:
-    """seed -> {"pass": n, "fail": n, "skip": n, "error": n}."""
-    table: dict[int, dict[str, int]] = {}
-    for o in outcomes:
-        row = table.setdefault(o.seed, {"pass": 0, "fail": 0, "skip": 0, "error": 0})
-        row[o.status] = row.get(o.status, 0) + 1
-    return table
-
-
-def format_text(summary: RegressSummary) -> str:
-    """The per-seed, per-test table, then every failure with its message and reproduce command."""
-    lines = [f"multi-seed regression: seeds {', '.join(map(str, summary.seeds))}; "
-             f"{len(summary.outcomes)} tests, {len(summary.failed)} failed ({summary.elapsed:.0f} s)"]
-    for seed, counts in summarise(summary.outcomes).items():
-        lines.append(f"seed {seed}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
-    lines.append("")
-    lines.append(f"{'seed':>10}  {'sim':9} {'top':8} {'params':14} {'test':24} result")
-    for o in summary.outcomes:
-        w, n, z = o.config
-        params = f"W{w}N{n}Z{z}" + ("*" if o.sampled else "")
-        lines.append(f"{o.seed:>10}  {o.sim:9} {o.top:8} {params:14} {o.test:24} {o.status.upper()}"
-                     + (f"  {o.first_line}" if o.first_line else ""))
-    if any(o.sampled for o in summary.outcomes):
-        lines.append("(* a parameter set sampled from the sweep, fewer random transmissions)")
-    for o in summary.failed:
-        lines.append("")
-        lines.append(f"FAILED seed {o.seed} {o.sim} {o.top} {o.test}: {o.first_line}")
-        lines.append(f"  reproduce: {o.reproduce}")
-    fun = _functional_totals(summary.functional)
-    if fun:
-        lines.append("")
-        lines.append(f"functional coverage over all seeds: {fun['hit']}/{fun['bins']} bins "
-                     f"({fun['percent']:.1f} %) in {fun['configs']} parameter set(s)")
-    code = _code_totals(summary.code)
-    if code:
-        lines.append("code coverage over all seeds: " + ", ".join(
-            f"{k} {v['hit']}/{v['total']}" for k, v in code.items() if k != "runs") + f" ({code['runs']} runs)")
-    return "\n".join(lines)
-
-
-def to_junit(summary: RegressSummary) -> str:
-    """JUnit XML: a testsuite per seed, a testcase per (sim, top, parameters, test)."""
-    suites = ET.Element("testsuites", name="ebpc multi-seed regression")
-    for seed in summary.seeds:
-        mine = [o for o in summary.outcomes if o.seed == seed]
-        suite = ET.SubElement(suites, "testsuite", name=f"seed {seed}", tests=str(len(mine)),
-                              failures=str(sum(o.status == "fail" for o in mine)),
-                              errors=str(sum(o.status == "error" for o in mine)),
-                              skipped=str(sum(o.status == "skip" for o in mine)))
-        props = ET.SubElement(suite, "properties")
-        ET.SubElement(props, "property", name="ebpc_seed", value=str(seed))
-        for o in mine:
-            w, n, z = o.config
-            case = ET.SubElement(suite, "testcase", classname=f"{o.sim}.{o.top}.W{w}N{n}Z{z}", name=o.test,
-                                 time=f"{o.seconds:.1f}")
-            if o.status in ("fail", "error"):
-                ET.SubElement(case, "failure" if o.status == "fail" else "error",
-                              message=o.first_line).text = f"{o.message}\nreproduce: {o.reproduce}"
-            elif o.status == "skip":
-                ET.SubElement(case, "skipped")
-    return ET.tostring(suites, encoding="unicode")
-
-
-def _functional_totals(functional: dict | None) -> dict | None:
-    if not functional:
-        return None
-    bins = sum(v["bins"] for v in functional.values())
-    hit = sum(v["hit"] for v in functional.values())
-    return {"configs": len(functional), "bins": bins, "hit": hit, "percent": 100.0 * hit / max(bins, 1)}
-
-
-def _code_totals(code: dict | None) -> dict | None:
-    if not code or not code.get("modules"):
-        return None
-    out: dict = {"runs": code.get("runs", 0)}
-    for m in code["modules"]:
-        for kind, total in m["totals"].items():
-            row = out.setdefault(kind, {"total": 0, "hit": 0})
-            row["total"] += total
-            row["hit"] += m["hits"].get(kind, 0)
-    return out
+def progress_line(outcome: TestOutcome) -> str:
+    """The line printed as each test's result comes in."""
+    w, n, z = outcome.config
+    mark = "FAIL" if outcome.failed else "ok  "
+    return (f"[regress] {mark} seed {outcome.seed} {outcome.sim} {outcome.top} W{w}N{n}Z{z} {outcome.test}"
+            + (f": {outcome.first_line}" if outcome.first_line else ""))
 
 
 # -- running (I/O) -----------------------------------------------------------------------------
@@ -312,9 +253,7 @@ def _run_job(job: Job, out: Path) -> list[TestOutcome]:
     error = f"{res.error} (log: {log})" if res.error else f"no result (log: {log})"
     outcomes = outcomes_from_junit(job, xml_text, error, seconds, _reproduce_env())
     for o in outcomes:
-        mark = "ok  " if o.status in ("pass", "skip") else "FAIL"
-        print(f"[regress] {mark} seed {o.seed} {o.sim} {o.top} W{o.config[0]}N{o.config[1]}Z{o.config[2]} "
-              f"{o.test}" + (f": {o.first_line}" if o.first_line else ""), flush=True)
+        print(progress_line(o), flush=True)
     return outcomes
 
 
@@ -341,31 +280,57 @@ def run_regression(jobs: Sequence[Job], out: Path, parallel: int = 1) -> list[Te
     return [o for job in jobs for o in by_job.get((job.seed, job.sim, job.top, job.config), [])]
 
 
-def _merge_coverage(out: Path, reports: Path) -> tuple[dict | None, dict | None]:
-    """Merged functional and code coverage of every run (reports written into ``reports``)."""
-    from ..reports import codecov
-    from ..reports import coverage_report  # noqa: PLC0415
-
-    functional = None
-    files = sorted((out / "functional").glob("*.json"))
-    if files:
-        text, functional, _ = coverage_report.render(coverage_report.merge(files))
-        (reports / "coverage.txt").write_text(text + "\n")
-        (reports / "coverage.json").write_text(json.dumps(functional, indent=1) + "\n")
-    code = None
-    dats = sorted((out / "codecov").glob("*.dat"))
-    if dats:
-        summaries = codecov.summarise(codecov.merge_files(dats))
-        exclusions = codecov.find_exclusions(codecov.DEFAULT_RTL)
-        (reports / "code_coverage.txt").write_text(codecov.format_report(summaries, exclusions) + "\n")
-        code = {"runs": len(dats), "modules": [s.to_json() for s in summaries],
-                "excluded": [str(e) for e in exclusions]}
-        (reports / "code_coverage.json").write_text(json.dumps(code, indent=1) + "\n")
-    return functional, code
+def write_outcomes(out: Path, run: RegressionRun) -> Path:
+    """``<out>/outcomes.json``, what ``python -m ebpc_tb.reports.regression`` reads."""
+    path = out / OUTCOMES_FILE
+    path.write_text(json.dumps(run.to_json(), indent=1) + "\n")
+    return path
 
 
-_REPORTS = ("regress.txt", "regress.json", "junit.xml", "coverage.txt", "coverage.json",
-            "code_coverage.txt", "code_coverage.json")
+def read_outcomes(out: Path) -> RegressionRun:
+    """The regression written to ``<out>/outcomes.json``; ValueError (one line) if there is none
+    or it is not one."""
+    path = out / OUTCOMES_FILE
+    try:
+        return RegressionRun.from_json(json.loads(path.read_text()))
+    except FileNotFoundError:
+        raise ValueError(f"{path} not found (run python -m ebpc_tb.flow.regress --out {out} first)") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"{path}: not the outcomes of a regression ({exc})") from None
+
+
+# -- command line ------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class _Request:
+    """The checked command line."""
+
+    seeds: list[int]
+    parallel: int
+    sample: int
+    scale: float
+    sims: list[str]
+    tops: list[str]
+    tests: list[str]
+
+
+def _parse(args: argparse.Namespace) -> _Request:
+    """ValueError (one line) on a bad argument."""
+    if args.seed_list.strip():
+        seeds = [parse_seed(s, "seed") for s in args.seed_list.split(",") if s.strip()]
+    else:
+        count = int(args.seeds)
+        if count < 1:
+            raise ValueError(f"--seeds {args.seeds}: need at least 1")
+        seeds = [fresh_seed() for _ in range(count)]
+    parallel, sample, scale = int(args.jobs), int(args.sample), float(args.scale)
+    if parallel < 1 or sample < 0 or not scale > 0:
+        raise ValueError("--jobs must be >= 1, --sample >= 0, --scale > 0")
+    tests = [t.strip() for t in args.tests.split(",") if t.strip()]
+    if not tests or not all(t.isidentifier() for t in tests):
+        raise ValueError(f"--tests {args.tests!r}: a comma list of cocotb test names")
+    return _Request(seeds, parallel, sample, scale, runner.parse_choices(args.sim, runner.SIMS, "--sim"),
+                    runner.parse_choices(args.top, list(spec.TOPS), "--top"), tests)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -379,29 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", default="1", help="sweep parameter sets drawn per seed (default 1)")
     ap.add_argument("--scale", default=str(DEFAULT_SCALE),
                     help=f"random transmissions at sampled parameter sets (default {DEFAULT_SCALE})")
-    ap.add_argument("--full", action="store_true", default=os.environ.get("EBPC_FULL", "") == "1",
+    ap.add_argument("--full", action="store_true", default=spec.FlowOptions.from_env().full,
                     help="the long runs (10x random transmissions)")
-    ap.add_argument("--out", type=Path, default=REPO_DIR / "build" / "regress", help="per-run data (cleared first)")
-    ap.add_argument("--reports", type=Path, default=REPO_DIR / "reports" / "regress", help="the reports")
+    ap.add_argument("--out", type=Path, default=REPO_DIR / "build" / "regress",
+                    help="per-run data and outcomes.json (cleared first)")
     args = ap.parse_args(argv)
     try:
-        if args.seed_list.strip():
-            seeds = [parse_seed(s, "seed") for s in args.seed_list.split(",") if s.strip()]
-        else:
-            count = int(args.seeds)
-            if count < 1:
-                raise ValueError(f"--seeds {args.seeds}: need at least 1")
-            seeds = [fresh_seed() for _ in range(count)]
-        jobs_at_once = int(args.jobs)
-        sample = int(args.sample)
-        scale = float(args.scale)
-        if jobs_at_once < 1 or sample < 0 or not scale > 0:
-            raise ValueError("--jobs must be >= 1, --sample >= 0, --scale > 0")
-        sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
-        tops = runner.parse_choices(args.top, list(spec.TOPS), "--top")
-        tests = [t.strip() for t in args.tests.split(",") if t.strip()]
-        if not tests or not all(t.isidentifier() for t in tests):
-            raise ValueError(f"--tests {args.tests!r}: a comma list of cocotb test names")
+        req = _parse(args)
     except ValueError as exc:
         msg = str(exc)
         if "invalid literal" in msg:
@@ -409,31 +358,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"regress: error: {msg}", file=sys.stderr)
         return 2
 
-    print(f"seeds: {' '.join(map(str, seeds))} (reproduce this regression: "
-          f"make regress SEED_LIST={','.join(map(str, seeds))})", flush=True)
-    jobs = plan_jobs(seeds, sims, tops, tests, sample, scale, args.full,
-                     available={top: bench_tests(top) for top in tops})
+    print(f"seeds: {' '.join(map(str, req.seeds))} (reproduce this regression: "
+          f"make regress SEED_LIST={','.join(map(str, req.seeds))})", flush=True)
+    jobs = plan_jobs(req.seeds, req.sims, req.tops, req.tests, req.sample, req.scale, args.full,
+                     available={top: bench_tests(top) for top in req.tops})
     if not jobs:
-        print(f"regress: error: no bench of {', '.join(tops)} has any of the tests {', '.join(tests)}",
+        print(f"regress: error: no bench of {', '.join(req.tops)} has any of the tests {', '.join(req.tests)}",
               file=sys.stderr)
         return 2
+    # nothing of an earlier regression (outcomes.json, coverage) may pass for this one's
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
-    args.reports.mkdir(parents=True, exist_ok=True)
-    for name in _REPORTS:          # nothing of an earlier regression may pass for this one's
-        (args.reports / name).unlink(missing_ok=True)
     t0 = time.monotonic()
-    outcomes = run_regression(jobs, args.out, jobs_at_once)
-    summary = RegressSummary(seeds, outcomes, time.monotonic() - t0)
-    summary.functional, summary.code = _merge_coverage(args.out, args.reports)
-    text = format_text(summary)
-    (args.reports / "regress.txt").write_text(text + "\n")
-    (args.reports / "regress.json").write_text(json.dumps(summary.to_json(), indent=1) + "\n")
-    (args.reports / "junit.xml").write_text(to_junit(summary) + "\n")
-    print()
-    print(text)
-    print(f"\nregress: reports in {args.reports}/ (regress.txt, regress.json, junit.xml, coverage.*, code_coverage.*)")
-    return 1 if summary.failed else 0
+    outcomes = run_regression(jobs, args.out, req.parallel)
+    run = RegressionRun(tuple(req.seeds), tuple(outcomes), time.monotonic() - t0)
+    path = write_outcomes(args.out, run)
+    print(f"\nregress: {len(run.outcomes)} tests, {len(run.failed)} failed; outcomes in {path} "
+          f"(reports: python -m ebpc_tb.reports.regression --out {args.out})")
+    return 1 if run.failed else 0
 
 
 if __name__ == "__main__":
