@@ -7,7 +7,8 @@
               scoreboards against the golden model, stimulus, coverage sampling
     flow      outside it: build and run simulations (runner, ``python -m ebpc_tb.flow.run``),
               regressions, soak, throughput and bench speed, mutation testing, pytest glue
-    reports   after the runs: functional and code coverage, the regression report, the dashboard
+    reports   after the runs: functional (coverage_report) and code coverage (codecov), the
+              regression report from outcomes.json (regression), the dashboard (dashboard_*)
 
 Imports go only downward: spec <- bench <- flow <- reports, all of them <- the model
 (``ebpc``); tb/tests/test_spec.py holds the tree to it.
