@@ -2,7 +2,8 @@
 """cocotb tests of ebpc_axis_decoder, driven by cocotbext-axi, scored against the model.
 
 L, ZNZ and BPC come from AxiStreamSources, the words go to an AxiStreamSink, each with a
-random pause generator, and an AxiStreamMonitor watches every stream (ebpc_tb.bench.axis).
+random pause generator, and an AxiStreamMonitor watches every stream (ebpc_tb.bench.axis);
+the benches' shared scenarios (ebpc_tb.bench.scenarios) run them.
 Parameters come from the environment (ebpc_tb.spec); run through
 ``python -m ebpc_tb.flow.run --top axis_decoder``.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import ebpc
 
-from ebpc_tb.bench import axis
+from ebpc_tb.bench import scenarios
 from ebpc_tb.bench.axis import AxisDecoderBench
 from ebpc_tb.bench.testing import ebpc_test
 
@@ -22,32 +23,34 @@ BPC_TRUNCATED = 1 << 2
 
 @ebpc_test(TOP)
 async def test_conformance(dut, cfg):
-    """The conformance cases of these parameters: their stored streams, word for word."""
-    await axis.conformance(AxisDecoderBench(dut, cfg, "test_conformance"))
+    """The conformance cases of these parameters: their stored streams, word for word, in free
+    flow and then with pauses on every stream."""
+    await scenarios.conformance(AxisDecoderBench(dut, cfg, "test_conformance"))
 
 
 @ebpc_test(TOP)
 async def test_corners(dut, cfg):
-    """Directed corners (all-zero transmissions have no BPC packet), back to back."""
-    await axis.corners(AxisDecoderBench(dut, cfg, "test_corners"))
+    """Directed corners (all-zero transmissions have no BPC packet), back to back, then with
+    frequent pauses."""
+    await scenarios.corners(AxisDecoderBench(dut, cfg, "test_corners"))
 
 
 @ebpc_test(TOP)
 async def test_vectors(dut, cfg):
     """Real feature-map slices (EBPC_VECTORS or the committed ones), stored streams kept."""
-    await axis.vectors(AxisDecoderBench(dut, cfg, "test_vectors"))
+    await scenarios.vectors(AxisDecoderBench(dut, cfg, "test_vectors"))
 
 
 @ebpc_test(TOP)
 async def test_coverage_closure(dut, cfg):
     """The coverage-directed transmissions of these parameters (ebpc_tb.bench.closure)."""
-    await axis.closure(AxisDecoderBench(dut, cfg, "test_coverage_closure"))
+    await scenarios.coverage_closure(AxisDecoderBench(dut, cfg, "test_coverage_closure"))
 
 
 @ebpc_test(TOP)
 async def test_random(dut, cfg):
-    """Random transmissions in batches, each batch with new random pauses on every stream."""
-    await axis.random_batches(AxisDecoderBench(dut, cfg, "test_random"))
+    """Random transmissions, new random pauses on every stream every ten."""
+    await scenarios.random_mix(AxisDecoderBench(dut, cfg, "test_random"), cfg.count(60, minimum=16))
 
 
 @ebpc_test(TOP)
@@ -55,15 +58,15 @@ async def test_truncated_streams(dut, cfg):
     """A ZNZ or BPC packet cut short: error_o flags it, the output still has L words (tlast on
     the last), and the next transmission decodes cleanly."""
     tb = AxisDecoderBench(dut, cfg, "test_truncated_streams")
-    await tb.reset()
+    await tb.start()
     w, n, z = cfg.width, cfg.block, cfg.max_zero_run
     # Dense, not smooth: several words in both streams.
     values = [((i * 37 + 11) % ((1 << (w - 1)) - 1)) + 1 for i in range(6 * n)]
     enc = ebpc.encode(values, w, n, z)
     znz, bpc = [int(x) for x in enc.znz], [int(x) for x in enc.bpc]
     assert len(znz) >= 2 and len(bpc) >= 2, (znz, bpc)
-    tb.send("ZNZ cut short", values, znz[:-1], bpc, expect_error=ZNZ_TRUNCATED)
-    tb.send("clean after ZNZ error", values)
-    tb.send("BPC cut short", values, znz, bpc[:len(bpc) // 2], expect_error=BPC_TRUNCATED)
-    tb.send("clean after BPC error", values)
+    tb.send(values, "ZNZ cut short", znz[:-1], bpc, expect_error=ZNZ_TRUNCATED)
+    tb.send(values, "clean after ZNZ error")
+    tb.send(values, "BPC cut short", znz, bpc[:len(bpc) // 2], expect_error=BPC_TRUNCATED)
+    tb.send(values, "clean after BPC error")
     await tb.finish()

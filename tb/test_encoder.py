@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ebpc_tb.bench import scenarios, suites
 from ebpc_tb.bench.env import EncoderBench
-from ebpc_tb.bench.stream import BackpressureConfig, GapConfig
+from ebpc_tb.bench.traffic import BackpressureConfig, GapConfig
 from ebpc_tb.bench.testing import ebpc_test
 
 TOP = "encoder"

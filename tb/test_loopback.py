@@ -9,13 +9,13 @@ the environment (see ebpc_tb.spec).  Run through ``python -m ebpc_tb.flow.run --
 from __future__ import annotations
 
 
-import cocotb
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles
 
 from ebpc_tb.bench import scenarios, suites
 from ebpc_tb.bench.env import LoopbackBench
-from ebpc_tb.bench.stream import BackpressureConfig
+from ebpc_tb.bench.signals import bit_reader
 from ebpc_tb.bench.testing import ebpc_test
+from ebpc_tb.bench.traffic import BackpressureConfig
 
 TOP = "loopback"
 
@@ -77,13 +77,15 @@ async def test_reset_mid_transmission(dut, cfg):
                                            cfg.count(5, minimum=3), max_delay=150)
 
 
-async def _count_high(clk, sig, counts: dict, phase: list) -> None:
-    """Cycles ``sig`` is 1, per phase name (``phase[0]``)."""
-    edge = RisingEdge(clk)
-    while True:
-        await edge
-        if sig.value.is_resolvable and int(sig.value):
+def _high_counter(sig, counts: dict, phase: list):
+    """An engine sampler counting the cycles ``sig`` is 1, per phase name (``phase[0]``)."""
+    read = bit_reader(sig)
+
+    def sample(in_reset: bool) -> None:
+        if not in_reset and read() == "1":
             counts[phase[0]] = counts.get(phase[0], 0) + 1
+
+    return sample
 
 
 @ebpc_test(TOP)
@@ -101,7 +103,8 @@ async def test_bpc_link_full(dut, cfg):
     assert full is not None, "ebpc_loopback has no bf_full (the BPC link FIFO's full flag)"
     counts: dict[str, int] = {}
     phase = ["start"]
-    watcher = cocotb.start_soon(_count_high(tb.clk, full, counts, phase))
+    watcher = _high_counter(full, counts, phase)
+    tb.engine.add(sample=watcher)
     rng = tb.rng
     lo, hi = -(1 << (cfg.width - 1)), (1 << (cfg.width - 1)) - 1
     per_phase = 2 if cfg.quick else 3
@@ -133,7 +136,7 @@ async def test_bpc_link_full(dut, cfg):
         tb.set_stalls(None, None)
         tb.set_traffic(out_bp=free)
         await tb.wait_all()
-    watcher.cancel()
+    tb.engine.remove(sample=watcher)
     tb.log.info("BPC link FIFO full (cycles per phase): %s", counts)
     await tb.finish()
     assert sum(counts.values()) > 0, f"the BPC link FIFO never filled ({cfg.describe()}; per phase {counts})"

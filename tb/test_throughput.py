@@ -14,7 +14,7 @@ import cocotb
 import ebpc
 
 from ebpc_tb.spec import RunSpec
-from ebpc_tb.bench.env import CLOCK_NS, DecoderBench, EncoderBench
+from ebpc_tb.bench.env import DecoderBench, EncoderBench
 
 KINDS = ("dense_smooth", "random_dense", "relu_50", "sparse_90")
 
@@ -47,19 +47,15 @@ def _record(row: dict) -> None:
             f.write(json.dumps(row) + "\n")
 
 
-def _first_time(monitors):
-    times = []
+def _first_cycle(monitors) -> list[int]:
+    """A list that gets the cycle of the first word any of ``monitors`` sees."""
+    cycles: list[int] = []
     for m in monitors:
-        def cb(beat, _t=times):
-            if not _t:
-                _t.append(beat.time)
+        def cb(beat, _c=cycles):
+            if not _c:
+                _c.append(beat.cycle)
         m.add_callback(cb)
-    return times
-
-
-def _steps_per_cycle() -> int:
-    from cocotb.utils import get_sim_steps  # noqa: PLC0415
-    return get_sim_steps(CLOCK_NS, "ns")
+    return cycles
 
 
 async def _measure(dut, kind: str, top: str) -> None:
@@ -75,7 +71,7 @@ async def _measure(dut, kind: str, top: str) -> None:
         inputs = [tb.len_mon, tb.znz_mon, tb.bpc_mon]
     await tb.start()
     rng = random.Random(f"{cfg.seed}:{kind}")
-    first = _first_time(inputs)
+    first = _first_cycle(inputs)
     total = bound = 0
     for i in range(count):
         vals = stimulus(kind, cfg.width, length, rng)
@@ -84,7 +80,7 @@ async def _measure(dut, kind: str, top: str) -> None:
         total += len(vals)
         tb.send(vals, f"{kind}#{i}")
     await tb.finish(settle=5)
-    cycles = (tb.done_times[-1] - first[0]) // _steps_per_cycle() + 1
+    cycles = tb.done_cycles[-1] - first[0] + 1
     _record({"top": top, "w": cfg.width, "n": cfg.block, "z": cfg.max_zero_run, "kind": kind,
              "words": total, "cycles": cycles, "bound_cycles": bound})
 

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Unit tests of ebpc_tb.bench.stream.ProtocolChecker (no simulator: fake signal handles)."""
+"""Unit tests of ebpc_tb.bench.protocol.ProtocolChecker (no simulator: fake signal handles)."""
 
 import pytest
 
-from ebpc_tb.bench.stream import ProtocolChecker, ProtocolError
+from ebpc_tb.bench.protocol import ProtocolChecker, ProtocolError
 
 
 class Sig:

@@ -10,7 +10,9 @@ import random
 
 import pytest
 
-from ebpc_tb.bench.stream import BackpressureConfig, CycleEngine, RandomLevel, StreamSink
+from ebpc_tb.bench.engine import CycleEngine
+from ebpc_tb.bench.stream import StreamSink
+from ebpc_tb.bench.traffic import BackpressureConfig, RandomLevel
 
 CYCLES = 200_000
 
@@ -26,13 +28,12 @@ def _levels(cfg: BackpressureConfig, seed: int, sink: bool) -> list[int]:
     sig = Sig()
     if sink:
         port = type("Port", (), {"out_valid_o": Sig(), "out_ready_i": sig, "out_data_o": Sig()})()
-        StreamSink(port, "out", None, backpressure=cfg, rng=random.Random(seed), engine=engine)
+        StreamSink(port, "out", engine, backpressure=cfg, rng=random.Random(seed))
     else:
         RandomLevel(sig, engine, cfg, random.Random(seed))
     out = []
     for _ in range(CYCLES):
-        for drive in engine.drivers:
-            drive()
+        engine.step()
         out.append(int(sig.value))
     return out
 
@@ -93,7 +94,10 @@ def test_always_ready_is_held_and_leaves_the_engine():
     level = RandomLevel(sig, engine, BackpressureConfig(ready_prob=0.5), random.Random(1))
     assert engine.drivers, "a random pattern must be driven every cycle"
     level.configure(BackpressureConfig.always_ready(), random.Random(1))
-    assert engine.drivers == [] and sig.value == 0
+    assert engine.drivers == [] and engine.scheduled == 0 and sig.value == 0
+    for _ in range(100):
+        engine.step()
+        assert sig.value == 0
 
 
 def test_same_seed_same_pattern():

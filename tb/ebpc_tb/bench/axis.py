@@ -3,40 +3,45 @@
 
 Every stream has a cocotbext-axi driver (``AxiStreamSource`` on DUT inputs,
 ``AxiStreamSink`` on DUT outputs) with a random pause generator, and an
-``AxiStreamMonitor`` that records what actually crossed the interface. Expected streams
-come from the golden model (``ebpc.encode``) or from the conformance cases; the benches
-of the valid/ready tops (``ebpc_tb.bench.env``) are not used here.
+``AxiStreamMonitor`` that records what crossed the interface; the packets the sinks
+receive are scored against the golden model (:class:`~ebpc_tb.bench.packets.PacketScoreboard`)
+and the monitors' packets are held to the same expectations at the end. Our own
+:class:`~ebpc_tb.bench.stream.StreamMonitor` watches every stream too: its protocol
+checker holds the DUT's outputs (and cocotbext-axi's inputs) to the valid/ready rules, and
+its word counts are the watchdog's view of progress.
 
-Typical use (inside a cocotb test)::
+The clock, reset, ``done_o``, drain and final checks are the :class:`~ebpc_tb.bench.base.Bench`
+base's, and the benches take the interface of the valid/ready ones, so the shared
+scenarios (:mod:`ebpc_tb.bench.scenarios`) drive them too. Typical use::
 
     tb = AxisEncoderBench(dut, cfg, "test_random")
-    await tb.reset()
+    await tb.start()
     for t in stimulus:
-        tb.send(t.name, t.values)
-    await tb.finish()          # every expected packet, then done_o/count checks
+        tb.send(t.values, t.name)
+    await tb.finish()          # every expected packet and done_o, then the monitors
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import random
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Optional, Sequence
 
 import cocotb
 import ebpc
-from cocotb.clock import Clock
-from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamBus, AxiStreamFrame, AxiStreamMonitor, AxiStreamSink, AxiStreamSource
 
-from . import suites
 from ..spec import RunSpec
+from .base import Bench
+from .packets import PacketScoreboard
+from .signals import StreamBus, int_reader
+from .monitor import StreamMonitor
 
-__all__ = ["AxisEncoderBench", "AxisDecoderBench", "pauses", "to_unsigned"]
+__all__ = ["AxisBench", "AxisEncoderBench", "AxisDecoderBench", "pauses", "to_unsigned", "axis_bus"]
 
-CLOCK_NS = 10
-# Longest wait for one packet (ns): generous for heavy pauses on every stream.
-PACKET_TIMEOUT_NS = 2_000_000
+# Pause profiles (chance a cycle is paused, longest pause) random_traffic draws from.
+PAUSE_PROFILES = [(0.0, 1), (0.2, 1), (0.5, 2), (0.8, 3), (0.1, 20)]
+BUSY_PAUSES = {False: (0.5, 2), True: (0.8, 3)}    # busy_traffic(heavy) -> profile
 
 
 def to_unsigned(values: Sequence[int], width: int) -> list[int]:
@@ -54,292 +59,255 @@ def pauses(rng: random.Random, prob: float, max_burst: int = 1) -> Iterator[bool
             yield False
 
 
-def _pause_profile(rng: random.Random) -> tuple[float, int]:
-    return rng.choice([(0.0, 1), (0.2, 1), (0.5, 2), (0.8, 3), (0.1, 20)])
+def axis_bus(dut: Any, prefix: str) -> StreamBus:
+    """The valid/ready view of AXI4-Stream interface ``prefix`` (``tlast`` if it has one)."""
+    return StreamBus(prefix, getattr(dut, f"{prefix}_tvalid"), getattr(dut, f"{prefix}_tready"),
+                     getattr(dut, f"{prefix}_tdata"), getattr(dut, f"{prefix}_tlast", None))
 
 
-@dataclasses.dataclass
-class _Expected:
-    name: str
-    values: list[int]
-    znz: list[int]
-    bpc: list[int]
-    exact: bool = True    # check every output word (else only the count, L)
+class AxisBench(Bench):
+    """What both AXI4-Stream benches share: cocotbext-axi drivers with pause generators,
+    their monitors, and a receiving task per sink feeding the packet scoreboard."""
 
+    # cocotb's own choice of clock, as cocotbext-axi expects (its drivers sample the bus at
+    # every edge from the start; with a C clock under Icarus the first edge comes before the
+    # reset and they read X)
+    clock_impl = None
+    records_coverage = False
 
-class _AxisBench:
-    top = "?"
+    def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
+                 rng: random.Random | None = None) -> None:
+        super().__init__(dut, cfg, test_name, rng)
+        self.drivers: list[AxiStreamSource | AxiStreamSink] = []
+        self.axi_monitors: dict[str, AxiStreamMonitor] = {}
+        self.sent = 0                   # transmissions queued (the fault injection's counter)
+        self.longest_pause = 1
 
-    def __init__(self, dut, cfg: RunSpec | None, test_name: str):
-        self.dut = dut
-        self.cfg = cfg or RunSpec.from_env()
-        self.seed = self.cfg.test_seed(test_name)
-        self.rng = random.Random(self.seed)
-        self.log = logging.getLogger(f"cocotb.tb.{self.top}")
-        self.context = f"[{self.cfg.describe()} test={test_name} test-seed={self.seed}] "
-        self.done: list[tuple[int, ...]] = []
-        self._queued = 0
-        Clock(dut.clk_i, CLOCK_NS, unit="ns").start()
-        dut.rst_ni.value = 0
-
-    def _quiet(self, drv):
+    # -- building blocks -----------------------------------------------------------------------
+    def _quiet(self, drv: Any) -> Any:
         drv.log.setLevel(logging.WARNING)   # cocotbext-axi logs every frame at INFO
         return drv
 
-    def _source(self, prefix: str) -> AxiStreamSource:
-        return self._quiet(AxiStreamSource(AxiStreamBus.from_prefix(self.dut, prefix), self.dut.clk_i,
-                                           self.dut.rst_ni, reset_active_level=False, byte_lanes=1))
+    def _axi_args(self, prefix: str) -> tuple:
+        return AxiStreamBus.from_prefix(self.dut, prefix), self.clk, self.rst_n
 
-    def _sink(self, prefix: str) -> AxiStreamSink:
-        return self._quiet(AxiStreamSink(AxiStreamBus.from_prefix(self.dut, prefix), self.dut.clk_i,
-                                         self.dut.rst_ni, reset_active_level=False, byte_lanes=1))
+    def axis_source(self, prefix: str) -> AxiStreamSource:
+        """A cocotbext-axi source on input ``prefix``, watched by its own and our monitor."""
+        src = self._quiet(AxiStreamSource(*self._axi_args(prefix), reset_active_level=False, byte_lanes=1))
+        self.drivers.append(src)
+        self._watch(prefix, into_dut=True)
+        return src
 
-    def _monitor(self, prefix: str) -> AxiStreamMonitor:
-        return self._quiet(AxiStreamMonitor(AxiStreamBus.from_prefix(self.dut, prefix), self.dut.clk_i,
-                                            self.dut.rst_ni, reset_active_level=False, byte_lanes=1))
+    def axis_sink(self, prefix: str, stream: str) -> AxiStreamSink:
+        """A cocotbext-axi sink on output ``prefix`` whose packets score as ``stream``."""
+        sink = self._quiet(AxiStreamSink(*self._axi_args(prefix), reset_active_level=False, byte_lanes=1))
+        self.drivers.append(sink)
+        self._watch(prefix, into_dut=False)
+        cocotb.start_soon(self._receive(sink, stream))
+        return sink
 
-    def _inject(self, stream: str, words: list[int]) -> list[int]:
+    def _watch(self, prefix: str, into_dut: bool) -> None:
+        self.axi_monitors[prefix] = self._quiet(AxiStreamMonitor(*self._axi_args(prefix),
+                                                                 reset_active_level=False, byte_lanes=1))
+        bus = axis_bus(self.dut, prefix)
+        self.monitors.append(StreamMonitor(self.dut, prefix, self.engine, into_dut=into_dut,
+                                           with_last=bus.has_last, keep=False, bus=bus))
+
+    async def _receive(self, sink: AxiStreamSink, stream: str) -> None:
+        while True:
+            frame = await sink.recv()
+            self.sb.on_packet(stream, [int(x) for x in frame.tdata])
+
+    def inject(self, stream: str, words: list[int]) -> list[int]:
         """Bench self-test (EBPC_INJECT_FAULT=stream): corrupt one expected word of the third
         transmission queued, so that the run must fail."""
-        if self.cfg.inject_fault == stream and self._queued == 2 and words:
+        if self.cfg.inject_fault == stream and self.sent == 2 and words:
             words = list(words)
             words[len(words) // 2] ^= 1
             self.log.warning("%sEBPC_INJECT_FAULT: corrupted expected %s word %d", self.context, stream,
                              len(words) // 2)
         return words
 
-    def randomize_pauses(self, drivers: Sequence[AxiStreamSource | AxiStreamSink]) -> None:
-        """A fresh random pause generator on every driver."""
-        for i, drv in enumerate(drivers):
-            prob, burst = _pause_profile(self.rng)
-            drv.set_pause_generator(pauses(random.Random(f"{self.seed}:{i}:{self.rng.random()}"), prob, burst))
+    def model_streams(self, values: Sequence[int], znz: Optional[list[int]],
+                      bpc: Optional[list[int]]) -> tuple[list[int], list[int]]:
+        """``znz``/``bpc`` as given, else the model's streams of ``values``."""
+        if znz is None or bpc is None:
+            c = self.cfg
+            enc = ebpc.encode(list(values), c.width, c.block, c.max_zero_run)
+            znz, bpc = [int(x) for x in enc.znz], [int(x) for x in enc.bpc]
+        return list(znz), list(bpc)
 
-    async def reset(self, cycles: int = 4) -> None:
-        self.dut.rst_ni.value = 0
-        await ClockCycles(self.dut.clk_i, cycles)
-        self.dut.rst_ni.value = 1
-        await RisingEdge(self.dut.clk_i)
-        cocotb.start_soon(self._sample_done())
+    # -- traffic -----------------------------------------------------------------------------
+    def set_pauses(self, drivers: Sequence[AxiStreamSource | AxiStreamSink], prob: float, burst: int) -> None:
+        for drv in drivers:
+            drv.set_pause_generator(pauses(random.Random(f"{self.seed}:{self.rng.random()}"), prob, burst))
+        self.longest_pause = max(self.longest_pause, burst)
 
-    async def _sample_done(self) -> None:
-        while True:
-            await RisingEdge(self.dut.clk_i)
-            if self.dut.rst_ni.value == 1 and self.dut.done_o.value == 1:
-                self.done.append(self._done_record())
+    def random_traffic(self) -> None:
+        """A fresh random pause profile on every driver."""
+        for drv in self.drivers:
+            self.set_pauses([drv], *self.rng.choice(PAUSE_PROFILES))
 
-    def _done_record(self) -> tuple[int, ...]:
+    def busy_traffic(self, heavy: bool) -> None:
+        """Frequent pauses on every driver (more of them when ``heavy``)."""
+        self.set_pauses(self.drivers, *BUSY_PAUSES[heavy])
+
+    # -- drain -------------------------------------------------------------------------------
+    def progress(self) -> tuple:
+        return (self.sb.progress, *(m.words_seen for m in self.monitors))
+
+    def busy(self) -> bool:
+        return self.sb.outstanding > 0
+
+    def stall_budget(self) -> int:
+        return self.longest_pause
+
+    def flush(self) -> None:
+        raise NotImplementedError("the AXI4-Stream benches have no reset in the middle of a test")
+
+    def describe_state(self) -> str:
+        first = self.sb.first_outstanding
+        s = f"{self.sb.outstanding} transmission(s) outstanding"
+        if first is not None:
+            s += (f"; first: #{first.index} {first.name!r}, packets received "
+                  f"{sorted(first.received)} of {sorted(first.packets)}, done_o "
+                  f"{'seen' if first.done_seen else 'not yet'}")
+        return s
+
+    def final_checks(self) -> None:
+        """The AxiStreamMonitors saw the same packets cross the interfaces, and no other."""
+        for prefix, stream, label in self.monitored:
+            mon = self.axi_monitors[prefix]
+            what = f"{label} (monitor)"
+            for exp in self.sb.expected:
+                want = self.monitor_words(exp, stream)
+                if want is None:
+                    continue
+                got = [] if mon.empty() else [int(x) for x in mon.recv_nowait().tdata]
+                # (an output whose words are not defined by the model is held to its length)
+                if exp.exact or stream not in exp.packets:
+                    self.sb.check_words(what, exp.name, want, got)
+                elif len(got) != len(want):
+                    self.sb.check_words(what, exp.name, want, got)
+            if not mon.empty():
+                extra = [int(x) for x in mon.recv_nowait().tdata]
+                self.sb.check_words(what, "(none: a packet nobody expected)", [], extra)
+
+    # (prefix, scoreboard stream or input name, label) of the monitors final_checks compares
+    monitored: tuple[tuple[str, str, str], ...] = ()
+
+    def monitor_words(self, exp: Any, stream: str) -> Optional[list[int]]:
+        """What monitor ``stream`` must have seen of ``exp`` (None: no packet)."""
         raise NotImplementedError
 
-    def fail(self, message: str) -> None:
-        raise AssertionError(self.context + message)
 
-    async def recv(self, sink: AxiStreamSink, what: str) -> list[int]:
-        frame = await with_timeout(sink.recv(), PACKET_TIMEOUT_NS, "ns")
-        return [int(x) for x in frame.tdata]
-
-    def check_words(self, what: str, name: str, expected: list[int], actual: list[int]) -> None:
-        if actual == expected:
-            return
-        first = next((i for i, (e, a) in enumerate(zip(expected, actual)) if e != a), min(len(expected), len(actual)))
-        self.fail(f"{what} of transmission {name!r}: {len(actual)} words, expected {len(expected)}; "
-                  f"first difference at word {first}: expected {expected[first:first + 4]}, "
-                  f"got {actual[first:first + 4]}")
-
-
-class AxisEncoderBench(_AxisBench):
+class AxisEncoderBench(AxisBench):
     """ebpc_axis_encoder: words in (tlast per transmission), ZNZ and BPC packets out."""
 
     top = "axis_encoder"
+    monitored = (("s_axis", "in", "input packet"), ("m_axis_znz", "znz", "ZNZ packet"),
+                 ("m_axis_bpc", "bpc", "BPC packet"))
 
-    def __init__(self, dut, cfg: RunSpec | None = None, test_name: str = "test"):
-        super().__init__(dut, cfg, test_name)
-        if len(dut.s_axis_tdata) != self.cfg.width:
-            raise ValueError(f"DUT data width {len(dut.s_axis_tdata)} differs from EBPC_W={self.cfg.width}")
-        self.source = self._source("s_axis")
-        self.znz_sink = self._sink("m_axis_znz")
-        self.bpc_sink = self._sink("m_axis_bpc")
-        self.in_mon = self._monitor("s_axis")
-        self.znz_mon = self._monitor("m_axis_znz")
-        self.bpc_mon = self._monitor("m_axis_bpc")
-        self.expected: list[_Expected] = []
-        self.counts_enabled = int(dut.EnableCounts.value) == 1
-        self.randomize_pauses(self.drivers())
+    def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
+                 rng: random.Random | None = None) -> None:
+        super().__init__(dut, cfg, test_name, rng)
+        self.sb = PacketScoreboard({"znz": "ZNZ packet", "bpc": "BPC packet"}, self.log, self.context)
+        self.counts_enabled = self.params["EnableCounts"] == 1
+        self._read_counts = (int_reader(dut.znz_count_o), int_reader(dut.bpc_count_o))
+        self.source = self.axis_source("s_axis")
+        self.znz_sink = self.axis_sink("m_axis_znz", "znz")
+        self.bpc_sink = self.axis_sink("m_axis_bpc", "bpc")
+        self.inputs: list[list[int]] = []      # words sent per transmission (monitor check)
+        self.random_traffic()
 
-    def drivers(self) -> list[AxiStreamSource | AxiStreamSink]:
-        """Every driver with a pause generator."""
-        return [self.source, self.znz_sink, self.bpc_sink]
-
-    def _done_record(self) -> tuple[int, ...]:
-        return int(self.dut.znz_count_o.value), int(self.dut.bpc_count_o.value)
-
-    def send(self, name: str, values: Sequence[int], znz: list[int] | None = None,
-             bpc: list[int] | None = None) -> None:
+    def send(self, values: Sequence[int], name: str = "", znz: Optional[list[int]] = None,
+             bpc: Optional[list[int]] = None) -> None:
         """Queue one transmission; the expected streams come from ``ebpc.encode`` unless given."""
-        w, n, z = self.cfg.width, self.cfg.block, self.cfg.max_zero_run
-        if znz is None or bpc is None:
-            enc = ebpc.encode(list(values), w, n, z)
-            znz, bpc = [int(x) for x in enc.znz], [int(x) for x in enc.bpc]
-        words = to_unsigned(values, w)
-        self.expected.append(_Expected(name, words, self._inject("znz", list(znz)), self._inject("bpc", list(bpc))))
+        znz, bpc = self.model_streams(values, znz, bpc)
+        words = to_unsigned(values, self.cfg.width)
+        packets = {"znz": self.inject("znz", znz)}
+        if bpc:                                     # an all-zero transmission has no BPC packet
+            packets["bpc"] = self.inject("bpc", bpc)
+        # With EnableCounts=1 done_o carries the word counts; with EnableCounts=0 they read 0.
+        counts = (len(znz), len(bpc)) if self.counts_enabled else (0, 0)
+
+        def done_check(record: tuple[int, ...]) -> str:
+            return "" if record == counts else f"(znz_count_o, bpc_count_o) = {record}, expected {counts}"
+
+        self.sb.expect(name or f"tx{self.sent}", packets, done_check)
+        self.inputs.append(words)
         self.source.send_nowait(AxiStreamFrame(tdata=words))
-        self._queued += 1
+        self.sent += 1
 
-    async def finish(self) -> None:
-        """Receive and check every queued transmission, then the monitors and done_o."""
-        for exp in self.expected:
-            self.check_words("ZNZ packet", exp.name, exp.znz, await self.recv(self.znz_sink, "ZNZ"))
-            if exp.bpc:
-                self.check_words("BPC packet", exp.name, exp.bpc, await self.recv(self.bpc_sink, "BPC"))
-        await ClockCycles(self.dut.clk_i, 8)
-        if not self.bpc_sink.empty():
-            extra = await self.recv(self.bpc_sink, "BPC")
-            self.fail(f"a BPC packet nobody expected ({len(extra)} words; all-zero transmissions have none)")
-        if not self.znz_sink.empty():
-            self.fail("a ZNZ packet nobody expected")
-        # The monitors saw the same packets cross the interfaces.
-        for exp in self.expected:
-            got = [int(x) for x in self.in_mon.recv_nowait().tdata]
-            self.check_words("input packet (monitor)", exp.name, exp.values, got)
-            self.check_words("ZNZ packet (monitor)", exp.name, exp.znz,
-                             [int(x) for x in self.znz_mon.recv_nowait().tdata])
-            if exp.bpc:
-                self.check_words("BPC packet (monitor)", exp.name, exp.bpc,
-                                 [int(x) for x in self.bpc_mon.recv_nowait().tdata])
-        # Word counts with EnableCounts=1; with EnableCounts=0 they must read 0.
-        counts = [(len(e.znz), len(e.bpc)) if self.counts_enabled else (0, 0) for e in self.expected]
-        if self.done != counts:
-            self.fail(f"done_o/(znz_count_o, bpc_count_o): expected {len(counts)} pulses {counts[:6]}..., "
-                      f"got {len(self.done)}: {self.done[:6]}...")
-        self.log.info("%s%d transmissions checked (%d ZNZ, %d BPC words)", self.context, len(self.expected),
-                      sum(len(e.znz) for e in self.expected), sum(len(e.bpc) for e in self.expected))
+    def on_done(self, cycle: int) -> None:
+        zc, bc = (read() for read in self._read_counts)
+        if zc is None or bc is None:
+            raise AssertionError(f"{self.context}znz_count_o/bpc_count_o X/Z with done_o")
+        self.sb.on_done((zc, bc))
+
+    def monitor_words(self, exp: Any, stream: str) -> Optional[list[int]]:
+        if stream == "in":
+            return self.inputs[exp.index]
+        return exp.packets.get(stream)
 
 
-class AxisDecoderBench(_AxisBench):
+class AxisDecoderBench(AxisBench):
     """ebpc_axis_decoder: L, ZNZ and BPC packets in, L words (tlast on the last) out."""
 
     top = "axis_decoder"
+    monitored = (("s_axis_znz", "znz", "ZNZ packet"), ("s_axis_bpc", "bpc", "BPC packet"),
+                 ("m_axis", "out", "output packet"))
 
-    def __init__(self, dut, cfg: RunSpec | None = None, test_name: str = "test"):
-        super().__init__(dut, cfg, test_name)
-        if len(dut.m_axis_tdata) != self.cfg.width:
-            raise ValueError(f"DUT data width {len(dut.m_axis_tdata)} differs from EBPC_W={self.cfg.width}")
-        self.len_source = self._source("s_axis_len")
-        self.znz_source = self._source("s_axis_znz")
-        self.bpc_source = self._source("s_axis_bpc")
-        self.sink = self._sink("m_axis")
-        self.out_mon = self._monitor("m_axis")
-        self.znz_mon = self._monitor("s_axis_znz")
-        self.bpc_mon = self._monitor("s_axis_bpc")
-        self.expected: list[tuple[_Expected, int]] = []
-        self.randomize_pauses(self.drivers())
+    def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
+                 rng: random.Random | None = None) -> None:
+        super().__init__(dut, cfg, test_name, rng)
+        self.sb = PacketScoreboard({"out": "output packet"}, self.log, self.context)
+        self._read_error = int_reader(dut.error_o)
+        self.len_source = self.axis_source("s_axis_len")
+        self.znz_source = self.axis_source("s_axis_znz")
+        self.bpc_source = self.axis_source("s_axis_bpc")
+        self.sink = self.axis_sink("m_axis", "out")
+        self.inputs: list[tuple[list[int], list[int]]] = []   # (znz, bpc) sent per transmission
+        self.random_traffic()
 
-    def drivers(self) -> list[AxiStreamSource | AxiStreamSink]:
-        """Every driver with a pause generator."""
-        return [self.len_source, self.znz_source, self.bpc_source, self.sink]
-
-    def _done_record(self) -> tuple[int, ...]:
-        return (int(self.dut.error_o.value),)
-
-    def send(self, name: str, values: Sequence[int], znz: list[int] | None = None,
-             bpc: list[int] | None = None, *, expect_error: int = 0, expect_words: list[int] | None = None) -> None:
+    def send(self, values: Sequence[int], name: str = "", znz: Optional[list[int]] = None,
+             bpc: Optional[list[int]] = None, *, expect_error: int = 0,
+             expect_words: Optional[list[int]] = None) -> None:
         """Queue one transmission (streams from ``ebpc.encode`` unless given).
 
         ``expect_error``: bits of error_o that must be set (0: error_o must be 0); the output
         of such a transmission is only checked for its length L, unless ``expect_words``
         gives the expected words (default: ``values``).
         """
-        w, n, z = self.cfg.width, self.cfg.block, self.cfg.max_zero_run
-        if znz is None or bpc is None:
-            enc = ebpc.encode(list(values), w, n, z)
-            znz, bpc = [int(x) for x in enc.znz], [int(x) for x in enc.bpc]
-        words = to_unsigned(values if expect_words is None else expect_words, w)
+        znz, bpc = self.model_streams(values, znz, bpc)
+        words = to_unsigned(values if expect_words is None else expect_words, self.cfg.width)
         exact = expect_error == 0 or expect_words is not None
-        self.expected.append((_Expected(name, self._inject("out", words), list(znz), list(bpc), exact),
-                              expect_error))
+
+        def done_check(record: tuple[int, ...]) -> str:
+            err = record[0]
+            if (expect_error == 0 and err != 0) or (expect_error != 0 and (err & expect_error) != expect_error):
+                return (f"error_o is {err:#04x}, expected "
+                        f"{'0' if expect_error == 0 else f'bits {expect_error:#04x} set'}")
+            return ""
+
+        self.sb.expect(name or f"tx{self.sent}", {"out": self.inject("out", words)}, done_check, exact)
+        self.inputs.append((znz, bpc))
         self.len_source.send_nowait(AxiStreamFrame(tdata=[len(values)]))
-        self.znz_source.send_nowait(AxiStreamFrame(tdata=list(znz)))
+        self.znz_source.send_nowait(AxiStreamFrame(tdata=znz))
         if bpc:
-            self.bpc_source.send_nowait(AxiStreamFrame(tdata=list(bpc)))
-        self._queued += 1
+            self.bpc_source.send_nowait(AxiStreamFrame(tdata=bpc))
+        self.sent += 1
 
-    async def finish(self) -> None:
-        """Receive and check every queued transmission, then the monitors and done_o/error_o."""
-        for exp, _ in self.expected:
-            got = await self.recv(self.sink, "output")
-            if exp.exact:
-                self.check_words("output packet", exp.name, exp.values, got)
-            elif len(got) != len(exp.values):
-                self.fail(f"output packet of {exp.name!r}: {len(got)} words, expected L={len(exp.values)}")
-        await ClockCycles(self.dut.clk_i, 8)
-        if not self.sink.empty():
-            self.fail("an output packet nobody expected")
-        for exp, _ in self.expected:
-            self.check_words("ZNZ packet (monitor)", exp.name, exp.znz,
-                             [int(x) for x in self.znz_mon.recv_nowait().tdata])
-            if exp.bpc:
-                self.check_words("BPC packet (monitor)", exp.name, exp.bpc,
-                                 [int(x) for x in self.bpc_mon.recv_nowait().tdata])
-            got = [int(x) for x in self.out_mon.recv_nowait().tdata]
-            if exp.exact:
-                self.check_words("output packet (monitor)", exp.name, exp.values, got)
-        if len(self.done) != len(self.expected):
-            self.fail(f"done_o pulsed {len(self.done)} times for {len(self.expected)} transmissions")
-        for (exp, want), (err,) in zip(self.expected, self.done):
-            if (want == 0 and err != 0) or (want != 0 and (err & want) != want):
-                self.fail(f"error_o of {exp.name!r} is {err:#04x}, expected "
-                          f"{'0' if want == 0 else f'bits {want:#04x} set'}")
-        self.log.info("%s%d transmissions checked (%d words)", self.context, len(self.expected),
-                      sum(len(e.values) for e, _ in self.expected))
+    def on_done(self, cycle: int) -> None:
+        err = self._read_error()
+        if err is None:
+            raise AssertionError(f"{self.context}error_o X/Z with done_o")
+        self.sb.on_done((err,))
 
-
-# -- scenarios shared by both AXI4-Stream benches ---------------------------------------------
-
-async def conformance(tb: AxisEncoderBench | AxisDecoderBench) -> None:
-    """The conformance cases of the bench's parameters with their stored streams (the model's
-    streams of the first corner cases when no case has these parameters)."""
-    await tb.reset()
-    cases = suites.conformance(tb.cfg)
-    for t, znz, bpc in cases:
-        tb.send(t.name, t.values, znz, bpc)
-    if not cases:
-        for t in suites.corners(tb.cfg)[:10]:
-            tb.send(t.name, t.values)
-    await tb.finish()
-
-
-async def corners(tb: AxisEncoderBench | AxisDecoderBench) -> None:
-    """Directed corners (all-zero transmissions carry no BPC packet), back to back."""
-    await tb.reset()
-    for t in suites.corners(tb.cfg):
-        tb.send(t.name, t.values)
-    await tb.finish()
-
-
-async def vectors(tb: AxisEncoderBench | AxisDecoderBench) -> None:
-    """Real feature-map slices (EBPC_VECTORS or the committed ones), stored streams kept."""
-    await tb.reset()
-    cases = suites.vectors(tb.cfg)
-    assert cases, f"no vector usable for {tb.cfg.describe()}"
-    for t, znz, bpc in cases:
-        tb.send(t.name, t.values, znz, bpc)
-    await tb.finish()
-
-
-async def closure(tb: AxisEncoderBench | AxisDecoderBench) -> None:
-    """The coverage-directed transmissions of the bench's parameters (ebpc_tb.bench.closure)."""
-    await tb.reset()
-    for t in suites.closure(tb.cfg, tb.rng, tb.log):
-        tb.send(t.name, t.values)
-    await tb.finish()
-
-
-async def random_batches(tb: AxisEncoderBench | AxisDecoderBench, batches: int = 4) -> None:
-    """Random transmissions in batches, each batch with new random pauses on every stream."""
-    await tb.reset()
-    for batch in range(batches):
-        tb.randomize_pauses(tb.drivers())
-        for t in suites.randoms(tb.cfg, tb.rng, tb.cfg.count(15, minimum=4)):
-            tb.send(f"batch{batch}/{t.name}", t.values)
-        await tb.finish()
-        tb.expected.clear()
-        tb.done.clear()
+    def monitor_words(self, exp: Any, stream: str) -> Optional[list[int]]:
+        if stream == "out":
+            return exp.packets["out"]
+        znz, bpc = self.inputs[exp.index]
+        if stream == "znz":
+            return znz
+        return bpc or None

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Test scenarios shared by the encoder, decoder and loopback benches.
+"""Test scenarios shared by the benches (encoder, decoder, loopback and the AXI4-Stream tops).
 
 Each scenario takes a constructed (not yet started) bench and drives it through a whole
 test: start, stimulus, traffic changes, :meth:`finish` (which runs the final checks). The
-benches share one interface for this: ``send(values, name, znz=None, bpc=None)``,
-``random_traffic()`` (a new random mix of gaps/backpressure/stalls on every port) and
-``busy_traffic(heavy)`` (gaps and backpressure everywhere, long stalls when ``heavy``).
+benches share one interface for this (:class:`~ebpc_tb.bench.base.Bench` and its
+subclasses): ``send(values, name, znz=None, bpc=None)``, ``random_traffic()`` (a new random
+mix of gaps/backpressure/stalls/pauses on every port), ``busy_traffic(heavy)`` (gaps and
+backpressure everywhere, long stalls when ``heavy``), ``wait_all()`` and ``finish()``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from cocotb.triggers import ClockCycles
 
 from . import suites
-from .stream import BackpressureConfig
+from .traffic import BackpressureConfig
 
 __all__ = ["conformance", "vectors", "random_mix", "corners", "back_to_back",
            "reset_mid_transmission", "coverage_closure"]

@@ -63,7 +63,7 @@ class ExpectedEncoding:
     bpc_bits: int
     znz_seen: int = 0
     bpc_seen: int = 0
-    znz_end: int | None = None     # sim time of the final word
+    znz_end: int | None = None     # engine cycle of the final word
     bpc_end: int | None = None
     done_seen: bool = False
 
@@ -119,6 +119,11 @@ class EncoderScoreboard:
     def outstanding(self) -> int:
         return len(self._done_q)
 
+    @property
+    def first_outstanding(self) -> ExpectedEncoding | None:
+        """The oldest transmission still waiting for words or its done_o (None: none)."""
+        return self._done_q[0] if self._done_q else None
+
     # -- monitors' callbacks --------------------------------------------------
     def on_znz(self, beat) -> None:
         self._on_word("znz", beat)
@@ -144,24 +149,24 @@ class EncoderScoreboard:
         if stream == "znz":
             exp.znz_seen += 1
             if want_last:
-                exp.znz_end = beat.time
+                exp.znz_end = beat.cycle
         else:
             exp.bpc_seen += 1
             if want_last:
-                exp.bpc_end = beat.time
+                exp.bpc_end = beat.cycle
         self.words_checked[stream] += 1
         self.progress += 1
         if want_last:
             q.popleft()
 
-    def on_done(self, znz_count: int | None, bpc_count: int | None, time: int | None = None) -> None:
-        """A ``done_o`` pulse seen at sim time ``time`` (call it after the monitors saw that cycle)."""
+    def on_done(self, znz_count: int | None, bpc_count: int | None, cycle: int | None = None) -> None:
+        """A ``done_o`` pulse seen in engine cycle ``cycle`` (call it after the monitors saw that cycle)."""
         if not self._done_q:
             self._fail_plain(f"done_o pulse with no transmission outstanding "
                              f"(znz_count={znz_count} bpc_count={bpc_count})")
         exp = self._done_q.popleft()
         problems = []
-        late = time is not None and ((exp.znz_end or 0) > time or (exp.bpc_end or 0) > time)
+        late = cycle is not None and ((exp.znz_end or 0) > cycle or (exp.bpc_end or 0) > cycle)
         if exp.znz_seen != len(exp.znz) or exp.bpc_seen != len(exp.bpc) or late:
             problems.append(f"done_o before all words were handed over: ZNZ {exp.znz_seen}/{len(exp.znz)}, "
                             f"BPC {exp.bpc_seen}/{len(exp.bpc)}")
@@ -262,7 +267,7 @@ class ExpectedDecoding:
     detail: str = ""           # input streams, for failure messages
     values: list[int] | None = None   # signed input values of a well-formed transmission
     seen: int = 0
-    end: int | None = None         # sim time of the final output word
+    end: int | None = None         # engine cycle of the final output word
     done_seen: bool = False
 
 
@@ -322,6 +327,11 @@ class DecoderScoreboard:
     def outstanding(self) -> int:
         return len(self._done_q)
 
+    @property
+    def first_outstanding(self) -> ExpectedDecoding | None:
+        """The oldest transmission still waiting for words or its done_o (None: none)."""
+        return self._done_q[0] if self._done_q else None
+
     def on_len(self, beat) -> None:
         """A length taken: one more transmission whose ZNZ stream the decoder may read."""
         if beat.data != 0:
@@ -356,16 +366,16 @@ class DecoderScoreboard:
         self.words_checked += 1
         self.progress += 1
         if want_last:
-            exp.end = beat.time
+            exp.end = beat.cycle
             self._out_q.popleft()
 
-    def on_done(self, error: int, time: int | None = None) -> None:
-        """A ``done_o`` pulse seen at sim time ``time`` (call it after the monitors saw that cycle)."""
+    def on_done(self, error: int, cycle: int | None = None) -> None:
+        """A ``done_o`` pulse seen in engine cycle ``cycle`` (call it after the monitors saw that cycle)."""
         if not self._done_q:
             self._fail(f"done_o pulse (error_o={error:#04x} {error_names(error)}) with no transmission outstanding")
         exp = self._done_q.popleft()
         problems = []
-        if exp.seen != exp.length or (time is not None and (exp.end or 0) > time):
+        if exp.seen != exp.length or (cycle is not None and (exp.end or 0) > cycle):
             problems.append(f"done_o before the final output word ({exp.seen} of {exp.length} seen by then)")
         if ((error & exp.error) != exp.error or (error & ~(exp.error | exp.allowed | exp.any_of))
                 or (exp.any_of and not error & exp.any_of)):

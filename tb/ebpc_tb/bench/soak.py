@@ -42,7 +42,7 @@ class SoakResult:
     flagged: int = 0              # transmissions that ended with error flags (as the model said)
     words_checked: int = 0        # output words compared (ZNZ + BPC for the encoder)
     longest_stall: int = 0        # most cycles without progress seen by the watchdog (16-cycle steps)
-    watchdog: int = 0             # the watchdog's limit (2000 + the longest configured stall)
+    watchdog: int = 0             # the watchdog's limit (Bench.watchdog_limit at the end)
     cycles: int = 0
     seconds: float = 0.0
     sim: str = ""
@@ -87,7 +87,7 @@ def _garbage_case(cfg: RunSpec, rng: random.Random, index: int):
     """Random stream words and a random L; the expectation from the model's error decoder."""
     import ebpc  # noqa: PLC0415
 
-    from ..bench.malformed import MalformedCase, znz_scan  # noqa: PLC0415
+    from .malformed import MalformedCase, znz_scan  # noqa: PLC0415
 
     w, n, z = cfg.width, cfg.block, cfg.max_zero_run
     length = rng.randint(1, 4 * n)
@@ -102,7 +102,7 @@ def _garbage_case(cfg: RunSpec, rng: random.Random, index: int):
 def _traffic(tb, top: str, rng: random.Random) -> None:
     """A new traffic mix: half of the time light (a few gaps, mild backpressure: the bulk of
     the words), else the regression's random mix, or busy traffic with long stalls."""
-    from ..bench.stream import BackpressureConfig, GapConfig  # noqa: PLC0415
+    from .traffic import BackpressureConfig, GapConfig  # noqa: PLC0415
 
     kind = rng.random()
     if kind < 0.1:
@@ -188,7 +188,7 @@ async def soak_test(dut, top: str) -> SoakResult:
                          if isinstance(sb.words_checked, dict) else sb.words_checked)
     res.flagged = getattr(sb, "flagged", 0)
     res.longest_stall = tb.longest_stall
-    res.watchdog = 2000 + tb._stall_budget()
+    res.watchdog = tb.watchdog_limit
     res.ok = True
     tb.log.info("soak %s W=%d N=%d Z=%d seed=%d: %d words (%d transmissions, %d real-data, %d corrupted) "
                 "in %d cycles, %.1f s: %.0f words/s, %d output words checked, 0 mismatches",

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The benches hold the DUT's HDL parameters to the run's spec (ebpc_tb.bench.params).
+
+Unit tests of the check on fake DUT handles (no simulator), and one simulation per
+simulator of tb/test_bench_params.py: a bench built with the run's own spec passes, one
+built with a spec that differs from the build in W, N or a further parameter fails with a
+one-line message naming the parameter and both values.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from ebpc_tb import spec
+from ebpc_tb.bench.params import ParameterMismatch, check_parameters, expected_parameters, read_parameter
+from ebpc_tb.flow import runner
+from ebpc_tb.flow.pytest_support import sims, top_available
+
+
+class _Logic32:
+    """A 32-bit parameter as Icarus and Verilator show it (a logic vector read as signed)."""
+
+    def __init__(self, value: int) -> None:
+        self._value = value
+
+    def to_signed(self) -> int:
+        return self._value
+
+
+class _Handle:
+    def __init__(self, value=None, width: int = 0) -> None:
+        self.value = value
+        self._width = width
+
+    def __len__(self) -> int:
+        return self._width
+
+
+class _Dut:
+    def __init__(self, params: dict[str, int], ports: dict[str, int] | None = None) -> None:
+        for name, value in params.items():
+            setattr(self, name, _Handle(_Logic32(value)))
+        for name, width in (ports or {}).items():
+            setattr(self, name, _Handle(width=width))
+
+
+ENCODER = {"DataWidth": 8, "BlockSize": 8, "MaxZeroRun": 16, "PlanesPerCycle": 2, "CountWidth": 16,
+           "EnableCounts": 0}
+
+
+def test_expected_parameters_are_the_rtl_defaults_under_the_spec() -> None:
+    run = spec.RunSpec.of((16, 8, 64), {"CountWidth": 20})
+    assert expected_parameters(run, "encoder") == {"DataWidth": 16, "BlockSize": 8, "MaxZeroRun": 64,
+                                                   "PlanesPerCycle": 3, "CountWidth": 20, "EnableCounts": 0}
+    assert set(expected_parameters(run, "loopback")) >= {"EncPlanesPerCycle", "PlanesPerCycle", "CountWidth"}
+
+
+def test_matching_parameters_pass_and_are_returned() -> None:
+    assert check_parameters(_Dut(ENCODER), expected_parameters(spec.RunSpec(), "encoder")) == ENCODER
+
+
+@pytest.mark.parametrize("name,value", [("BlockSize", 16), ("MaxZeroRun", 2), ("PlanesPerCycle", 4),
+                                        ("EnableCounts", 1)])
+def test_a_difference_fails_with_one_line_naming_it(name: str, value: int) -> None:
+    dut = _Dut({**ENCODER, name: value})
+    with pytest.raises(ParameterMismatch) as err:
+        check_parameters(dut, expected_parameters(spec.RunSpec(), "encoder"), "[ctx] ")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith("[ctx] ") and f"{name}={value}" in message and f"{name}={ENCODER[name]}" in message
+
+
+def test_a_hidden_parameter_is_read_from_a_port_width() -> None:
+    params = {k: v for k, v in ENCODER.items() if k not in ("DataWidth", "CountWidth")}
+    dut = _Dut(params, {"in_data_i": 8, "znz_count_o": 12})
+    assert read_parameter(dut, "DataWidth") == (8, "width of in_data_i")
+    with pytest.raises(ParameterMismatch, match="CountWidth=12 \\(width of znz_count_o\\)"):
+        check_parameters(dut, expected_parameters(spec.RunSpec(), "encoder"))
+
+
+def test_a_parameter_shown_nowhere_fails() -> None:
+    dut = _Dut({k: v for k, v in ENCODER.items() if k != "MaxZeroRun"})
+    with pytest.raises(ParameterMismatch, match="neither parameter MaxZeroRun"):
+        check_parameters(dut, expected_parameters(spec.RunSpec(), "encoder"))
+
+
+EXPECT = {
+    "control": None,
+    "wrong_block": "DUT parameter BlockSize=8 (parameter) differs from the run's BlockSize=16",
+    "wrong_width": "DUT parameter DataWidth=8 (parameter) differs from the run's DataWidth=16",
+    "wrong_planes": "DUT parameter PlanesPerCycle=2 (parameter) differs from the run's PlanesPerCycle=3",
+}
+
+
+@pytest.mark.parametrize("sim", sims())
+def test_bench_fails_on_another_build(sim: str, tmp_path, monkeypatch) -> None:
+    if not top_available("encoder"):
+        pytest.skip("encoder RTL not there yet")
+    monkeypatch.setenv("EBPC_CODE_COVERAGE", "0")
+    monkeypatch.delenv("EBPC_COVERAGE", raising=False)
+    log = tmp_path / "params.log"
+    res = runner.run(sim, "encoder", spec.RunSpec.of(spec.DEFAULT_CONFIG, seed=1),
+                     test_module="test_bench_params", log_file=log)
+    assert res.xml is not None, f"no results: {res.line()}\n{log.read_text(errors='replace')[-3000:]}"
+    failed = {}
+    for case in ET.parse(res.xml).iter("testcase"):
+        failed[case.get("name")] = case.find("failure") is not None or case.find("error") is not None
+    assert set(failed) == set(EXPECT), f"tests run: {sorted(failed)}"
+    text = log.read_text(errors="replace")
+    for name, message in EXPECT.items():
+        if message is None:
+            assert not failed[name], f"{name} should pass:\n{text[-3000:]}"
+        else:
+            assert failed[name], f"{name} passed although its spec differs from the build"
+            assert message in text, f"{name}: no '{message}' in the log"
