@@ -37,9 +37,7 @@ def ebpc_test(top: str, **test_kwargs):
             log = logging.getLogger(f"cocotb.tb.{top}")
             log.info("%s: %s (test seed %d)", fn.__name__, cfg.describe(), cfg.test_seed(fn.__name__))
             try:
-                import time as _t; _c0 = _t.process_time(); _w0 = _t.perf_counter()  # TEMPCPU
                 await fn(dut, cfg)
-                log.warning('CPUTIME %s %.4f WALL %.4f', fn.__name__, _t.process_time() - _c0, _t.perf_counter() - _w0)  # TEMPCPU
             except BaseException as exc:
                 if not isinstance(exc, (GeneratorExit, KeyboardInterrupt)):
                     log.error("FAILED %s with %s; test seed %d\n%s", fn.__name__, cfg.describe(),
