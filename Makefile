@@ -30,6 +30,17 @@ SEED     ?=
 # make regress: number of fresh seeds, sweep parameter sets sampled per seed.
 SEEDS    ?= 4
 SAMPLE   ?= 1
+# make regress: where its items run (docs/regressions.md). CLUSTER=local (a LocalCluster of
+# WORKERS processes), tcp://HOST:PORT (a running scheduler), ssh://HOST,HOST,... (WORKERS per
+# host) or slurm|lsf|pbs|sge (WORKERS in all, in jobs of CORES workers with MEMORY and WALLTIME,
+# in QUEUE, charged to ACCOUNT); REMOTE_PYTHON: the workers' interpreter. ITEM_TIMEOUT: seconds
+# an item may run; SHARD=I/N: one CI shard; SPLIT=1: an item per test; BUILDS=shared|worker.
+CLUSTER      ?= local
+WORKERS      ?= $(JOBS)
+CORES        ?= 1
+WALLTIME     ?= 01:00:00
+ITEM_TIMEOUT ?= 900
+REGRESS_OUT  ?= build/regress
 # FULL=1: the long regression, ten times the random transmissions and longer streams.
 export EBPC_FULL := $(FULL)
 
@@ -46,7 +57,7 @@ VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilat
 
 RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_decoder
 
-.PHONY: setup test test-model sim lint synth formal mutate bench soak vectors report coverage coverage-report regress dashboard clean help
+.PHONY: setup test test-model sim lint synth formal mutate bench soak vectors report coverage coverage-report regress regress-merge dashboard clean help
 
 ## make help                  this list
 help:
@@ -162,18 +173,37 @@ coverage-report:
 # coverage closure, real-vector slices) under Verilator at the default parameters and at SAMPLE
 # parameter sets drawn from the sweep; coverage merged over all seeds (reports/regress/).
 # Optional: SEED_LIST=a,b (replay), SIM=icarus,verilator, TOPS=encoder,..., TESTS=test_random,...
-# Two steps passing JSON: the runs write build/regress/outcomes.json, the reports are made from it
-# (also when a test failed; not after a usage error, exit 2, when nothing ran), then the dashboard;
-# the target fails if any step failed. The dashboard command is the one of `make dashboard`: a
-# recipe line with $(MAKE) in it would run even under make -n.
-## make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones)
+# Each (seed, sim, bench, parameter set, test group) is an item run on the Dask cluster CLUSTER.
+# Two steps passing JSON: the items write $(REGRESS_OUT)/outcomes.json, the reports are made from
+# it (also when a test failed; not after a usage error, exit 2, when nothing ran), then the
+# dashboard; the target fails if any step failed. The dashboard command is the one of
+# `make dashboard`: a recipe line with $(MAKE) in it would run even under make -n.
+## make regress SEEDS=n       the random tests over n fresh seeds (SEED_LIST=a,b: given ones) as items on
+##                            a Dask cluster: CLUSTER=local|tcp://host:8786|ssh://h1,h2|slurm|lsf|pbs|sge
+##                            [WORKERS=2 QUEUE= ACCOUNT= CORES=1 MEMORY= WALLTIME=01:00:00 ITEM_TIMEOUT=900 SHARD=i/n]
 regress:
 	@status=0; \
-	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.flow.regress --seeds $(SEEDS) --jobs $(JOBS) --sample $(SAMPLE) \
+	EBPC_CODE_COVERAGE=1 $(PYTHON) -m ebpc_tb.flow.regress --seeds $(SEEDS) --sample $(SAMPLE) \
+	  --cluster '$(CLUSTER)' --workers $(WORKERS) --timeout $(ITEM_TIMEOUT) --cores $(CORES) --walltime $(WALLTIME) \
+	  $(if $(QUEUE),--queue '$(QUEUE)') $(if $(ACCOUNT),--account '$(ACCOUNT)') $(if $(MEMORY),--memory $(MEMORY)) \
+	  $(if $(REMOTE_PYTHON),--python '$(REMOTE_PYTHON)') $(if $(SHARD),--shard $(SHARD)) \
+	  $(if $(filter 1,$(SPLIT)),--split) $(if $(BUILDS),--builds $(BUILDS)) \
 	  $(if $(SEED_LIST),--seed-list $(SEED_LIST)) $(if $(filter command line,$(origin SIM)),--sim $(SIM)) \
-	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) --out build/regress || status=$$?; \
+	  $(if $(TOPS),--top $(TOPS)) $(if $(TESTS),--tests $(TESTS)) --out $(REGRESS_OUT) || status=$$?; \
 	if [ $$status -ne 2 ]; then \
-	  $(PYTHON) -m ebpc_tb.reports.regression --out build/regress --reports reports/regress || status=1; \
+	  $(PYTHON) -m ebpc_tb.reports.regression --out $(REGRESS_OUT) --reports reports/regress || status=1; \
+	fi; \
+	$(PYTHON) -m ebpc_tb.reports.dashboard --out reports/index.html || status=1; \
+	[ $$status -eq 0 ]
+
+# CI's nightly regression runs shards (SHARD=i/n) on several machines; this joins their
+# $(REGRESS_OUT) folders (SHARDS: the folders, a glob is fine) into one, then reports and dashboard.
+## make regress-merge SHARDS="dir ..."   join the build/regress folders of regression shards, report them
+regress-merge:
+	@status=0; \
+	$(PYTHON) -m ebpc_tb.flow.regress --merge $(SHARDS) --out $(REGRESS_OUT) || status=$$?; \
+	if [ $$status -ne 2 ]; then \
+	  $(PYTHON) -m ebpc_tb.reports.regression --out $(REGRESS_OUT) --reports reports/regress || status=1; \
 	fi; \
 	$(PYTHON) -m ebpc_tb.reports.dashboard --out reports/index.html || status=1; \
 	[ $$status -eq 0 ]

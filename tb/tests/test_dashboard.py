@@ -53,7 +53,33 @@ def _synthetic() -> dd.DashboardData:
         {"seed": 6, "sim": "verilator", "top": "loopback", "config": [16, 8, 2], "sampled": True,
          "test": "test_corners", "status": "fail", "message": "LOOPBACK MISMATCH\ndetail",
          "reproduce": "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners"}],
-        "functional_coverage": {"configs": 1, "bins": 4, "hit": 3, "percent": 75.0}}
+        "functional_coverage": {"configs": 1, "bins": 4, "hit": 3, "percent": 75.0},
+        "info": {"commit": "0123456789abcdef", "changes": "", "date": "2026-12-06T01:02:03+00:00",
+                 "cluster": "LocalCluster, 2 worker process(es)", "workers": ["0", "1"], "startup": 0.6,
+                 "shard": "", "timeout": 900},
+        "items": [
+            {"name": "s5_verilator_encoder_W8_N8_Z16", "seed": 5, "status": "pass", "seconds": 4.0, "worker": "1",
+             "attempts": 2, "attempt_workers": ["0", "1"], "first_failure": "", "reproduce": ""},
+            {"name": "s6_verilator_loopback_W16_N8_Z2", "seed": 6, "status": "timeout", "seconds": 900.0,
+             "worker": "0", "attempts": 1, "attempt_workers": ["0"],
+             "first_failure": "test_corners: timed out after 900 s on worker 0",
+             "reproduce": "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners"}],
+        "per_seed": [{"seed": 5, "items": 1, "passed": 1, "failed": 0, "seconds": 4.0},
+                     {"seed": 6, "items": 1, "passed": 0, "failed": 1, "seconds": 900.0}],
+        "per_config": [{"sim": "verilator", "top": "loopback", "config": [16, 8, 2], "sampled": True, "items": 1,
+                        "passed": 0, "failed": 1, "retried": 0, "seconds": 900.0, "mean_seconds": 900.0},
+                       {"sim": "verilator", "top": "encoder", "config": [8, 8, 16], "sampled": False, "items": 1,
+                        "passed": 1, "failed": 0, "retried": 1, "seconds": 4.0, "mean_seconds": 4.0}],
+        "durations": {"wall": 904.2, "startup": 0.6, "item_seconds": 904.0, "mean_item": 452.0, "max_item": 900.0,
+                      "build_seconds": 0.0, "workers": 2, "gap_ms": 3.0, "overhead_percent": 0.001},
+        "closure": [{"seeds": 1, "seed": 5, "hit": 2, "bins": 4, "percent": 50.0},
+                    {"seeds": 2, "seed": 6, "hit": 3, "bins": 4, "percent": 75.0}]}
+    history = ({"date": "2026-12-05T01:00:00+00:00", "commit": "fedcba9876543210", "cluster": "slurm jobs",
+                "seeds": 1000, "items": 10000, "failed_items": 0, "retried": 3, "wall": 4100.0,
+                "functional_percent": 99.5, "line_percent": 100.0},
+               {"date": "2026-12-06T01:02:03+00:00", "commit": "0123456789abcdef", "cluster": "LocalCluster",
+                "seeds": 2, "items": 2, "failed_items": 1, "retried": 1, "wall": 904.2,
+                "functional_percent": 75.0, "line_percent": None})
     functional = dd.CoverageSet("make test", 2, {
         "W8_N8_Z16": {"ebpc.znz.run": {"1": 5, "2": 0, "3": 1}, "ebpc.tx.content": {"all_zero": 2, "mixed": 9}},
         "W16_N8_Z2": {"ebpc.znz.run": {"1": 4, "2": 3}}})
@@ -70,6 +96,7 @@ def _synthetic() -> dd.DashboardData:
     code = dd.code_from_points(points, sources, "make test", 3)
     return dd.DashboardData(
         generated="2026-01-01 00:00 UTC", test_seed=77, runs=(pytest_run, sim_ok, sim_bad), regress=regress,
+        regress_history=history,
         functional=(functional,), code=(code,),
         bench={"encoder": [{"W": 8, "N": 8, "words_per_cycle": 0.997}]},
         synth={"configs": [{"top": "ebpc_encoder", "W": 8, "N": 8, "Z": 16, "ge_total": 12345.5,
@@ -96,6 +123,14 @@ def test_render_synthetic_page_has_every_run_module_and_figure():
     assert "python -m ebpc_tb.flow.run --top loopback --seed 6 --testcase test_corners" in text
     # escaping: the failure message with markup characters is text, not markup
     assert "DECODER MISMATCH <out> & more" in text and "line two" in text
+    # the regression's run: commit, date, durations, retries, closure and trend charts
+    assert "0123456789ab" in text and "2026-12-06 01:02:03" in text and "LocalCluster" in text
+    assert "904 s" in text and "3.0 ms (0.00 % of an item)" in text
+    assert "2 (0, 1)" in text                                   # attempts and the workers of each
+    assert "test_corners: timed out after 900 s on worker 0" in text
+    charts = [_text(t) for t in root.iter("title")]
+    assert any("bins hit" in c for c in charts) and any("wall time" in c for c in charts)
+    assert "fedcba987654" in text and "99.5" in text            # an earlier regression in the trend
     # figures and plots
     assert "12345.5" in text and "0.997" in text and "not run yet" not in text
     imgs = [i.get("src") for i in root.iter("img")]
@@ -120,9 +155,17 @@ def test_failures_first_and_unhit_bins_first():
     w8 = next(i for i, s in enumerate(summaries) if s.startswith("W8_N8_Z16"))
     w16 = next(i for i, s in enumerate(summaries) if s.startswith("W16_N8_Z2"))
     assert w8 < w16
-    # regress: the failing test is the first row of the per-test table
-    reg_rows = [r for r in _rows(root, "runs") if len(list(r.iter("td"))) == 8]
+    # regress: the failing test is the first row of the per-test table, the failed item of the items'
+    def with_status(cells: int) -> list[ET.Element]:
+        return [r for r in _rows(root, "runs") if len(list(r.iter("td"))) == cells
+                and any(td.find("span") is not None for td in r.iter("td"))]
+
+    reg_rows = with_status(8)
     assert "FAIL" in _text(reg_rows[0]) and "PASS" in _text(reg_rows[1])
+    item_rows = with_status(7)
+    assert "TIMEOUT" in _text(item_rows[0]) and "PASS" in _text(item_rows[1])
+    config_rows = [_text(r) for r in _rows(root, "runs") if _text(r).startswith(("verilatorloopback", "verilatorencoder"))]
+    assert config_rows[0].startswith("verilatorloopback") and config_rows[1].startswith("verilatorencoder")
 
 
 def test_annotated_source_marks_lines():
@@ -215,29 +258,39 @@ def test_main_rejects_a_missing_root(tmp_path, capsys):
 
 @pytest.mark.skipif("verilator" not in sims(), reason="needs Verilator (EBPC_SIMS)")
 def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
-    """Two seeds of one short bench test under Verilator with code coverage: the regression's
-    own reports, then the dashboard built from them (real cocotb JUnit, coverage JSON, .dat)."""
+    """Two seeds of one short bench test under Verilator with code coverage, as make regress runs
+    them: on a real LocalCluster (a scheduler and two worker processes); the regression's own
+    reports, then the dashboard built from them (real cocotb JUnit, coverage JSON, .dat)."""
     from ebpc_tb.flow import regress
     from ebpc_tb.reports import regression
 
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "1")
     monkeypatch.delenv("EBPC_INJECT_FAULT", raising=False)
     out, reports = tmp_path / "build" / "regress", tmp_path / "reports" / "regress"
-    ran = regress.main(["--seed-list", "3,4", "--top", "encoder", "--sample", "0",
-                        "--tests", "test_coverage_closure", "--out", str(out)])
+    ran = regress.main(["--seed-list", "3,4", "--top", "encoder", "--sample", "0", "--cluster", "local",
+                        "--workers", "2", "--tests", "test_coverage_closure", "--out", str(out)])
     reported = regression.main(["--out", str(out), "--reports", str(reports)])
     summary = json.loads((reports / "regress.json").read_text())
     assert summary["seeds"] == [3, 4] and len(summary["outcomes"]) == 2
+    # the items came back as data from the workers: who ran them, how long, how often
+    assert [i["name"] for i in summary["items"]] == ["s3_verilator_encoder_W8_N8_Z16", "s4_verilator_encoder_W8_N8_Z16"]
+    assert all(i["worker"] in ("0", "1") and i["attempts"] == 1 and i["seconds"] > 0 for i in summary["items"])
+    assert summary["info"]["cluster"].startswith("LocalCluster") and len(summary["info"]["commit"]) == 40
+    assert summary["durations"]["items"] == 2 and [r["seeds"] for r in summary["closure"]] == [1, 2]
+    assert (reports / "history.jsonl").is_file()
     assert ran == reported == (1 if summary["failed"] else 0)
     assert sorted(p.name for p in (out / "junit").glob("*.xml")) == \
         ["s3_verilator_encoder_W8_N8_Z16.xml", "s4_verilator_encoder_W8_N8_Z16.xml"]
-    assert len(list((out / "codecov").glob("*.dat"))) == 2 and (reports / "code_coverage.json").is_file()
+    # the two items' code coverage, summed into their build's one file
+    assert [p.name for p in (out / "codecov").glob("*.dat")] == ["verilator_encoder_W8_N8_Z16.dat"]
+    assert (reports / "code_coverage.json").is_file()
     # feed the cocotb results in as make test's, so both halves of the page have real data
     (tmp_path / "build" / "junit" / "sim").mkdir(parents=True)
     for xml in (out / "junit").glob("*.xml"):
         (tmp_path / "build" / "junit" / "sim" / xml.name).write_text(xml.read_text())
     (tmp_path / "rtl").symlink_to(REPO_DIR / "rtl")
     data = collect(tmp_path, "now")
+    assert len(data.regress_history) == 1
     assert {r.name for r in data.runs} == {"s3_verilator_encoder_W8_N8_Z16", "s4_verilator_encoder_W8_N8_Z16"}
     assert {r.seed for r in data.runs} == {3, 4}
     modules = set(data.code[0].modules)
@@ -253,3 +306,18 @@ def test_dashboard_of_a_real_multi_seed_run(tmp_path, monkeypatch):
         if o["status"] != "pass":
             assert o["reproduce"] in text
     assert any(t.get("class") == "src" for t in root.iter("table"))
+
+
+def test_a_big_regression_lists_every_failure_and_some_passes():
+    from ebpc_tb.reports.dashboard_regress import PASSING_SHOWN, regress_section
+
+    items = [{"name": f"item{k:04d}", "seed": k, "status": "pass", "seconds": 1.0, "worker": "0", "attempts": 1}
+             for k in range(PASSING_SHOWN + 50)]
+    items[7] = dict(items[7], status="fail", first_failure="test_random: MISMATCH", reproduce="python -m x --seed 7")
+    items[9] = dict(items[9], attempts=2, attempt_workers=["0", "1"])
+    html = regress_section({"seeds": list(range(len(items))), "items": items, "outcomes": []})
+    root = ET.fromstring(f"<div>{html}</div>")
+    rows = [r for r in root.iter("tr") if r.find("td") is not None and _text(r).startswith("item")]
+    assert len(rows) == PASSING_SHOWN + 2
+    assert _text(rows[0]).startswith("item0007") and _text(rows[1]).startswith("item0009")
+    assert "48 more passing items in regress.json" in _text(root)

@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """Seeds of the regression (ebpc_tb.spec, ebpc_tb.flow.pytest_support) and the multi-seed
-regression without a simulator: its planning and outcomes.json (ebpc_tb.flow.regress) and its
-reports (ebpc_tb.reports.regression)."""
+regression without a simulator: its items, shards and outcomes.json (ebpc_tb.flow.jobs,
+ebpc_tb.flow.regress), its reports and figures (ebpc_tb.reports.regression, regress_stats). The
+regression on a real cluster: tb/tests/test_regress_faults.py, tb/tests/test_dashboard.py."""
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from ebpc_tb.flow import jobs as jobs_mod
 from ebpc_tb.flow import regress
-from ebpc_tb.reports import regression
+from ebpc_tb.flow.items import ItemRecord
+from ebpc_tb.reports import regress_stats, regression
 
 from ebpc_tb import spec
 from ebpc_tb.spec import SEED_LIMIT, RunSpec, fresh_seed, parse_seed
@@ -155,7 +159,8 @@ def test_summary_text_and_junit():
     assert failure.get("message") == "ENCODER MISMATCH on ZNZ" and "reproduce:" in failure.text
     data = summary.to_json()
     assert data["failed"] == 1 and data["outcomes"][0]["config"] == [8, 8, 16]
-    assert list(data) == ["seeds", "elapsed", "tests", "failed", "outcomes", "functional_coverage", "code_coverage"]
+    assert list(data) == ["seeds", "elapsed", "tests", "failed", "outcomes", "functional_coverage", "code_coverage",
+                          "info", "items", "failed_items", "retried", "per_seed", "per_config", "durations", "closure"]
 
 
 def _coverage_file(path: Path, hits: dict) -> None:
@@ -175,8 +180,8 @@ def test_reports_from_the_outcomes_and_coverage_files(tmp_path, capsys):
     assert regression.main(["--out", str(out), "--reports", str(reports)]) == 1
     printed = capsys.readouterr().out
     assert "FAILED seed 3 icarus encoder test_random" in printed and "2/3 bins" in printed
-    assert sorted(p.name for p in reports.iterdir()) == ["coverage.json", "coverage.txt", "junit.xml",
-                                                          "regress.json", "regress.txt"]
+    assert sorted(p.name for p in reports.iterdir()) == ["coverage.json", "coverage.txt", "history.jsonl",
+                                                          "junit.xml", "regress.json", "regress.txt"]
     assert json.loads((reports / "coverage.json").read_text())["W8_N8_Z16"]["hit"] == 2
     data = json.loads((reports / "regress.json").read_text())
     assert data["failed"] == 1 and data["functional_coverage"]["bins"] == 3 and data["code_coverage"] is None
@@ -195,7 +200,10 @@ def test_reports_without_outcomes_exit_2_and_leave_no_stale_report(tmp_path, cap
 
 
 @pytest.mark.parametrize("argv", [["--seeds", "0"], ["--seeds", "x"], ["--top", "bogus"], ["--seed-list", "a"],
-                                  ["--jobs", "0"], ["--tests", "not a name"]])
+                                  ["--workers", "0"], ["--tests", "not a name"], ["--cluster", "kubernetes"],
+                                  ["--cluster", "tcp://nowhere"], ["--shard", "3/2"], ["--shard", "1"],
+                                  ["--timeout", "0"], ["--cluster", "slurm", "--memory", "lots"],
+                                  ["--cluster", "slurm", "--walltime", "1h"]])
 def test_bad_arguments_exit_2_with_one_line(argv, capsys, tmp_path):
     assert regress.main(argv + ["--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip()
@@ -220,3 +228,123 @@ def test_simulation_failure_reproduce_command_is_typeable():
 
     cmd = ["/usr/bin/python3.11", "-m", "ebpc_tb.flow.run", "--seed", "5", "--coverage", "/b/cov.json", "--scale", "0.15"]
     assert _shown(cmd) == ["python", "-m", "ebpc_tb.flow.run", "--seed", "5", "--scale", "0.15"]
+
+
+# -- items, shards, merged shards, the figures of a run -------------------------------------------
+
+def test_plan_jobs_split_gives_a_test_group_per_item():
+    whole = regress.plan_jobs([5], ["verilator"], ["encoder"], ("test_random", "test_corners"), sample=1)
+    split = regress.plan_jobs([5], ["verilator"], ["encoder"], ("test_random", "test_corners"), sample=1, split=True)
+    assert len(whole) == 2 and len(split) == 4
+    assert [j.tests for j in split] == [("test_random",), ("test_corners",)] * 2
+    assert split[0].name == "s5_verilator_encoder_W8_N8_Z16_test_random"
+    assert len({j.name for j in split}) == 4 and {j.build_key for j in split} == {j.build_key for j in whole}
+
+
+def test_shards_cover_every_item_once():
+    jobs = regress.plan_jobs([1, 2, 3], ["icarus", "verilator"], ["encoder", "decoder"], sample=1)
+    shards = [jobs_mod.shard(jobs, i, 4) for i in range(1, 5)]
+    assert sorted(j.name for s in shards for j in s) == sorted(j.name for j in jobs)
+    assert max(map(len, shards)) - min(map(len, shards)) <= 1
+    assert jobs_mod.parse_shard("2/4") == (2, 4)
+    for bad in ("0/4", "5/4", "a/b", "2"):
+        with pytest.raises(ValueError, match="--shard"):
+            jobs_mod.parse_shard(bad)
+
+
+def _item(job: regress.Job, worker: str, started: float, seconds: float, status: str = "pass",
+          attempts: int = 1) -> ItemRecord:
+    return ItemRecord(job.name, job.seed, job.sim, job.top, job.config, job.sampled, job.tests, status, seconds, 0.5,
+                      worker, "host", started, started + seconds, attempts, (worker,) * attempts)
+
+
+def _run_with_items(seeds=(3, 4), shard_label="") -> regress.RegressionRun:
+    jobs = regress.plan_jobs(list(seeds), ["icarus"], ["encoder"], ("test_random",), sample=0)
+    items = tuple(_item(j, "w0", 100.0 + 10 * i, 9.0, attempts=1 + (i == 0)) for i, j in enumerate(jobs))
+    outcomes = tuple(o for j in jobs for o in regress.outcomes_from_junit(j, _COCOTB_XML))
+    info = regress.RunInfo("ab" * 20, "", "2026-12-06T00:00:00+00:00", "LocalCluster", ("w0",), 0.5, shard_label, 900)
+    return regress.RegressionRun(tuple(seeds), outcomes, 30.0, items, info)
+
+
+def test_a_run_with_items_survives_outcomes_json(tmp_path):
+    run = _run_with_items()
+    regress.write_outcomes(tmp_path, run)
+    assert regress.read_outcomes(tmp_path) == run
+    assert run.items[0].attempts == 2 and run.items[0].to_json()["attempt_workers"] == ["w0", "w0"]
+
+
+def test_merged_shards_are_one_regression(tmp_path):
+    a, b = _run_with_items((3,), "1/2"), _run_with_items((4,), "2/2")
+    merged = regress.merge_runs([a, b])
+    assert merged.seeds == (3, 4) and merged.items == a.items + b.items and merged.outcomes == a.outcomes + b.outcomes
+    assert merged.info.commit == a.info.commit and merged.info.shard == "2 shards merged"
+    with pytest.raises(ValueError, match="more than one shard"):
+        regress.merge_runs([a, a])
+    with pytest.raises(ValueError, match="different commits"):
+        regress.merge_runs([a, dataclasses.replace(b, info=dataclasses.replace(b.info, commit="cd" * 20))])
+    # the folders: outcomes joined, every item's files copied
+    for name, run in (("s1", a), ("s2", b)):
+        (tmp_path / name / "junit").mkdir(parents=True)
+        regress.write_outcomes(tmp_path / name, run)
+        (tmp_path / name / "junit" / f"{run.items[0].name}.xml").write_text(_COCOTB_XML)
+    assert regress.main(["--merge", str(tmp_path / "s1"), str(tmp_path / "s2"), "--out", str(tmp_path / "all")]) == 1
+    assert regress.read_outcomes(tmp_path / "all") == merged
+    assert len(list((tmp_path / "all" / "junit").iterdir())) == 2
+
+
+def test_durations_measure_the_gaps_between_a_workers_items():
+    run = _run_with_items((3, 4))
+    # w0 ran item 0 at 100..109 and item 1 at 110..119: a gap of 1 s between them
+    dur = regress_stats.durations(run)
+    assert dur["gap_ms"] == 1000.0 and dur["mean_item"] == 9.0 and dur["overhead_percent"] == pytest.approx(11.111, 0.01)
+    assert regress_stats.per_seed(run)[0] == {"seed": 3, "items": 1, "passed": 1, "failed": 0, "retried": 1,
+                                              "seconds": 9.0, "mean_seconds": 9.0}
+    assert regress_stats.per_config(run)[0]["items"] == 2
+
+
+def test_closure_grows_with_the_seeds(tmp_path):
+    run = _run_with_items((3, 4))
+    _coverage_file(tmp_path / "a.json", {"1": 1, "2": 0, "3": 0})
+    _coverage_file(tmp_path / "b.json", {"1": 0, "2": 5, "3": 0})
+    curve = regress_stats.closure(run, {run.items[0].name: tmp_path / "a.json", run.items[1].name: tmp_path / "b.json"})
+    assert [(r["seeds"], r["hit"], r["bins"]) for r in curve] == [(1, 1, 3), (2, 2, 3)]
+
+
+def test_history_keeps_one_line_per_regression(tmp_path):
+    path = tmp_path / "history.jsonl"
+    first = {"date": "d1", "commit": "c", "shard": "", "wall": 10}
+    regress_stats.append_history(path, first)
+    regress_stats.append_history(path, dict(first, wall=11))          # its reports again: replaced
+    rows = regress_stats.append_history(path, {"date": "d2", "commit": "c", "shard": "", "wall": 12}, keep=2)
+    assert [r["wall"] for r in rows] == [11, 12] and regress_stats.read_history(path) == rows
+    rows = regress_stats.append_history(path, {"date": "d3", "commit": "c", "shard": "", "wall": 13}, keep=2)
+    assert [r["date"] for r in rows] == ["d2", "d3"]
+    path.write_text(path.read_text() + "not json\n")
+    assert len(regress_stats.read_history(path)) == 2
+
+
+def _dat(path: Path, counts: dict[tuple[int, str], int]) -> Path:
+    """A Verilator coverage file: (line, instance) -> count."""
+    lines = ["# SystemC::Coverage-3"] + [
+        f"C '\x01f\x02/x/rtl/ebpc_fifo.sv\x01l\x02{line}\x01n\x021\x01t\x02line\x01page\x02v_line/ebpc_fifo"
+        f"\x01o\x02block\x01h\x02top.{inst}' {count}" for (line, inst), count in counts.items()]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_code_coverage_summed_per_build_merges_as_the_runs_do(tmp_path):
+    from ebpc_tb.flow.covdata import CoverageSums, sum_files
+    from ebpc_tb.reports import codecov
+
+    a = _dat(tmp_path / "a.dat", {(1, "u0"): 3, (2, "u0"): 0, (2, "u1"): 0})
+    b = _dat(tmp_path / "b.dat", {(1, "u0"): 1, (2, "u1"): 5, (3, "u0"): 0})
+    sums = CoverageSums()
+    sums.add("verilator_fifo_W8_N8_Z16", a.read_bytes())
+    sums.add("verilator_fifo_W8_N8_Z16", b.read_bytes())
+    (summed,) = sums.write(tmp_path / "sum")
+    assert summed.name == "verilator_fifo_W8_N8_Z16.dat" and sums.runs["verilator_fifo_W8_N8_Z16"] == 2
+    assert codecov.merge_files([summed]) == codecov.merge_files([a, b])
+    assert sorted(codecov.merge_files([summed]).values()) == [0, 4, 5]
+    # two shards' files of one build are summed again, not overwritten
+    (again,) = sum_files([("x", summed), ("x", summed)], tmp_path / "shards")
+    assert sorted(codecov.merge_files([again]).values()) == [0, 8, 10]

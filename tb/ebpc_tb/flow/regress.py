@@ -1,283 +1,117 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Multi-seed regression, the running half: the random parts of the benches over several seeds.
+"""Multi-seed regression, the running half: the random parts of the benches over many seeds,
+as items on a Dask cluster.
 
-    python -m ebpc_tb.flow.regress --seeds 4 [--jobs 2] [--sim verilator] [--top all]
-        [--tests test_random,test_corners,...] [--sample 1] [--scale 0.15]
-        [--seed-list 11,12] [--out build/regress]
+    python -m ebpc_tb.flow.regress --seeds 4 [--cluster local] [--workers 2] [--sim verilator]
+        [--top all] [--tests test_random,...] [--sample 1] [--scale 0.15] [--seed-list 11,12]
+        [--split] [--shard I/N] [--timeout 900] [--builds shared|worker] [--out build/regress]
+        [--queue Q --account A --cores C --memory M --walltime T --python PATH]
+    python -m ebpc_tb.flow.regress --merge DIR [DIR ...] [--out build/regress]
 
-For every seed (fresh ones unless --seed-list gives them) it runs, for each bench, the
-seed-dependent tests (:data:`RANDOM_TESTS`: random transmissions, corner cases under random
-traffic, the coverage-closure set, the real-vector slices under random traffic) at the default
-parameters, and at ``--sample`` parameter sets drawn from the sweep with that seed (fewer
-random transmissions, ``--scale``). The conformance cases and other fixed tests are left to
-``make test``. Every run records functional coverage and, under Verilator with
-EBPC_CODE_COVERAGE=1, code coverage.
+For every seed (fresh ones unless --seed-list gives them) it plans, for each bench, the
+seed-dependent tests (:data:`RANDOM_TESTS`) at the default parameters and at ``--sample``
+parameter sets drawn from the sweep with that seed (fewer random transmissions, ``--scale``).
+Each (seed, simulator, bench, parameter set, test group) is an item (:mod:`ebpc_tb.flow.jobs`;
+``--split``: a group per test); ``--shard I/N`` keeps every N-th. The items run on the cluster
+``--cluster`` names (:mod:`ebpc_tb.flow.cluster`), after every worker has been checked against
+this checkout (:mod:`ebpc_tb.flow.workers`), each in a process of its own killed after
+``--timeout`` seconds (:mod:`ebpc_tb.flow.items`), handed out by :mod:`ebpc_tb.flow.dispatch`.
 
-Everything goes under ``<out>`` (cleared first): the per-run data (cocotb JUnit, logs,
-coverage JSON and .dat files) and ``outcomes.json`` (:class:`RegressionRun`: the seeds, the
-wall time and every test's :class:`TestOutcome`, with the one command that reproduces it,
-``python -m ebpc_tb.flow.run ... --seed S --testcase T``: a test's stimulus depends only on the
-base seed, the parameters and the test's name). The reports (text, JSON, JUnit, merged
-coverage) are written from that by ``python -m ebpc_tb.reports.regression``; ``make regress``
-runs both. Exit status 1 when any test failed or a run did not build, 2 on bad arguments.
+Everything goes under ``<out>`` (cleared first): what each item sent back (cocotb JUnit, logs,
+functional coverage, Verilator .dat files) and ``outcomes.json`` (:class:`RegressionRun`: the
+run's commit, date and cluster, every item's :class:`ItemRecord` and every test's
+:class:`TestOutcome`, each with the one command that reproduces it). ``--merge`` joins the
+folders of several shards into ``<out>``. The reports are written from that by
+``python -m ebpc_tb.reports.regression``; ``make regress`` runs both. Exit status 1 when any
+item failed, 2 on bad arguments or an unusable cluster.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime
 import json
 import os
-import random
-import re
-import shlex
+import secrets
 import shutil
 import sys
 import time
-import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
+import zlib
 from pathlib import Path
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from . import runner
+from .cluster import ClusterError, ClusterOptions, open_client, parse_cluster
+from .covdata import CoverageSums, sum_files
+from .dispatch import DispatchOptions, dispatch
+from .items import ItemRecord, ItemResult, ItemSettings
+from .launcher import Launchers
+from .jobs import (DEFAULT_SCALE, RANDOM_TESTS, Config, Job, TestOutcome, bench_tests, outcomes_from_junit,
+                   parse_shard, plan_jobs, progress_line, shard)
+from .workers import BuildSlot, Fingerprint, check_workers, fingerprint
 from .. import spec
-from ..spec import REPO_DIR, TB_DIR, fresh_seed, parse_seed
+from ..spec import REPO_DIR, fresh_seed, parse_seed
 
-__all__ = ["RANDOM_TESTS", "OUTCOMES_FILE", "Job", "TestOutcome", "RegressionRun", "plan_jobs", "bench_tests",
-           "outcomes_from_junit", "progress_line", "write_outcomes", "read_outcomes", "run_regression", "main"]
+__all__ = ["RANDOM_TESTS", "DEFAULT_SCALE", "OUTCOMES_FILE", "Config", "Job", "TestOutcome", "RunInfo",
+           "RegressionRun", "plan_jobs", "bench_tests", "outcomes_from_junit", "progress_line", "write_outcomes",
+           "read_outcomes", "merge_runs", "main"]
 
-Config = tuple[int, int, int]
-
-# The seed-dependent tests every bench has (tb/test_<top>.py).
-RANDOM_TESTS = ("test_random", "test_corners", "test_coverage_closure", "test_vectors")
-DEFAULT_SCALE = 0.15
 # What the reports half reads: <out>/outcomes.json.
 OUTCOMES_FILE = "outcomes.json"
-# Environment variables that change the stimulus or the checks: a reproduce command carries
-# them when they are set (code coverage does not change a run's outcome).
+DATA_DIRS = ("junit", "logs", "functional", "codecov")
+# Variables a reproduce command carries when set (they change the stimulus or the checks), and
+# those forwarded to every worker besides (code coverage changes no outcome).
 _PASSED_ENV = (spec.RUN_VARIABLES["inject_fault"], spec.RUN_VARIABLES["vectors"])
+_FORWARDED_ENV = (*spec.NO_CODE_COVERAGE, *_PASSED_ENV)
 
 
 @dataclasses.dataclass(frozen=True)
-class Job:
-    """One simulation: a bench at one parameter set with one base seed, some of its tests."""
+class RunInfo:
+    """Where and when a regression ran."""
 
-    seed: int
-    sim: str
-    top: str
-    config: Config
-    tests: tuple[str, ...]
-    scale: float | None = None      # None: the default number of random transmissions
-    full: bool = False
-
-    @property
-    def name(self) -> str:
-        w, n, z = self.config
-        return f"s{self.seed}_{self.sim}_{self.top}_W{w}_N{n}_Z{z}"
-
-    @property
-    def sampled(self) -> bool:
-        return self.scale is not None
-
-    def command(self, tests: Sequence[str] | None = None, env: dict[str, str] | None = None) -> str:
-        """The shell command running this job (or only ``tests`` of it) from the repository root."""
-        w, n, z = self.config
-        args = ["python", "-m", "ebpc_tb.flow.run", "--sim", self.sim, "--top", self.top, "--w", str(w),
-                "--n", str(n), "--z", str(z), "--seed", str(self.seed),
-                "--testcase", ",".join(tests if tests is not None else self.tests)]
-        if self.scale is not None:
-            args += ["--scale", str(self.scale)]
-        if self.full:
-            args.append("--full")
-        prefix = [f"{k}={shlex.quote(v)}" for k, v in sorted((env or {}).items())]
-        return " ".join(prefix + [shlex.quote(a) for a in args])
-
-
-@dataclasses.dataclass(frozen=True)
-class TestOutcome:
-    """One cocotb test of one job."""
-
-    seed: int
-    sim: str
-    top: str
-    config: Config
-    sampled: bool
-    test: str
-    status: str                     # "pass", "fail", "skip" or "error" (no result: build/crash)
-    message: str                    # the failure message ("" when passed)
-    reproduce: str
-    seconds: float = 0.0
-
-    @property
-    def first_line(self) -> str:
-        return self.message.strip().splitlines()[0] if self.message.strip() else ""
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("fail", "error")
+    commit: str = ""
+    changes: str = ""           # digest of uncommitted changes ("" for a clean checkout)
+    date: str = ""              # start, ISO 8601 UTC
+    cluster: str = ""
+    workers: tuple[str, ...] = ()
+    startup: float = 0.0        # seconds to start or reach the cluster and check its workers
+    shard: str = ""
+    timeout: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
-        return dict(dataclasses.asdict(self), config=list(self.config))
+        return dict(dataclasses.asdict(self), workers=list(self.workers))
 
     @classmethod
-    def from_json(cls, row: Mapping[str, Any]) -> "TestOutcome":
+    def from_json(cls, row: Mapping[str, Any]) -> "RunInfo":
         fields = {f.name for f in dataclasses.fields(cls)}
         values = {k: v for k, v in row.items() if k in fields}
-        return cls(**dict(values, config=tuple(int(x) for x in values["config"])))
+        return cls(**dict(values, workers=tuple(values.get("workers", ()))))
 
 
 @dataclasses.dataclass(frozen=True)
 class RegressionRun:
-    """What one regression ran: its seeds, its wall time and every test's outcome, in job order."""
+    """What one regression ran: its seeds, wall time, items and every test's outcome, in plan order."""
 
     seeds: tuple[int, ...]
     outcomes: tuple[TestOutcome, ...]
     elapsed: float = 0.0
+    items: tuple[ItemRecord, ...] = ()
+    info: RunInfo = RunInfo()
 
     @property
     def failed(self) -> list[TestOutcome]:
         return [o for o in self.outcomes if o.failed]
 
     def to_json(self) -> dict[str, Any]:
-        return {"seeds": list(self.seeds), "elapsed": self.elapsed, "outcomes": [o.to_json() for o in self.outcomes]}
+        return {"seeds": list(self.seeds), "elapsed": self.elapsed, "info": self.info.to_json(),
+                "items": [i.to_json() for i in self.items], "outcomes": [o.to_json() for o in self.outcomes]}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "RegressionRun":
-        return cls(tuple(int(s) for s in data["seeds"]),
-                   tuple(TestOutcome.from_json(o) for o in data["outcomes"]), float(data.get("elapsed", 0.0)))
-
-
-# -- planning (pure) ---------------------------------------------------------------------------
-
-def plan_jobs(seeds: Sequence[int], sims: Sequence[str], tops: Sequence[str],
-              tests: Sequence[str] = RANDOM_TESTS, sample: int = 1, scale: float = DEFAULT_SCALE,
-              full: bool = False, sweep: Sequence[Config] = tuple(spec.SWEEP_CONFIGS),
-              default: Config = spec.DEFAULT_CONFIG,
-              available: Mapping[str, Collection[str]] | None = None) -> list[Job]:
-    """Every job of the regression: per seed, each (sim, top) at the default parameters, then
-    at ``sample`` parameter sets of the sweep drawn with that seed (the same for every bench).
-
-    ``available`` (top -> the tests its bench has) narrows ``tests`` per bench; a bench with
-    none of them is left out.
-    """
-    others = [c for c in sweep if tuple(c) != tuple(default)]
-    jobs = []
-    for seed in seeds:
-        drawn = random.Random(f"regress:{seed}").sample(others, min(sample, len(others)))
-        for sim in sims:
-            for top in tops:
-                mine = tuple(t for t in tests if available is None or t in available.get(top, ()))
-                if not mine:
-                    continue
-                jobs.append(Job(seed, sim, top, tuple(default), mine, None, full))
-                jobs += [Job(seed, sim, top, tuple(c), mine, scale, full) for c in drawn]
-    return jobs
-
-
-_TEST_RE = re.compile(r"^async\s+def\s+(test_\w+)\s*\(", re.M)
-
-
-def bench_tests(top: str) -> set[str]:
-    """The cocotb tests defined in the bench module of ``top`` (tb/<module>.py)."""
-    path = TB_DIR / f"{spec.TOPS[top][1]}.py"
-    return set(_TEST_RE.findall(path.read_text())) if path.is_file() else set()
-
-
-def outcomes_from_junit(job: Job, xml_text: str | None, error: str = "", seconds: float = 0.0,
-                        env: dict[str, str] | None = None) -> list[TestOutcome]:
-    """The outcome of each test of ``job`` from its cocotb JUnit XML (None: no results file).
-
-    A test of the job missing from the file (the simulation stopped, or the bench has no such
-    test) is an error with ``error`` as its message.
-    """
-    found: dict[str, tuple[str, str]] = {}
-    if xml_text:
-        try:
-            root = ET.fromstring(xml_text)
-        except ET.ParseError as exc:
-            error = f"bad results file: {exc}" + (f"; {error}" if error else "")
-            root = None
-        for case in root.iter("testcase") if root is not None else ():
-            name = case.get("name", "?")
-            bad = case.find("failure")
-            if bad is None:
-                bad = case.find("error")
-            if bad is not None:
-                found[name] = ("fail", bad.get("message") or (bad.text or "").strip() or "failed")
-            elif case.find("skipped") is not None:
-                found[name] = ("skip", "")
-            else:
-                found[name] = ("pass", "")
-    out = []
-    for test in job.tests:
-        status, message = found.get(test, ("error", error or "no result (simulation stopped before this test?)"))
-        out.append(TestOutcome(job.seed, job.sim, job.top, job.config, job.sampled, test, status, message,
-                               job.command([test], env), seconds))
-    return out
-
-
-def progress_line(outcome: TestOutcome) -> str:
-    """The line printed as each test's result comes in."""
-    w, n, z = outcome.config
-    mark = "FAIL" if outcome.failed else "ok  "
-    return (f"[regress] {mark} seed {outcome.seed} {outcome.sim} {outcome.top} W{w}N{n}Z{z} {outcome.test}"
-            + (f": {outcome.first_line}" if outcome.first_line else ""))
-
-
-# -- running (I/O) -----------------------------------------------------------------------------
-
-def _reproduce_env() -> dict[str, str]:
-    return {k: os.environ[k] for k in _PASSED_ENV if os.environ.get(k)}
-
-
-def _run_job(job: Job, out: Path) -> list[TestOutcome]:
-    """Run one job in this process; move its results and coverage into ``out``."""
-    for sub in ("junit", "logs", "functional", "codecov"):
-        (out / sub).mkdir(parents=True, exist_ok=True)
-    log = out / "logs" / f"{job.name}.log"
-    cov = out / "functional" / f"{job.name}.json"
-    t0 = time.monotonic()
-    run_spec = spec.RunSpec.of(job.config, seed=job.seed, full=job.full, scale=job.scale, coverage=str(cov))
-    res = runner.run(job.sim, job.top, run_spec, testcase=",".join(job.tests), log_file=log)
-    seconds = time.monotonic() - t0
-    xml_text = None
-    if res.xml and res.xml.exists():
-        xml_text = res.xml.read_text(errors="replace")
-        shutil.move(str(res.xml), out / "junit" / f"{job.name}.xml")
-    bdir = runner.build_dir_for(job.sim, job.top, job.config)
-    module = spec.TOPS[job.top][1]
-    dat = bdir / f"coverage_{module}_{','.join(job.tests)}.dat"
-    if dat.exists():
-        # the next seed's run of this build directory writes the same file name
-        shutil.move(str(dat), out / "codecov" / f"{job.name}.dat")
-    error = f"{res.error} (log: {log})" if res.error else f"no result (log: {log})"
-    outcomes = outcomes_from_junit(job, xml_text, error, seconds, _reproduce_env())
-    for o in outcomes:
-        print(progress_line(o), flush=True)
-    return outcomes
-
-
-def run_regression(jobs: Sequence[Job], out: Path, parallel: int = 1) -> list[TestOutcome]:
-    """Run the jobs, ``parallel`` at a time; runs of one build directory never overlap (they
-    write the same results and coverage files), so they go one after the other, in job order."""
-    groups: dict[tuple, list[Job]] = {}
-    for job in jobs:
-        groups.setdefault((job.sim, job.top, job.config), []).append(job)
-
-    def one_group(group: list[Job]) -> list[TestOutcome]:
-        return [o for job in group for o in _run_job(job, out)]
-
-    order = list(groups.values())
-    if parallel > 1:
-        with ThreadPoolExecutor(parallel) as pool:
-            done = list(pool.map(one_group, order))
-    else:
-        done = [one_group(g) for g in order]
-    by_job = {}
-    for outcomes in done:
-        for o in outcomes:
-            by_job.setdefault((o.seed, o.sim, o.top, o.config), []).append(o)
-    return [o for job in jobs for o in by_job.get((job.seed, job.sim, job.top, job.config), [])]
+        return cls(tuple(int(s) for s in data["seeds"]), tuple(TestOutcome.from_json(o) for o in data["outcomes"]),
+                   float(data.get("elapsed", 0.0)), tuple(ItemRecord.from_json(i) for i in data.get("items", ())),
+                   RunInfo.from_json(data.get("info", {})))
 
 
 def write_outcomes(out: Path, run: RegressionRun) -> Path:
@@ -299,6 +133,122 @@ def read_outcomes(out: Path) -> RegressionRun:
         raise ValueError(f"{path}: not the outcomes of a regression ({exc})") from None
 
 
+def merge_runs(runs: Sequence[RegressionRun]) -> RegressionRun:
+    """Shards of one regression as one run; ValueError if they ran different commits or share an item."""
+    commits = {r.info.commit for r in runs if r.info.commit}
+    if len(commits) > 1:
+        raise ValueError(f"the shards ran different commits: {', '.join(sorted(c[:12] for c in commits))}")
+    names = [i.name for r in runs for i in r.items]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"an item is in more than one shard: {', '.join(twice[:3])}")
+    seeds = tuple(dict.fromkeys(s for r in runs for s in r.seeds))
+    infos = [r.info for r in runs]
+    info = RunInfo(commit=next(iter(commits), ""), changes=infos[0].changes if infos else "",
+                   date=min((i.date for i in infos if i.date), default=""),
+                   cluster="; ".join(dict.fromkeys(i.cluster for i in infos if i.cluster)),
+                   workers=tuple(dict.fromkeys(w for i in infos for w in i.workers)),
+                   startup=max((i.startup for i in infos), default=0.0), shard=f"{len(runs)} shards merged",
+                   timeout=max((i.timeout for i in infos), default=0.0))
+    return RegressionRun(seeds, tuple(o for r in runs for o in r.outcomes), max((r.elapsed for r in runs), default=0.0),
+                         tuple(i for r in runs for i in r.items), info)
+
+
+def merge_dirs(sources: Sequence[Path], out: Path) -> RegressionRun:
+    """The folders of several shards joined into ``out`` (cleared first); ValueError (one line)."""
+    runs = [read_outcomes(src) for src in sources]
+    merged = merge_runs(runs)
+    shutil.rmtree(out, ignore_errors=True)
+    for src in sources:
+        for sub in DATA_DIRS:
+            if sub != "codecov" and (src / sub).is_dir():
+                shutil.copytree(src / sub, out / sub, dirs_exist_ok=True)
+    # two shards ran items of one build: their coverage is summed, not overwritten
+    sum_files(((dat.stem, dat) for src in sources for dat in sorted((src / "codecov").glob("*.dat"))), out / "codecov")
+    out.mkdir(parents=True, exist_ok=True)
+    write_outcomes(out, merged)
+    return merged
+
+
+# -- running (I/O) -----------------------------------------------------------------------------
+
+def _settings(run_id: str, timeout: float) -> ItemSettings:
+    env = {k: os.environ.get(k, "") for k in _FORWARDED_ENV}
+    return ItemSettings(topic=f"ebpc-regress-{run_id}", timeout=timeout, env=tuple(sorted(env.items())),
+                        reproduce_env=tuple(sorted((k, v) for k, v in env.items() if k in _PASSED_ENV and v)))
+
+
+def _admit(client: Any, expected: Fingerprint, seen: dict[str, Fingerprint]) -> Any:
+    """The dispatcher's check of each new worker against this checkout."""
+
+    def admit(addresses: list[str]) -> None:
+        addresses = [a for a in addresses if a not in seen]
+        if not addresses:
+            return
+        found = check_workers(client, expected, addresses)
+        seen.update(found)
+        for address, fp in sorted(found.items()):
+            print(f"[regress] worker {address} on {fp.host}: {fp.short}, Python {fp.python}, "
+                  f"{len(fp.packages)} packages, as this checkout", flush=True)
+
+    return admit
+
+
+def _report(out: Path, done: list[int], total: int, coverage: CoverageSums):
+    def report(result: ItemResult) -> None:
+        result.files.write(out, result.record.name)
+        if result.files.codecov is not None:
+            coverage.add(result.record.build, zlib.decompress(result.files.codecov))
+        done[0] += 1
+        r = result.record
+        for o in result.outcomes:
+            print(progress_line(o), flush=True)
+        print(f"[regress] item {done[0]}/{total} {r.name} {r.status.upper()} in {r.seconds:.1f} s on worker {r.worker}",
+              flush=True)
+
+    return report
+
+
+def run_items(jobs: Sequence[Job], out: Path, cluster: str, options: ClusterOptions, *, timeout: float,
+              shared_builds: bool | None = None, slot_base: str = "", shard_label: str = "",
+              start_timeout: float = 300.0) -> RegressionRun:
+    """Run the items on the cluster, their files into ``out`` (cleared once the cluster is up and
+    its workers checked: a cluster that cannot be used leaves the last regression's data alone);
+    ClusterError/ValueError (one line)."""
+    plan = parse_cluster(cluster, options)
+    shared = plan.kind == "local" if shared_builds is None else shared_builds
+    sims = sorted({j.sim for j in jobs})
+    expected = fingerprint(("iverilog",) if "icarus" in sims else ())
+    run_id = secrets.token_hex(4)
+    settings = _settings(run_id, timeout)
+    date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    t0 = time.monotonic()
+    seen: dict[str, Fingerprint] = {}
+    print(f"[regress] {len(jobs)} item(s) on {plan.describe()}; builds: "
+          f"{'shared (build/sim)' if shared else 'one tree per worker'}", flush=True)
+    with open_client(plan) as client:
+        client.register_plugin(Launchers(), name=Launchers.name)
+        if not shared:
+            client.register_plugin(BuildSlot(slot_base), name=BuildSlot.name)
+        client.wait_for_workers(1, timeout=start_timeout)
+        _admit(client, expected, seen)(list(client.nthreads()))
+        startup = time.monotonic() - t0
+        # nothing of an earlier regression (outcomes.json, coverage) may pass for this one's
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        coverage = CoverageSums()
+        results = dispatch(client, jobs, settings, DispatchOptions(shared_builds=shared, start_timeout=start_timeout),
+                           _admit(client, expected, seen), _report(out, [0], len(jobs), coverage))
+        coverage.write(out / "codecov")
+        for plugin in (Launchers.name, *(() if shared else (BuildSlot.name,))):
+            client.unregister_worker_plugin(plugin)
+    info = RunInfo(expected.commit, expected.changes, date, plan.describe(),
+                   tuple(sorted({r.record.worker for r in results if r.record.worker})), round(startup, 2),
+                   shard_label, timeout)
+    return RegressionRun(tuple(dict.fromkeys(j.seed for j in jobs)), tuple(o for r in results for o in r.outcomes),
+                         time.monotonic() - t0, tuple(r.record for r in results), info)
+
+
 # -- command line ------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -306,12 +256,14 @@ class _Request:
     """The checked command line."""
 
     seeds: list[int]
-    parallel: int
     sample: int
     scale: float
     sims: list[str]
     tops: list[str]
     tests: list[str]
+    options: ClusterOptions
+    timeout: float
+    shard: tuple[int, int] | None
 
 
 def _parse(args: argparse.Namespace) -> _Request:
@@ -323,21 +275,24 @@ def _parse(args: argparse.Namespace) -> _Request:
         if count < 1:
             raise ValueError(f"--seeds {args.seeds}: need at least 1")
         seeds = [fresh_seed() for _ in range(count)]
-    parallel, sample, scale = int(args.jobs), int(args.sample), float(args.scale)
-    if parallel < 1 or sample < 0 or not scale > 0:
-        raise ValueError("--jobs must be >= 1, --sample >= 0, --scale > 0")
+    sample, scale, timeout = int(args.sample), float(args.scale), float(args.timeout)
+    if sample < 0 or not scale > 0 or not timeout > 0:
+        raise ValueError("--sample must be >= 0, --scale > 0, --timeout > 0")
     tests = [t.strip() for t in args.tests.split(",") if t.strip()]
     if not tests or not all(t.isidentifier() for t in tests):
         raise ValueError(f"--tests {args.tests!r}: a comma list of cocotb test names")
-    return _Request(seeds, parallel, sample, scale, runner.parse_choices(args.sim, runner.SIMS, "--sim"),
-                    runner.parse_choices(args.top, list(spec.TOPS), "--top"), tests)
+    options = ClusterOptions(workers=int(args.workers), queue=args.queue, account=args.account, cores=int(args.cores),
+                             memory=args.memory, walltime=args.walltime, python=args.python)
+    parse_cluster(args.cluster, options)       # the cluster string and options, checked before anything runs
+    return _Request(seeds, sample, scale, runner.parse_choices(args.sim, runner.SIMS, "--sim"),
+                    runner.parse_choices(args.top, list(spec.TOPS), "--top"), tests, options,
+                    timeout * (10 if args.full else 1), parse_shard(args.shard) if args.shard else None)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.regress", description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="4", help="number of fresh seeds (default 4)")
     ap.add_argument("--seed-list", default="", help="comma list of base seeds (instead of fresh ones)")
-    ap.add_argument("--jobs", "-j", default="1", help="simulations at a time (default 1)")
     ap.add_argument("--sim", default="verilator", help="icarus, verilator, a comma list or all (default verilator)")
     ap.add_argument("--top", default="all", help="encoder, decoder, loopback, a comma list or all (default all)")
     ap.add_argument("--tests", default=",".join(RANDOM_TESTS), help="cocotb tests per bench (comma list)")
@@ -345,37 +300,69 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scale", default=str(DEFAULT_SCALE),
                     help=f"random transmissions at sampled parameter sets (default {DEFAULT_SCALE})")
     ap.add_argument("--full", action="store_true", default=spec.FlowOptions.from_env().full,
-                    help="the long runs (10x random transmissions)")
+                    help="the long runs (10x random transmissions, 10x the timeout)")
+    ap.add_argument("--split", action="store_true", help="one item per test (default: per bench run)")
+    ap.add_argument("--shard", default="", help="I/N: run only the I-th of N shards of the items (CI)")
+    ap.add_argument("--cluster", default="local",
+                    help="local, tcp://HOST:PORT, ssh://HOST,HOST,..., slurm, lsf, pbs or sge (default local)")
+    ap.add_argument("--workers", default="2", help="local: worker processes; ssh: per host; batch: in all (default 2)")
+    ap.add_argument("--builds", choices=("shared", "worker"), default=None,
+                    help="shared: every worker builds into build/sim (default for local); worker: a tree each")
+    ap.add_argument("--timeout", default="900", help="seconds an item may run before it is killed (default 900)")
+    ap.add_argument("--queue", default="", help="batch: queue or partition")
+    ap.add_argument("--account", default="", help="batch: account (Slurm, PBS) or project (LSF, SGE)")
+    ap.add_argument("--cores", default="1", help="batch: cores per job, a worker each (default 1)")
+    ap.add_argument("--memory", default="", help="batch: memory per job (default 2GB per core)")
+    ap.add_argument("--walltime", default="01:00:00", help="batch: a job's time limit (default 01:00:00)")
+    ap.add_argument("--python", default="", help="ssh, batch: the workers' interpreter (default: this one's path)")
+    ap.add_argument("--merge", type=Path, nargs="+", default=None, metavar="DIR",
+                    help="join the folders of several shards into --out instead of running")
     ap.add_argument("--out", type=Path, default=REPO_DIR / "build" / "regress",
-                    help="per-run data and outcomes.json (cleared first)")
-    args = ap.parse_args(argv)
+                    help="per-item data and outcomes.json (cleared first)")
+    return ap
+
+
+def _error(message: str) -> int:
+    if "invalid literal" in message:
+        message = f"not a number: {message.split(': ', 1)[-1]}"
+    print(f"regress: error: {message}", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments().parse_args(argv)
+    if args.merge:
+        try:
+            run = merge_dirs(args.merge, args.out)
+        except ValueError as exc:
+            return _error(str(exc))
+        print(f"regress: {len(args.merge)} shard(s), {len(run.items)} items merged into {args.out}")
+        return 1 if run.failed else 0
     try:
         req = _parse(args)
     except ValueError as exc:
-        msg = str(exc)
-        if "invalid literal" in msg:
-            msg = f"not a number: {msg.split(': ', 1)[-1]}"
-        print(f"regress: error: {msg}", file=sys.stderr)
-        return 2
-
+        return _error(str(exc))
     print(f"seeds: {' '.join(map(str, req.seeds))} (reproduce this regression: "
           f"make regress SEED_LIST={','.join(map(str, req.seeds))})", flush=True)
     jobs = plan_jobs(req.seeds, req.sims, req.tops, req.tests, req.sample, req.scale, args.full,
-                     available={top: bench_tests(top) for top in req.tops})
+                     available={top: bench_tests(top) for top in req.tops}, split=args.split)
     if not jobs:
-        print(f"regress: error: no bench of {', '.join(req.tops)} has any of the tests {', '.join(req.tests)}",
-              file=sys.stderr)
-        return 2
-    # nothing of an earlier regression (outcomes.json, coverage) may pass for this one's
-    shutil.rmtree(args.out, ignore_errors=True)
-    args.out.mkdir(parents=True)
-    t0 = time.monotonic()
-    outcomes = run_regression(jobs, args.out, req.parallel)
-    run = RegressionRun(tuple(req.seeds), tuple(outcomes), time.monotonic() - t0)
+        return _error(f"no bench of {', '.join(req.tops)} has any of the tests {', '.join(req.tests)}")
+    if req.shard:
+        jobs = shard(jobs, *req.shard)
+    try:
+        run = run_items(jobs, args.out, args.cluster, req.options, timeout=req.timeout,
+                        shared_builds=None if args.builds is None else args.builds == "shared",
+                        shard_label=args.shard)
+    except (ClusterError, ValueError, TimeoutError, OSError) as exc:
+        return _error(" ".join(str(exc).split()) or type(exc).__name__)
     path = write_outcomes(args.out, run)
-    print(f"\nregress: {len(run.outcomes)} tests, {len(run.failed)} failed; outcomes in {path} "
+    bad = [i for i in run.items if i.failed]
+    retried = [i for i in run.items if i.attempts > 1]
+    print(f"\nregress: {len(run.items)} items ({len(run.outcomes)} tests), {len(bad)} failed, "
+          f"{len(retried)} rerun after a lost worker, {run.elapsed:.0f} s; outcomes in {path} "
           f"(reports: python -m ebpc_tb.reports.regression --out {args.out})")
-    return 1 if run.failed else 0
+    return 1 if bad or run.failed else 0
 
 
 if __name__ == "__main__":

@@ -223,11 +223,13 @@ def params_tag(params: Mapping[str, object] | None) -> str:
     return "".join(f"_{k}{v}" for k, v in sorted((params or {}).items()))
 
 
-def build_dir_for(sim: str, top: str, config: Sequence[int], waves: bool = False, tag: str = "") -> Path:
+def build_dir_for(sim: str, top: str, config: Sequence[int], waves: bool = False, tag: str = "",
+                  root: Path | None = None) -> Path:
+    """The build directory under ``root`` (default ``build/sim``; a regression worker has its own)."""
     w, n, z = config
     cov = "_cov" if code_coverage(sim) else ""
     name = f"{top}_W{w}_N{n}_Z{z}{tag}{cov}{'_waves' if waves else ''}"
-    return BUILD_ROOT / sim / name
+    return (root or BUILD_ROOT) / sim / name
 
 
 def _get_runner(sim: str):
@@ -381,7 +383,8 @@ def parse_junit(path: Path) -> tuple[int, int, int, list[str]]:
 # -- run -----------------------------------------------------------------------------------
 
 def run(sim: str, top: str, run_spec: RunSpec = RunSpec(), *, testcase: str | None = None,
-        waves: bool = False, log_file: Path | None = None, test_module: str | None = None) -> RunResult:
+        waves: bool = False, log_file: Path | None = None, test_module: str | None = None,
+        build_root: Path | None = None) -> RunResult:
     """Build (if needed) the top at the spec's parameters and run its cocotb tests with the spec
     as their environment (a ``max_length`` of 0 becomes the build's own limit)."""
     setup_python_path()
@@ -390,7 +393,8 @@ def run(sim: str, top: str, run_spec: RunSpec = RunSpec(), *, testcase: str | No
     t0 = time.monotonic()
     try:
         bdir, res.built, res.build_time = build(sim, top, config, waves=waves, params=params,
-                                                bdir=build_dir_for(sim, top, config, waves, params_tag(params)))
+                                                bdir=build_dir_for(sim, top, config, waves, params_tag(params),
+                                                                   build_root))
     except BuildError as exc:
         res.error = str(exc)
         res.elapsed = time.monotonic() - t0

@@ -16,6 +16,7 @@ from .codecov import find_dat_files, merge_files
 from .coverage_report import config_name, merge
 from .dashboard_data import (CodeCoverage, CoverageSet, DashboardData, Run, TestRow, code_from_points,
                              functional_from_summary, parse_junit_runs)
+from .regress_stats import HISTORY_FILE, read_history
 
 __all__ = ["functional_from_files", "collect"]
 
@@ -109,6 +110,7 @@ def collect(root: Path, now: str) -> DashboardData:
             docs += sorted(str(p.relative_to(reports)) for p in reports.glob(pattern))
     return DashboardData(generated=now, test_seed=seed, runs=tuple(runs),
                          regress=regress if isinstance(regress, dict) else None,
+                         regress_history=tuple(read_history(reports / "regress" / HISTORY_FILE)),
                          functional=tuple(functional), code=tuple(code),
                          bench=_read_json(reports / "bench.json"),
                          synth=synth if isinstance(synth, dict) else None,

@@ -103,6 +103,7 @@ class DashboardData:
     test_seed: int | None = None
     runs: tuple[Run, ...] = ()
     regress: Mapping[str, Any] | None = None          # reports/regress/regress.json
+    regress_history: tuple[Mapping[str, Any], ...] = ()   # reports/regress/history.jsonl, oldest first
     functional: tuple[CoverageSet, ...] = ()
     code: tuple[CodeCoverage, ...] = ()
     bench: Any = None                                  # reports/bench.json (any JSON)

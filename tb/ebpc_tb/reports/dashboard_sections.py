@@ -6,10 +6,11 @@ and the compression-report plots. Each takes the data it shows and returns its H
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from .dashboard_data import KINDS, CodeCoverage, CoverageSet, DashboardData, LineMark
 from .dashboard_html import bar, card, esc, json_table, not_run, percent, scalar, status_badge
+from .dashboard_regress import regress_section
 
 __all__ = ["runs_section", "regress_section", "functional_section", "code_section", "figures_section",
            "plots_section"]
@@ -63,46 +64,8 @@ def runs_section(data: DashboardData) -> str:
                        f"<td class=\"num\">{t.seconds:.1f}</td><td>{esc(t.first_line)}</td></tr>")
         out.append("</table></details>")
     out.append("<h3>make regress (multi-seed)</h3>")
-    out.append(regress_section(data.regress))
+    out.append(regress_section(data.regress, data.regress_history))
     out.append("</section>")
-    return "\n".join(out)
-
-
-def regress_section(regress: Mapping[str, Any] | None) -> str:
-    """The multi-seed regression from its ``regress.json``: seeds, results, failures first."""
-    if not regress:
-        return not_run("multi-seed regression", "make regress SEEDS=n")
-    outcomes = list(regress.get("outcomes", []))
-    seeds = list(regress.get("seeds", []))
-    failed = [o for o in outcomes if o.get("status") in ("fail", "error")]
-    out = ['<div class="cards">', card("seeds", str(len(seeds))),
-           card("tests", f"{len(outcomes) - len(failed)}/{len(outcomes)} ok", not failed)]
-    fun = regress.get("functional_coverage")
-    if fun:
-        out.append(card("functional bins hit", f"{fun['percent']:.1f} %", fun["hit"] == fun["bins"]))
-    out.append("</div>")
-    out.append(f"<p>Seeds: {esc(', '.join(map(str, seeds)))}; reproduce the whole regression: "
-               f"<code>make regress SEED_LIST={esc(','.join(map(str, seeds)))}</code></p>")
-    out.append("<table><tr><th>seed</th><th>passed</th><th>failed</th></tr>")
-    for seed in seeds:
-        mine = [o for o in outcomes if o.get("seed") == seed]
-        bad = sum(1 for o in mine if o.get("status") in ("fail", "error"))
-        out.append(f'<tr><td class="num">{esc(seed)}</td><td class="num">{len(mine) - bad}</td>'
-                   f'<td class="num{" fail" if bad else ""}">{bad}</td></tr>')
-    out.append("</table>")
-    out.append("<table><tr><th>seed</th><th>sim</th><th>bench</th><th>parameters</th><th>test</th>"
-               "<th>result</th><th>first failure message</th><th>reproduce</th></tr>")
-    for o in sorted(outcomes, key=lambda o: (o.get("status") == "pass", o.get("seed", 0))):
-        w, n, z = o.get("config", ("?", "?", "?"))
-        params = f"W={w} N={n} Z={z}" + (" (sampled)" if o.get("sampled") else "")
-        msg = str(o.get("message", ""))
-        first = msg.strip().splitlines()[0] if msg.strip() else ""
-        detail = (f"<details><summary>{esc(first)}</summary><pre>{esc(msg)}</pre></details>" if msg.strip() else "")
-        repro = f"<code>{esc(o.get('reproduce', ''))}</code>" if o.get("status") != "pass" else ""
-        out.append(f"<tr><td class=\"num\">{esc(o.get('seed'))}</td><td>{esc(o.get('sim'))}</td>"
-                   f"<td>{esc(o.get('top'))}</td><td>{esc(params)}</td><td>{esc(o.get('test'))}</td>"
-                   f"<td>{status_badge(str(o.get('status', '?')))}</td><td>{detail}</td><td>{repro}</td></tr>")
-    out.append("</table>")
     return "\n".join(out)
 
 

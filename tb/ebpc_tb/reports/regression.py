@@ -4,15 +4,19 @@
     python -m ebpc_tb.reports.regression [--out build/regress] [--reports reports/regress]
 
 Reads what ``python -m ebpc_tb.flow.regress --out <out>`` left: ``<out>/outcomes.json`` (the
-seeds and every test's outcome), the per-run functional coverage (``<out>/functional/*.json``)
-and Verilator code coverage (``<out>/codecov/*.dat``). Writes into ``<reports>`` (its earlier
-reports removed first):
+run's commit, date and cluster, every item and every test's outcome), the per-item functional
+coverage (``<out>/functional/*.json``) and Verilator code coverage (``<out>/codecov/*.dat``).
+Writes into ``<reports>`` (its earlier reports removed first):
 
 - ``regress.txt`` (also printed): per seed and test PASS or FAIL with the first line of each
   failure message, then every failure with the command that reproduces it; ``regress.json``,
-  the same with the whole messages and the coverage totals; ``junit.xml``, a testsuite per seed;
+  the same with the whole messages, every item (seconds, worker, attempts), the results per
+  seed and per configuration, the durations and scheduling overhead, functional coverage
+  closure against the number of seeds and the coverage totals; ``junit.xml``, a testsuite per
+  seed, each test case with its worker and attempts;
 - ``coverage.{txt,json}`` and ``code_coverage.{txt,json}``: functional and code coverage merged
-  over all seeds and runs (no gate: the sweep and its check belong to ``make test``).
+  over all seeds and items (no gate: the sweep and its check belong to ``make test``);
+- a line in ``history.jsonl`` (kept: the trend over earlier regressions on the dashboard).
 
 Exit status 1 when a test failed, 2 when there are no outcomes to report.
 """
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from . import codecov, coverage_report
+from .regress_stats import HISTORY_FILE, append_history, closure, durations, history_entry, per_config, per_seed
 from ..flow.regress import RegressionRun, TestOutcome, read_outcomes
 from ..spec import REPO_DIR
 
@@ -54,6 +59,7 @@ class RegressSummary:
     run: RegressionRun
     functional: dict | None = None   # coverage_report summary (config -> ...)
     code: dict | None = None         # codecov JSON (runs, modules)
+    closure: tuple[dict, ...] = ()   # functional coverage after the first k seeds
 
     @property
     def failed(self) -> list[TestOutcome]:
@@ -64,7 +70,12 @@ class RegressSummary:
         return {"seeds": data["seeds"], "elapsed": round(self.run.elapsed, 1),
                 "tests": len(self.run.outcomes), "failed": len(self.failed), "outcomes": data["outcomes"],
                 "functional_coverage": _functional_totals(self.functional),
-                "code_coverage": _code_totals(self.code)}
+                "code_coverage": _code_totals(self.code),
+                "info": data["info"], "items": data["items"],
+                "failed_items": sum(i.failed for i in self.run.items),
+                "retried": sum(i.attempts > 1 for i in self.run.items),
+                "per_seed": per_seed(self.run), "per_config": per_config(self.run),
+                "durations": durations(self.run), "closure": list(self.closure)}
 
 
 # -- formatting (pure) -------------------------------------------------------------------------
@@ -83,6 +94,19 @@ def format_text(summary: RegressSummary) -> str:
     run = summary.run
     lines = [f"multi-seed regression: seeds {', '.join(map(str, run.seeds))}; "
              f"{len(run.outcomes)} tests, {len(summary.failed)} failed ({run.elapsed:.0f} s)"]
+    if run.info.commit:
+        lines.append(f"commit {run.info.commit[:12]}{' (with uncommitted changes)' if run.info.changes else ''}, "
+                     f"{run.info.date}, {run.info.cluster}" + (f", shard {run.info.shard}" if run.info.shard else ""))
+    if run.items:
+        dur = durations(run)
+        lines.append(f"{len(run.items)} items, {sum(i.failed for i in run.items)} failed, "
+                     f"{sum(i.attempts > 1 for i in run.items)} rerun after a lost worker; {dur['item_seconds']:.0f} s "
+                     f"of items on {dur['workers']} worker(s), {dur['mean_item']:.1f} s each, scheduling gap "
+                     f"{dur['gap_ms']:.0f} ms per item ({dur['overhead_percent']:.2f} %)")
+        for item in run.items:
+            if item.attempts > 1:
+                lines.append(f"  rerun: {item.name} started {item.attempts} times, on "
+                             f"{', '.join(item.attempt_workers)}; the result of worker {item.worker} counts")
     for seed, counts in summarise(run.outcomes).items():
         lines.append(f"seed {seed}: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v))
     lines.append("")
@@ -113,6 +137,7 @@ def format_text(summary: RegressSummary) -> str:
 def to_junit(summary: RegressSummary) -> str:
     """JUnit XML: a testsuite per seed, a testcase per (sim, top, parameters, test)."""
     suites = ET.Element("testsuites", name="ebpc multi-seed regression")
+    items = {(i.seed, i.sim, i.top, i.config, t): i for i in summary.run.items for t in i.tests}
     for seed in summary.run.seeds:
         mine = [o for o in summary.run.outcomes if o.seed == seed]
         suite = ET.SubElement(suites, "testsuite", name=f"seed {seed}", tests=str(len(mine)),
@@ -125,6 +150,11 @@ def to_junit(summary: RegressSummary) -> str:
             w, n, z = o.config
             case = ET.SubElement(suite, "testcase", classname=f"{o.sim}.{o.top}.W{w}N{n}Z{z}", name=o.test,
                                  time=f"{o.seconds:.1f}")
+            item = items.get((o.seed, o.sim, o.top, o.config, o.test))
+            if item is not None:
+                props = ET.SubElement(case, "properties")
+                for key, value in (("item", item.name), ("worker", item.worker), ("attempts", item.attempts)):
+                    ET.SubElement(props, "property", name=key, value=str(value))
             if o.failed:
                 ET.SubElement(case, "failure" if o.status == "fail" else "error",
                               message=o.first_line).text = f"{o.message}\nreproduce: {o.reproduce}"
@@ -185,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="the regression's data: outcomes.json, functional/, codecov/ (default build/regress)")
     ap.add_argument("--reports", type=Path, default=REPO_DIR / "reports" / "regress",
                     help="where the reports go (default reports/regress)")
+    ap.add_argument("--history", type=Path, default=None,
+                    help=f"the regressions so far, a line each (default <reports>/{HISTORY_FILE})")
     args = ap.parse_args(argv)
     args.reports.mkdir(parents=True, exist_ok=True)
     for name in REPORTS:          # nothing of an earlier regression may pass for this one's
@@ -194,17 +226,21 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"regress: error: {exc}", file=sys.stderr)
         return 2
-    functional = merge_functional(sorted((args.out / "functional").glob("*.json")))
+    coverage_files = sorted((args.out / "functional").glob("*.json"))
+    functional = merge_functional(coverage_files)
     code = merge_code(sorted((args.out / "codecov").glob("*.dat")))
     for stem, merged in (("coverage", functional), ("code_coverage", code)):
         if merged is not None:
             _write(args.reports, f"{stem}.txt", merged.text)
             _write(args.reports, f"{stem}.json", json.dumps(merged.data, indent=1))
-    summary = RegressSummary(run, functional.data if functional else None, code.data if code else None)
+    summary = RegressSummary(run, functional.data if functional else None, code.data if code else None,
+                             tuple(closure(run, {p.stem: p for p in coverage_files})))
     text = format_text(summary)
+    data = summary.to_json()
     _write(args.reports, "regress.txt", text)
-    _write(args.reports, "regress.json", json.dumps(summary.to_json(), indent=1))
+    _write(args.reports, "regress.json", json.dumps(data, indent=1))
     _write(args.reports, "junit.xml", to_junit(summary))
+    append_history(args.history or args.reports / HISTORY_FILE, history_entry(data))
     print()
     print(text)
     print(f"\nregress: reports in {args.reports}/ (regress.txt, regress.json, junit.xml, coverage.*, code_coverage.*)")
