@@ -25,7 +25,7 @@ module ebpc_axis_encoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
-  parameter int PlanesPerCycle = enc_planes_per_cycle(DataWidth),  // bit-planes coded per cycle (1 .. W+1)
+  parameter int PlanesPerCycle = enc_planes_per_cycle(DataWidth, Lanes),  // bit-planes coded per cycle (1 .. W+1)
   parameter int CountWidth     = 16,  // width of znz_count_o / bpc_count_o (1..64)
   parameter int EnableCounts   = 0    // 1: znz_count_o / bpc_count_o carry the word counts
 ) (

@@ -38,11 +38,14 @@ module ebpc_encoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
+  // Words per beat of the input and of both output streams: 1, 2, 4 or 8 (docs/integration.md,
+  // "Lanes"). Lanes = 1 is the single-word design.
+  parameter int Lanes          = 1,
   // Bit-planes coded per cycle (1 .. W+1); a block takes G = ceil((W+1)/P) coder cycles.
   // A block takes G cycles (G+1 when it reaches an idle coder). Default 2 for W=8 (G = 5)
   // and 3 for W=16/32 (G = 6 / 11): the smallest coders that keep one word per cycle for
   // N >= 6 at W=8 and N >= 7 at W=16, and >= 0.66 of the port bound at W=32 with N=8.
-  parameter int PlanesPerCycle = enc_planes_per_cycle(DataWidth),
+  parameter int PlanesPerCycle = enc_planes_per_cycle(DataWidth, Lanes),
   // Width of znz_count_o / bpc_count_o (1..64).
   parameter int CountWidth     = 16,
   // 1: znz_count_o/bpc_count_o carry the word counts of each transmission (two CountWidth-bit
@@ -54,16 +57,16 @@ module ebpc_encoder import ebpc_pkg::*; #(
   input  logic                  rst_ni,
   input  logic                  in_valid_i,
   output logic                  in_ready_o,
-  input  logic [DataWidth-1:0]  in_data_i,
-  input  logic                  in_last_i,
+  input  logic [Lanes*DataWidth-1:0] in_data_i,
+  input  logic [Lanes-1:0]      in_last_i,
   output logic                  znz_valid_o,
   input  logic                  znz_ready_i,
-  output logic [DataWidth-1:0]  znz_data_o,
-  output logic                  znz_last_o,
+  output logic [Lanes*DataWidth-1:0] znz_data_o,
+  output logic [Lanes-1:0]      znz_last_o,
   output logic                  bpc_valid_o,
   input  logic                  bpc_ready_i,
-  output logic [DataWidth-1:0]  bpc_data_o,
-  output logic                  bpc_last_o,
+  output logic [Lanes*DataWidth-1:0] bpc_data_o,
+  output logic [Lanes-1:0]      bpc_last_o,
   output logic                  done_o,
   output logic [CountWidth-1:0] znz_count_o,
   output logic [CountWidth-1:0] bpc_count_o
@@ -80,6 +83,9 @@ module ebpc_encoder import ebpc_pkg::*; #(
   `EBPC_PARAM_CHECK(gen_bad_enable_counts, EnableCounts == 0 || EnableCounts == 1,
                     $sformatf("ebpc_encoder: EnableCounts=%0d is illegal: must be 0 or 1", EnableCounts),
                     ebpc_encoder_ERROR_EnableCounts_must_be_0_or_1)
+  `EBPC_PARAM_CHECK(gen_bad_lanes, lanes_ok(Lanes),
+                    $sformatf("ebpc_encoder: Lanes=%0d is illegal: must be 1, 2, 4 or 8", Lanes),
+                    ebpc_encoder_ERROR_Lanes_must_be_1_2_4_or_8)
 
   // ---------------------------------------------------------------------------------------
   // Derived sizes. Submodules get parameters clamped into their legal ranges so that an illegal
@@ -104,13 +110,15 @@ module ebpc_encoder import ebpc_pkg::*; #(
   localparam int InflWidth   = $clog2(MaxInflight + 1);
 
   // ---------------------------------------------------------------------------------------
-  // Input handshake.
+  // Input handshake. A beat's words are the lanes up to its final word (all of a beat that is
+  // not the transmission's final one): the one-hot in_last_i marks that lane.
   // ---------------------------------------------------------------------------------------
-  logic                 in_fire;
+  logic                 in_fire, beat_last;
   logic                 znz_pk_ready, coll_ready, infl_ok;
   logic [InflWidth-1:0] infl_q, infl_d;
   logic                 pop;
 
+  assign beat_last  = |in_last_i;
   assign infl_ok    = (infl_q != InflWidth'(MaxInflight));
   assign in_ready_o = znz_pk_ready && coll_ready && infl_ok;
   assign in_fire    = in_valid_i && in_ready_o;
@@ -118,44 +126,11 @@ module ebpc_encoder import ebpc_pkg::*; #(
   // ---------------------------------------------------------------------------------------
   // ZNZ path.
   // ---------------------------------------------------------------------------------------
-  logic [ZnzWidth-1:0]              znz_bits;
-  logic [$clog2(ZnzWidth+1)-1:0]    znz_len;
+  localparam int ZnzChunk = Lanes * ZnzWidth;
+  logic [ZnzChunk-1:0]              znz_bits;
+  logic [$clog2(ZnzChunk+1)-1:0]    znz_len;
   logic                             znz_done;
   logic [CountWidth-1:0]            znz_done_count;
-
-  ebpc_enc_znz #(
-    .MaxZeroRun (ZSafe)
-  ) u_znz (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .word_fire_i (in_fire),
-    .word_zero_i (in_data_i == '0),
-    .word_last_i (in_last_i),
-    .sym_bits_o  (znz_bits),
-    .sym_len_o   (znz_len)
-  );
-
-  ebpc_enc_packer #(
-    .Width      (DataWidth),
-    .MaxLen     (ZnzWidth),
-    .CountWidth (CountWidth),
-    .CountWords (EnableCounts)
-  ) u_znz_packer (
-    .clk_i        (clk_i),
-    .rst_ni       (rst_ni),
-    .in_valid_i   (in_fire && (znz_len != '0)),
-    .in_ready_o   (znz_pk_ready),
-    .in_bits_i    (znz_bits),
-    .in_len_i     (znz_len),
-    .in_last_i    (in_last_i),
-    .in_empty_i   (1'b0),
-    .out_valid_o  (znz_valid_o),
-    .out_ready_i  (znz_ready_i),
-    .out_data_o   (znz_data_o),
-    .out_last_o   (znz_last_o),
-    .done_o       (znz_done),
-    .done_count_o (znz_done_count)
-  );
 
   // ---------------------------------------------------------------------------------------
   // BPC path: collector -> plane coder -> packer.
@@ -169,25 +144,109 @@ module ebpc_encoder import ebpc_pkg::*; #(
   logic                              bpc_done;
   logic [CountWidth-1:0]             bpc_done_count;
 
-  ebpc_enc_collector #(
-    .DataWidth (DataWidth),
-    .BlockSize (NSafe)
-  ) u_collector (
-    .clk_i       (clk_i),
-    .rst_ni      (rst_ni),
-    .in_ready_o  (coll_ready),
-    .in_fire_i   (in_fire),
-    .in_data_i   (in_data_i),
-    .in_last_i   (in_last_i),
-    .blk_valid_o (blk_valid),
-    .blk_ready_i (blk_ready),
-    .coder_idle_i(coder_idle),
-    .blk_data_o  (blk_data),
-    .blk_last_o  (blk_last),
-    .blk_empty_o (blk_empty),
-    .blk_more_o  (blk_more),
-    .blk_end_o   (blk_end),
-    .end_ack_i   (end_ack)
+  if (Lanes == 1) begin : gen_word
+    // One word per beat: the symbol generator and collector of the single-lane design.
+    ebpc_enc_znz #(
+      .MaxZeroRun (ZSafe)
+    ) u_znz (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .word_fire_i (in_fire),
+      .word_zero_i (in_data_i == '0),
+      .word_last_i (beat_last),
+      .sym_bits_o  (znz_bits),
+      .sym_len_o   (znz_len)
+    );
+
+    ebpc_enc_collector #(
+      .DataWidth (DataWidth),
+      .BlockSize (NSafe)
+    ) u_collector (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .in_ready_o  (coll_ready),
+      .in_fire_i   (in_fire),
+      .in_data_i   (in_data_i),
+      .in_last_i   (beat_last),
+      .blk_valid_o (blk_valid),
+      .blk_ready_i (blk_ready),
+      .coder_idle_i(coder_idle),
+      .blk_data_o  (blk_data),
+      .blk_last_o  (blk_last),
+      .blk_empty_o (blk_empty),
+      .blk_more_o  (blk_more),
+      .blk_end_o   (blk_end),
+      .end_ack_i   (end_ack)
+    );
+  end else begin : gen_lanes
+    // Lanes words per beat: the lanes up to the final word hold the transmission's words.
+    // (The queue of this collector takes a block in the cycle the coder is ready for it.)
+    logic             unused_idle;
+    logic [Lanes-1:0] lane_valid, lane_zero;
+    assign unused_idle = coder_idle;
+    assign lane_valid = beat_last ? (in_last_i | (in_last_i - 1'b1)) : '1;
+    for (genvar j = 0; j < Lanes; j++) begin : gen_lane
+      assign lane_zero[j] = (in_data_i[j*DataWidth +: DataWidth] == '0);
+    end
+
+    ebpc_enc_znz_lanes #(
+      .Lanes      (Lanes),
+      .MaxZeroRun (ZSafe)
+    ) u_znz (
+      .clk_i        (clk_i),
+      .rst_ni       (rst_ni),
+      .beat_fire_i  (in_fire),
+      .word_valid_i (lane_valid),
+      .word_zero_i  (lane_zero),
+      .beat_last_i  (beat_last),
+      .sym_bits_o   (znz_bits),
+      .sym_len_o    (znz_len)
+    );
+
+    ebpc_enc_collector_lanes #(
+      .DataWidth (DataWidth),
+      .BlockSize (NSafe),
+      .Lanes     (Lanes)
+    ) u_collector (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .in_ready_o  (coll_ready),
+      .in_fire_i   (in_fire),
+      .in_data_i   (in_data_i),
+      .in_valid_i  (lane_valid),
+      .in_last_i   (beat_last),
+      .blk_valid_o (blk_valid),
+      .blk_ready_i (blk_ready),
+      .blk_data_o  (blk_data),
+      .blk_last_o  (blk_last),
+      .blk_empty_o (blk_empty),
+      .blk_more_o  (blk_more),
+      .blk_end_o   (blk_end),
+      .end_ack_i   (end_ack)
+    );
+  end
+
+  ebpc_enc_packer #(
+    .Width      (DataWidth),
+    .Words      (Lanes),
+    .MaxLen     (ZnzChunk),
+    .CountWidth (CountWidth),
+    .CountWords (EnableCounts)
+  ) u_znz_packer (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .in_valid_i   (in_fire && (znz_len != '0)),
+    .in_ready_o   (znz_pk_ready),
+    .in_bits_i    (znz_bits),
+    .in_len_i     (znz_len),
+    .in_last_i    (beat_last),
+    .in_empty_i   (1'b0),
+    .out_valid_o  (znz_valid_o),
+    .out_ready_i  (znz_ready_i),
+    .out_data_o   (znz_data_o),
+    .out_last_o   (znz_last_o),
+    .done_o       (znz_done),
+    .done_count_o (znz_done_count)
   );
 
   ebpc_enc_bpc_coder #(
@@ -217,10 +276,11 @@ module ebpc_encoder import ebpc_pkg::*; #(
 
   ebpc_enc_packer #(
     .Width      (DataWidth),
+    .Words      (Lanes),
     .MaxLen     (ChunkWidth),
     .CountWidth (CountWidth),
     .CountWords (EnableCounts),
-    .Slack      (DataWidth + DataWidth / 2)
+    .Slack      (Lanes * DataWidth + DataWidth / 2)
   ) u_bpc_packer (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -250,8 +310,8 @@ module ebpc_encoder import ebpc_pkg::*; #(
   assign znz_wait_d = znz_wait_q + InflWidth'(znz_done) - InflWidth'(pop);
   assign bpc_wait_d = bpc_wait_q + InflWidth'(bpc_done) - InflWidth'(pop);
 
-  assign infl_d = ((in_fire && in_last_i) && !pop) ? infl_q + 1'b1 :
-                  (!(in_fire && in_last_i) && pop) ? infl_q - 1'b1 : infl_q;
+  assign infl_d = ((in_fire && beat_last) && !pop) ? infl_q + 1'b1 :
+                  (!(in_fire && beat_last) && pop) ? infl_q - 1'b1 : infl_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -338,14 +398,14 @@ module ebpc_encoder import ebpc_pkg::*; #(
   // handshakes by the collector and the coder.
   // ---------------------------------------------------------------------------------------
   // Input protocol: a waiting word holds valid, data and last until it is taken.
-  `EBPC_ASSERT_HOLD(u_in_hold, "ebpc_encoder.in_hold", DataWidth + 1,
+  `EBPC_ASSERT_HOLD(u_in_hold, "ebpc_encoder.in_hold", Lanes * DataWidth + Lanes,
                     in_valid_i, in_ready_o, {in_last_i, in_data_i})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // In-flight limit: at most MaxInflight transmissions between their last word and done_o
     // (infl_q cannot hold more: a last word taken at the limit would wrap it).
     `EBPC_ASSERT_MSG("ebpc_encoder.inflight_wrap",
-                     !(in_fire && in_last_i && !pop && infl_q == InflWidth'(MaxInflight)),
+                     !(in_fire && beat_last && !pop && infl_q == InflWidth'(MaxInflight)),
                      "a last word taken at the in-flight limit")
     // done_o pairs the streams' done events of transmissions that are in flight.
     `EBPC_ASSERT("ebpc_encoder.done_without_transmission", !pop || infl_q != '0)
@@ -356,6 +416,9 @@ module ebpc_encoder import ebpc_pkg::*; #(
                      !((znz_done && !pop && znz_wait_q == InflWidth'(MaxInflight)) ||
                        (bpc_done && !pop && bpc_wait_q == InflWidth'(MaxInflight))),
                      "a stream done event past the in-flight limit")
+    // A beat's last marks at most one lane.
+    `EBPC_ASSERT_MSG("ebpc_encoder.in_last_onehot", !in_valid_i || $onehot0(in_last_i),
+                     $sformatf("in_last_i = %b", in_last_i))
     // The ZNZ packer is only handed a symbol in a cycle it can take it.
     `EBPC_ASSERT("ebpc_encoder.znz_symbol_dropped", !(in_fire && znz_len != '0) || znz_pk_ready)
     `EBPC_ASSERT_MSG("ebpc_encoder.counts_off",

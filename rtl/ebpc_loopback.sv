@@ -35,7 +35,7 @@ module ebpc_loopback import ebpc_pkg::*; #(
   parameter int BlockSize         = 8,
   parameter int MaxZeroRun        = 16,
   parameter int PlanesPerCycle    = dec_planes_per_cycle(DataWidth),
-  parameter int EncPlanesPerCycle = enc_planes_per_cycle(DataWidth),
+  parameter int EncPlanesPerCycle = enc_planes_per_cycle(DataWidth, Lanes),
   parameter int CountWidth        = 16,
   // ZNZ link buffer (words, power of two), see above.
   parameter int ZnzFifoDepth      = 512,

@@ -68,14 +68,28 @@ package ebpc_pkg;
     return max_zero_run >= 2 && max_zero_run <= 256 && is_pow2(max_zero_run);
   endfunction
 
+  // Lanes: words per beat of every data stream: 1, 2, 4 or 8.
+  function automatic bit lanes_ok(int lanes);
+    return lanes == 1 || lanes == 2 || lanes == 4 || lanes == 8;
+  endfunction
+
   // PlanesPerCycle: 1 .. W+1 (bit-planes coded, or plane symbols decoded, per cycle).
   function automatic bit planes_per_cycle_ok(int planes_per_cycle, int data_width);
     return planes_per_cycle >= 1 && planes_per_cycle <= data_width + 1;
   endfunction
 
   // Default PlanesPerCycle of the encoder: 2 at W=8, 3 at W=16/32 (ebpc_encoder.sv).
-  function automatic int enc_planes_per_cycle(int data_width);
-    return (data_width == 8) ? 2 : 3;
+  // With Lanes > 1 a block must be coded in G = ceil((W+1)/P) cycles: G < 8/Lanes at W = 8
+  // and 16 (a block of the default N = 8 arrives every 8/Lanes cycles of dense data) and
+  // G <= 11/Lanes at W = 32 (the single lane's rate trade, per lane).
+  function automatic int enc_planes_per_cycle(int data_width, int lanes);
+    int cycles;
+    if (lanes <= 1) return (data_width == 8) ? 2 : 3;
+    cycles = ((data_width == 32) ? 11 : 8) / lanes;
+    // (at W <= 16 a cycle of margin where there is room: G = N/Lanes exactly loses ~5 %)
+    if (data_width <= 16 && cycles >= 4) cycles = cycles - 1;
+    if (cycles < 1) cycles = 1;
+    return (data_width + cycles) / cycles;  // ceil((W+1) / cycles)
   endfunction
 
   // Default PlanesPerCycle of the decoder: 1 at W=8, 2 at W=16/32 (ebpc_decoder.sv).
