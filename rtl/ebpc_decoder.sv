@@ -90,6 +90,9 @@ module ebpc_decoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
   parameter int MaxZeroRun     = 16,
+  // Words per beat of the ZNZ, BPC and output streams: 1, 2, 4 or 8 (docs/integration.md,
+  // "Lanes"). Lanes > 1 adapts the beats to the single-word core (one word per cycle).
+  parameter int Lanes          = 1,
   parameter int PlanesPerCycle = dec_planes_per_cycle(DataWidth),
   // Width of L (len_data_i) and of the word counters: transmissions of up to 2^CountWidth-1
   // words (8..32; default 16: up to 65535 words).
@@ -102,16 +105,16 @@ module ebpc_decoder import ebpc_pkg::*; #(
   input  logic [CountWidth-1:0]    len_data_i,
   input  logic                     znz_valid_i,
   output logic                     znz_ready_o,
-  input  logic [DataWidth-1:0]     znz_data_i,
-  input  logic                     znz_last_i,
+  input  logic [Lanes*DataWidth-1:0] znz_data_i,
+  input  logic [Lanes-1:0]         znz_last_i,
   input  logic                     bpc_valid_i,
   output logic                     bpc_ready_o,
-  input  logic [DataWidth-1:0]     bpc_data_i,
-  input  logic                     bpc_last_i,
+  input  logic [Lanes*DataWidth-1:0] bpc_data_i,
+  input  logic [Lanes-1:0]         bpc_last_i,
   output logic                     out_valid_o,
   input  logic                     out_ready_i,
-  output logic [DataWidth-1:0]     out_data_o,
-  output logic                     out_last_o,
+  output logic [Lanes*DataWidth-1:0] out_data_o,
+  output logic [Lanes-1:0]         out_last_o,
   output logic                     done_o,
   output logic [ErrFlagsWidth-1:0] error_o
 );
@@ -124,6 +127,78 @@ module ebpc_decoder import ebpc_pkg::*; #(
   `EBPC_PARAM_CHECK(gen_bad_count_width, CountWidth >= 8 && CountWidth <= 32,
                     $sformatf("ebpc_decoder: CountWidth=%0d is illegal: must be 8 .. 32", CountWidth),
                     ebpc_decoder_ERROR_CountWidth_must_be_8_to_32)
+  `EBPC_PARAM_CHECK(gen_bad_lanes, lanes_ok(Lanes),
+                    $sformatf("ebpc_decoder: Lanes=%0d is illegal: must be 1, 2, 4 or 8", Lanes),
+                    ebpc_decoder_ERROR_Lanes_must_be_1_2_4_or_8)
+
+  // The single-word core's streams: the ports themselves (Lanes = 1), or the beats split
+  // into words and the output words joined into beats.
+  logic         znz_w_valid, znz_w_ready, znz_w_last, bpc_w_valid, bpc_w_ready, bpc_w_last;
+  logic         out_w_valid, out_w_ready, out_w_last;
+  logic [W-1:0] znz_w_data, bpc_w_data, out_w_data;
+
+  if (Lanes == 1) begin : gen_word
+    assign znz_w_valid = znz_valid_i;
+    assign znz_ready_o = znz_w_ready;
+    assign znz_w_data  = znz_data_i;
+    assign znz_w_last  = znz_last_i[0];
+    assign bpc_w_valid = bpc_valid_i;
+    assign bpc_ready_o = bpc_w_ready;
+    assign bpc_w_data  = bpc_data_i;
+    assign bpc_w_last  = bpc_last_i[0];
+    assign out_valid_o = out_w_valid;
+    assign out_w_ready = out_ready_i;
+    assign out_data_o  = out_w_data;
+    assign out_last_o  = out_w_last;
+  end else begin : gen_lanes
+    ebpc_beat_split #(
+      .DataWidth (W),
+      .Lanes     (Lanes)
+    ) u_znz_split (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i  (znz_valid_i),
+      .in_ready_o  (znz_ready_o),
+      .in_data_i   (znz_data_i),
+      .in_last_i   (znz_last_i),
+      .out_valid_o (znz_w_valid),
+      .out_ready_i (znz_w_ready),
+      .out_data_o  (znz_w_data),
+      .out_last_o  (znz_w_last)
+    );
+
+    ebpc_beat_split #(
+      .DataWidth (W),
+      .Lanes     (Lanes)
+    ) u_bpc_split (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i  (bpc_valid_i),
+      .in_ready_o  (bpc_ready_o),
+      .in_data_i   (bpc_data_i),
+      .in_last_i   (bpc_last_i),
+      .out_valid_o (bpc_w_valid),
+      .out_ready_i (bpc_w_ready),
+      .out_data_o  (bpc_w_data),
+      .out_last_o  (bpc_w_last)
+    );
+
+    ebpc_beat_join #(
+      .DataWidth (W),
+      .Lanes     (Lanes)
+    ) u_out_join (
+      .clk_i,
+      .rst_ni,
+      .in_valid_i  (out_w_valid),
+      .in_ready_o  (out_w_ready),
+      .in_data_i   (out_w_data),
+      .in_last_i   (out_w_last),
+      .out_valid_o,
+      .out_ready_i,
+      .out_data_o,
+      .out_last_o
+    );
+  end
 
   // ZNZ front end <-> output stage.
   logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
@@ -142,10 +217,10 @@ module ebpc_decoder import ebpc_pkg::*; #(
     .clk_i,
     .rst_ni,
     .en_i       (znz_en),
-    .znz_valid_i,
-    .znz_ready_o,
-    .znz_data_i,
-    .znz_last_i,
+    .znz_valid_i(znz_w_valid),
+    .znz_ready_o(znz_w_ready),
+    .znz_data_i (znz_w_data),
+    .znz_last_i (znz_w_last),
     .sym_valid_o(sym_valid),
     .sym_nz_o   (sym_nz),
     .sym_run_o  (sym_run),
@@ -164,10 +239,10 @@ module ebpc_decoder import ebpc_pkg::*; #(
   ) u_bpc (
     .clk_i,
     .rst_ni,
-    .bpc_valid_i,
-    .bpc_ready_o,
-    .bpc_data_i,
-    .bpc_last_i,
+    .bpc_valid_i (bpc_w_valid),
+    .bpc_ready_o (bpc_w_ready),
+    .bpc_data_i  (bpc_w_data),
+    .bpc_last_i  (bpc_w_last),
     .blk_valid_o (blk_valid),
     .blk_ready_i (blk_ready),
     .blk_empty_i (blk_empty),
@@ -205,10 +280,10 @@ module ebpc_decoder import ebpc_pkg::*; #(
     .blk_err_i   (blk_err),
     .blk_base_i  (blk_base),
     .blk_planes_i(blk_planes),
-    .out_valid_o,
-    .out_ready_i,
-    .out_data_o,
-    .out_last_o,
+    .out_valid_o (out_w_valid),
+    .out_ready_i (out_w_ready),
+    .out_data_o  (out_w_data),
+    .out_last_o  (out_w_last),
     .done_o,
     .error_o
   );
@@ -221,9 +296,9 @@ module ebpc_decoder import ebpc_pkg::*; #(
   // Input protocol: a waiting word holds valid and payload until it is taken.
   `EBPC_ASSERT_HOLD(u_len_hold, "ebpc_decoder.len_hold", CountWidth,
                     len_valid_i, len_ready_o, len_data_i)
-  `EBPC_ASSERT_HOLD(u_znz_hold, "ebpc_decoder.znz_hold", W + 1,
+  `EBPC_ASSERT_HOLD(u_znz_hold, "ebpc_decoder.znz_hold", Lanes * (W + 1),
                     znz_valid_i, znz_ready_o, {znz_last_i, znz_data_i})
-  `EBPC_ASSERT_HOLD(u_bpc_hold, "ebpc_decoder.bpc_hold", W + 1,
+  `EBPC_ASSERT_HOLD(u_bpc_hold, "ebpc_decoder.bpc_hold", Lanes * (W + 1),
                     bpc_valid_i, bpc_ready_o, {bpc_last_i, bpc_data_i})
 
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
@@ -236,14 +311,14 @@ module ebpc_decoder import ebpc_pkg::*; #(
                      "X/Z on an input valid or out_ready_i")
     `EBPC_ASSERT_MSG("ebpc_decoder.len_known", !len_valid_i || ((^len_data_i) !== 1'bx),
                      "X/Z on len_data_i while len_valid_i")
-    `EBPC_ASSERT_MSG("ebpc_decoder.znz_known", !znz_valid_i || ((^{znz_last_i, znz_data_i}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.znz_known", !znz_valid_i || ((^{znz_last_i, beat_words(256'(znz_data_i), 8'(znz_last_i), W, Lanes)}) !== 1'bx),
                      "X/Z on znz_data_i/znz_last_i while znz_valid_i")
-    `EBPC_ASSERT_MSG("ebpc_decoder.bpc_known", !bpc_valid_i || ((^{bpc_last_i, bpc_data_i}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.bpc_known", !bpc_valid_i || ((^{bpc_last_i, beat_words(256'(bpc_data_i), 8'(bpc_last_i), W, Lanes)}) !== 1'bx),
                      "X/Z on bpc_data_i/bpc_last_i while bpc_valid_i")
     `EBPC_ASSERT_MSG("ebpc_decoder.out_ctrl_known",
                      (^{len_ready_o, znz_ready_o, bpc_ready_o, out_valid_o, done_o}) !== 1'bx,
                      "X/Z on a ready, out_valid_o or done_o")
-    `EBPC_ASSERT_MSG("ebpc_decoder.out_data_known", !out_valid_o || ((^{out_last_o, out_data_o}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.out_data_known", !out_valid_o || ((^{out_last_o, beat_words(256'(out_data_o), 8'(out_last_o), W, Lanes)}) !== 1'bx),
                      "X/Z on out_data_o/out_last_o while out_valid_o")
     `EBPC_ASSERT_MSG("ebpc_decoder.error_known", !done_o || ((^error_o) !== 1'bx),
                      "X/Z on error_o with done_o")

@@ -73,6 +73,20 @@ package ebpc_pkg;
     return lanes == 1 || lanes == 2 || lanes == 4 || lanes == 8;
   endfunction
 
+  // The words of a beat (up to 8 lanes of width bits) that belong to its packet, the others
+  // zero: every lane of a beat without last, the lanes up to the one-hot last of a final beat.
+  // (For the assertions' X/Z checks: the lanes above a final beat's last are don't-care.)
+  function automatic logic [255:0] beat_words(logic [255:0] data, logic [7:0] last, int width,
+                                              int lanes);
+    logic [7:0]   kept;
+    logic [255:0] res;
+    if (lanes == 1) return data;
+    kept = (last == '0) ? '1 : (last | (last - 8'd1));
+    res  = '0;
+    for (int i = 0; i < lanes * width; i++) res[i] = kept[i / width] && data[i];
+    return res;
+  endfunction
+
   // PlanesPerCycle: 1 .. W+1 (bit-planes coded, or plane symbols decoded, per cycle).
   function automatic bit planes_per_cycle_ok(int planes_per_cycle, int data_width);
     return planes_per_cycle >= 1 && planes_per_cycle <= data_width + 1;
