@@ -6,8 +6,7 @@
 // - in_*: W-bit words, one per handshake, in_last_i on a packet's final word.
 // - out_*: beats of Lanes words, word j of the beat in out_data_o[j*W +: W]. Every beat is
 //   full except a packet's final beat, whose one-hot out_last_o marks the lane of the final
-//   word; the lanes above it hold stale words (ignore them). out_last_o is zero on every
-//   other beat. A source-stable stream: valid and payload come from registers and hold
+//   word; the lanes above it read zero. out_last_o is zero on every other beat. A source-stable stream: valid and payload come from registers and hold
 //   until taken.
 // - Throughput: one word per cycle (the first word of the next beat goes in while a complete
 //   beat leaves). Latency: a beat leaves the cycle after its final word came in.
@@ -54,9 +53,11 @@ module ebpc_beat_join import ebpc_pkg::*; #(
   assign in_fire     = in_valid_i && in_ready_o;
   assign closes      = in_fire && (in_last_i || lane_q == LaneWidth'(Lanes - 1));
 
+  // The word goes to its lane; a packet's final word clears the lanes above it.
   function automatic logic [Lanes*DataWidth-1:0] put_word(
     input logic [Lanes*DataWidth-1:0] beat,
     input logic                       en,
+    input logic                       last,
     input logic [LaneWidth-1:0]       lane,
     input logic [DataWidth-1:0]       word
   );
@@ -64,11 +65,12 @@ module ebpc_beat_join import ebpc_pkg::*; #(
     res = beat;
     for (int j = 0; j < Lanes; j++) begin
       if (en && lane == LaneWidth'(j)) res[j*DataWidth +: DataWidth] = word;
+      if (en && last && LaneWidth'(j) > lane) res[j*DataWidth +: DataWidth] = '0;
     end
     return res;
   endfunction
 
-  assign beat_d  = put_word(beat_q, in_fire, lane_q, in_data_i);
+  assign beat_d  = put_word(beat_q, in_fire, in_last_i, lane_q, in_data_i);
   assign last_d  = closes ? ((in_last_i ? Lanes'(1) : '0) << lane_q) : (out_fire ? '0 : last_q);
   assign lane_d  = closes ? '0 : (in_fire ? lane_q + 1'b1 : lane_q);
   assign valid_d = closes || (valid_q && !out_fire);
