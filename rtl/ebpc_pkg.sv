@@ -76,12 +76,24 @@ package ebpc_pkg;
   // The words of a beat (up to 8 lanes of width bits) that belong to its packet, the others
   // zero: every lane of a beat without last, the lanes up to the one-hot last of a final beat.
   // (For the assertions' X/Z checks: the lanes above a final beat's last are don't-care.)
+  // The lanes of a beat (up to 8) that hold words of its packet: all of a beat without last,
+  // those up to the one-hot last of a final beat (the AXI4-Stream tops' TKEEP, per word).
+  function automatic logic [7:0] beat_lanes(logic [7:0] last);
+    return (last == '0) ? '1 : (last | (last - 8'd1));
+  endfunction
+
+  // The one-hot last of an AXI4-Stream beat: its highest kept word when TLAST is set (the kept
+  // words are the low lanes), none otherwise.
+  function automatic logic [7:0] keep_last(logic [7:0] words_kept, logic tlast);
+    return tlast ? (words_kept & ~(words_kept >> 1)) : '0;
+  endfunction
+
   function automatic logic [255:0] beat_words(logic [255:0] data, logic [7:0] last, int width,
                                               int lanes);
     logic [7:0]   kept;
     logic [255:0] res;
     if (lanes == 1) return data;
-    kept = (last == '0) ? '1 : (last | (last - 8'd1));
+    kept = beat_lanes(last);
     res  = '0;
     for (int i = 0; i < lanes * width; i++) res[i] = kept[i / width] && data[i];
     return res;
