@@ -86,16 +86,28 @@ COUNT_WIDTH_MIN = 8      # the decoder's minimum (the encoder's is 1; the loopba
 COUNT_WIDTH_MAX = 32     # the decoder's maximum (the encoder's is 64)
 
 
-def rtl_defaults(top: str, width: int) -> dict[str, int]:
+def enc_planes_per_cycle(width: int, lanes: int = 1) -> int:
+    """The encoder's default PlanesPerCycle (rtl/ebpc_pkg.sv: enc_planes_per_cycle)."""
+    if lanes <= 1:
+        return 2 if width == 8 else 3
+    cycles = (11 if width == 32 else 8) // lanes
+    if width <= 16 and cycles >= 4:
+        cycles -= 1
+    cycles = max(1, cycles)
+    return (width + cycles) // cycles
+
+
+def rtl_defaults(top: str, width: int, lanes: int = 1) -> dict[str, int]:
     """The RTL's default values of the parameters beyond W/N/Z for one top (held to the RTL's
     own defaults by tb/tests/test_params_space.py)."""
-    enc_ppc = 2 if width == 8 else 3
+    enc_ppc = enc_planes_per_cycle(width, lanes)
     dec_ppc = 1 if width <= 8 else 2
     if top in ("encoder", "axis_encoder"):
-        return {"PlanesPerCycle": enc_ppc, "CountWidth": 16, "EnableCounts": 0}
+        return {"PlanesPerCycle": enc_ppc, "CountWidth": 16, "EnableCounts": 0, "Lanes": lanes}
     if top in ("decoder", "axis_decoder"):
-        return {"PlanesPerCycle": dec_ppc, "CountWidth": 16}
-    return {"PlanesPerCycle": dec_ppc, "EncPlanesPerCycle": enc_ppc, "CountWidth": 16}
+        return {"PlanesPerCycle": dec_ppc, "CountWidth": 16, "Lanes": lanes}
+    return {"PlanesPerCycle": dec_ppc, "EncPlanesPerCycle": enc_ppc, "CountWidth": 16, "Lanes": lanes,
+            "DecLanes": lanes}
 
 
 @dataclasses.dataclass(frozen=True)

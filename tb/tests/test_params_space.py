@@ -106,17 +106,18 @@ def test_coverage_report_lists_sampled_sets_and_parameter_values(tmp_path, capsy
     assert "W8_N16_Z16 p a" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lanes", [1, 2, 8])
 @pytest.mark.parametrize("width", [8, 16, 32])
 @pytest.mark.parametrize("top", list(spec.TOPS))
-def test_rtl_defaults_are_the_rtls_own(top, width):
+def test_rtl_defaults_are_the_rtls_own(top, width, lanes):
     """spec.rtl_defaults (the parameter values the coverage report prints) against the
     defaults slang elaborates from the RTL itself: a default changed in one place fails here."""
     from ebpc_synth import rtl_files
     from ebpc_synth.slang_check import elaborated_parameters
 
     module = spec.TOPS[top][0]
-    elaborated = elaborated_parameters([str(f) for f in rtl_files()], module, [f"DataWidth={width}"])
-    stated = spec.rtl_defaults(top, width)
+    elaborated = elaborated_parameters([str(f) for f in rtl_files()], module, [f"DataWidth={width}", f"Lanes={lanes}"])
+    stated = spec.rtl_defaults(top, width, lanes)
     assert stated, top
     wrong = {name: (value, elaborated.get(name)) for name, value in stated.items() if elaborated.get(name) != value}
-    assert not wrong, f"{module} at W={width}: stated (value, RTL value): {wrong}"
+    assert not wrong, f"{module} at W={width}, Lanes={lanes}: stated (value, RTL value): {wrong}"

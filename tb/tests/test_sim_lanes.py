@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+"""pytest wrapper: the Lanes > 1 benches of tb/test_lanes.py under each simulator.
+
+Encoder, decoder and loopback builds with Lanes words per beat, every output word checked
+against the golden model; the loopback also joins encoders and decoders of different Lanes
+(a stream written with 8 lanes decoded with 1 and the other way round). ``make test`` runs a
+part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of it. The builds are not
+instrumented for code coverage (the single-lane builds carry the coverage gate).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ebpc_tb import spec
+from ebpc_tb.flow import runner
+from ebpc_tb.flow.pytest_support import options, session_seed, sims
+
+# (top, sim, (W, N, Z), Lanes, DecLanes)
+QUICK = [
+    ("encoder", "verilator", (8, 8, 16), 8, 8),
+    ("encoder", "verilator", (32, 8, 16), 4, 4),
+    ("encoder", "icarus", (16, 8, 2), 2, 2),
+    ("decoder", "verilator", (8, 8, 16), 8, 8),
+    ("loopback", "verilator", (16, 8, 16), 8, 1),
+    ("loopback", "icarus", (8, 8, 16), 1, 4),
+]
+FULL = [(top, sim, (w, 8, 16), lanes, lanes) for top in ("encoder", "decoder") for sim in ("icarus", "verilator")
+        for w in spec.WIDTHS for lanes in (2, 4, 8)] + \
+       [("loopback", sim, (w, 8, 16), a, b) for sim in ("icarus", "verilator") for w in spec.WIDTHS
+        for a, b in ((8, 1), (1, 8), (2, 4), (8, 8))]
+
+
+def _items():
+    chosen = FULL if options().full else QUICK
+    return [item for item in chosen if item[1] in sims()]
+
+
+ITEMS = _items()
+
+
+@pytest.mark.parametrize("top,sim,config,lanes,dec_lanes", ITEMS,
+                         ids=[f"{t}-{s}-W{c[0]}N{c[1]}Z{c[2]}-L{a}" + (f"to{b}" if b != a else "")
+                              for t, s, c, a, b in ITEMS])
+def test_lanes(top, sim, config, lanes, dec_lanes, monkeypatch, tmp_path):
+    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
+    params = {"Lanes": lanes} | ({"DecLanes": dec_lanes} if top == "loopback" else {})
+    seed = session_seed()
+    run_spec = spec.RunSpec.of(config, params, seed=seed, select=top, full=options().full)
+    log = tmp_path / "sim.log"
+    res = runner.run(sim, top, run_spec, test_module="test_lanes", log_file=log)
+    text = log.read_text(errors="replace") if log.exists() else ""
+    assert res.ok and res.tests - res.skipped == 1, (
+        f"{sim} {top} W,N,Z={config} Lanes={lanes} DecLanes={dec_lanes} seed={seed}: {res.line()}\n"
+        f"reproduce: make test SEED={seed} PYTEST_ARGS='tb/tests/test_sim_lanes.py'\n{text[-3000:]}")
+
+
+def test_encoder_throughput_with_lanes(tmp_path, monkeypatch):
+    """The encoder at W=8 with 8 lanes: at least 0.95 of the port bound on long ReLU, smooth
+    and dense packets (make bench prints the whole table)."""
+    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
+    sim = "verilator" if "verilator" in sims() else sims()[0]
+    results = tmp_path / "tput.jsonl"
+    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": 8}, seed=1, select="throughput", results=str(results),
+                               words=2048)
+    res = runner.run(sim, "encoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
+    assert res.ok, res.line()
+    import json  # noqa: PLC0415
+
+    rows = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
+    fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
+    assert all(f >= 0.95 for f in fractions.values()), fractions
