@@ -1,11 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
-"""pytest wrapper: the Lanes > 1 benches of tb/test_lanes.py under each simulator.
+"""pytest wrapper: Lanes > 1 under each simulator.
 
-Encoder, decoder and loopback builds with Lanes words per beat, every output word checked
-against the golden model; the loopback also joins encoders and decoders of different Lanes
-(a stream written with 8 lanes decoded with 1 and the other way round). ``make test`` runs a
-part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of it. The builds are not
-instrumented for code coverage (the single-lane builds carry the coverage gate).
+* tb/test_lanes.py: encoder, decoder and loopback builds with Lanes words per beat, every
+  output word checked against the golden model; the loopback also joins encoders and
+  decoders of different Lanes (a stream written with 8 lanes decoded with 1 and the other
+  way round);
+* the AXI4-Stream benches (tb/test_axis_*.py, every test: conformance, corners, real
+  vectors, coverage closure, random, malformed streams) on tops built with Lanes words per
+  beat: cocotbext-axi packs the words into beats and keeps the final beat's bytes (TKEEP).
+
+``make test`` runs a part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of
+it. The builds are not instrumented for code coverage (the single-lane builds carry the
+coverage gate).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import pytest
 
 from ebpc_tb import spec
 from ebpc_tb.flow import runner
-from ebpc_tb.flow.pytest_support import options, session_seed, sims
+from ebpc_tb.flow.pytest_support import options, run_sim, session_seed, sims
 
 # (top, sim, (W, N, Z), Lanes, DecLanes)
 QUICK = [
@@ -71,3 +77,17 @@ def test_encoder_throughput_with_lanes(tmp_path, monkeypatch):
     assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
     fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
     assert all(f >= 0.95 for f in fractions.values()), fractions
+
+
+AXIS_QUICK = [("axis_encoder", "verilator", (8, 8, 16), 8), ("axis_decoder", "verilator", (8, 8, 16), 8),
+              ("axis_encoder", "icarus", (16, 8, 16), 2), ("axis_decoder", "icarus", (16, 8, 16), 2)]
+AXIS_FULL = [(top, sim, (w, 8, 16), lanes) for top in ("axis_encoder", "axis_decoder")
+             for sim in ("icarus", "verilator") for w in spec.WIDTHS for lanes in (2, 4, 8)]
+AXIS = [item for item in (AXIS_FULL if options().full else AXIS_QUICK) if item[1] in sims()]
+
+
+@pytest.mark.parametrize("top,sim,config,lanes", AXIS,
+                         ids=[f"{t}-{s}-W{c[0]}N{c[1]}Z{c[2]}-L{a}" for t, s, c, a in AXIS])
+def test_axis_lanes(top, sim, config, lanes, monkeypatch):
+    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
+    run_sim(sim, top, config, 0.3, extra_args=["--param", f"Lanes={lanes}"])

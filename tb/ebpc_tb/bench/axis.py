@@ -59,6 +59,32 @@ def pauses(rng: random.Random, prob: float, max_burst: int = 1) -> Iterator[bool
             yield False
 
 
+class AxisWords:
+    """Words <-> cocotbext-axi frames on one interface: without TKEEP a beat is one word (one
+    cocotbext-axi "byte" of W bits); with TKEEP (the data streams of the tops) the frames are
+    bytes, each W-bit word little-endian, and cocotbext-axi keeps the final beat's bytes."""
+
+    def __init__(self, dut: Any, prefix: str, width: int) -> None:
+        self.keyed = hasattr(dut, f"{prefix}_tkeep")
+        self.width = width
+        self.nbytes = width // 8
+
+    def kwargs(self) -> dict[str, int]:
+        return {} if self.keyed else {"byte_lanes": 1}
+
+    def frame(self, words: Sequence[int]) -> AxiStreamFrame:
+        if not self.keyed:
+            return AxiStreamFrame(tdata=list(words))
+        mask = (1 << self.width) - 1
+        return AxiStreamFrame(tdata=b"".join((int(w) & mask).to_bytes(self.nbytes, "little") for w in words))
+
+    def words(self, tdata: Any) -> list[int]:
+        if not self.keyed:
+            return [int(x) for x in tdata]
+        data = bytes(tdata)
+        return [int.from_bytes(data[i:i + self.nbytes], "little") for i in range(0, len(data), self.nbytes)]
+
+
 def axis_bus(dut: Any, prefix: str) -> StreamBus:
     """The valid/ready view of AXI4-Stream interface ``prefix`` (``tlast`` if it has one)."""
     return StreamBus(prefix, getattr(dut, f"{prefix}_tvalid"), getattr(dut, f"{prefix}_tready"),
@@ -82,6 +108,7 @@ class AxisBench(Bench):
         self.axi_monitors: dict[str, AxiStreamMonitor] = {}
         self.sent = 0                   # transmissions queued (the fault injection's counter)
         self.longest_pause = 1
+        self.codecs: dict[str, AxisWords] = {}
 
     # -- building blocks -----------------------------------------------------------------------
     def _quiet(self, drv: Any) -> Any:
@@ -91,32 +118,45 @@ class AxisBench(Bench):
     def _axi_args(self, prefix: str) -> tuple:
         return AxiStreamBus.from_prefix(self.dut, prefix), self.clk, self.rst_n
 
+    def codec(self, prefix: str) -> AxisWords:
+        """How interface ``prefix`` carries words in cocotbext-axi frames."""
+        if prefix not in self.codecs:
+            self.codecs[prefix] = AxisWords(self.dut, prefix, len(getattr(self.dut, f"{prefix}_tdata"))
+                                            if not hasattr(self.dut, f"{prefix}_tkeep") else self.cfg.width)
+        return self.codecs[prefix]
+
+    def send_words(self, source: AxiStreamSource, prefix: str, words: Sequence[int]) -> None:
+        source.send_nowait(self.codec(prefix).frame(words))
+
     def axis_source(self, prefix: str) -> AxiStreamSource:
         """A cocotbext-axi source on input ``prefix``, watched by its own and our monitor."""
-        src = self._quiet(AxiStreamSource(*self._axi_args(prefix), reset_active_level=False, byte_lanes=1))
+        src = self._quiet(AxiStreamSource(*self._axi_args(prefix), reset_active_level=False,
+                                          **self.codec(prefix).kwargs()))
         self.drivers.append(src)
         self._watch(prefix, into_dut=True)
         return src
 
     def axis_sink(self, prefix: str, stream: str) -> AxiStreamSink:
         """A cocotbext-axi sink on output ``prefix`` whose packets score as ``stream``."""
-        sink = self._quiet(AxiStreamSink(*self._axi_args(prefix), reset_active_level=False, byte_lanes=1))
+        sink = self._quiet(AxiStreamSink(*self._axi_args(prefix), reset_active_level=False,
+                                         **self.codec(prefix).kwargs()))
         self.drivers.append(sink)
         self._watch(prefix, into_dut=False)
-        cocotb.start_soon(self._receive(sink, stream))
+        cocotb.start_soon(self._receive(sink, prefix, stream))
         return sink
 
     def _watch(self, prefix: str, into_dut: bool) -> None:
-        self.axi_monitors[prefix] = self._quiet(AxiStreamMonitor(*self._axi_args(prefix),
-                                                                 reset_active_level=False, byte_lanes=1))
+        self.axi_monitors[prefix] = self._quiet(AxiStreamMonitor(*self._axi_args(prefix), reset_active_level=False,
+                                                                 **self.codec(prefix).kwargs()))
         bus = axis_bus(self.dut, prefix)
         self.monitors.append(StreamMonitor(self.dut, prefix, self.engine, into_dut=into_dut,
                                            with_last=bus.has_last, keep=False, bus=bus))
 
-    async def _receive(self, sink: AxiStreamSink, stream: str) -> None:
+    async def _receive(self, sink: AxiStreamSink, prefix: str, stream: str) -> None:
+        codec = self.codec(prefix)
         while True:
             frame = await sink.recv()
-            self.sb.on_packet(stream, [int(x) for x in frame.tdata])
+            self.sb.on_packet(stream, codec.words(frame.tdata))
 
     def inject(self, stream: str, words: list[int]) -> list[int]:
         """Bench self-test (EBPC_INJECT_FAULT=stream): corrupt one expected word of the third
@@ -183,14 +223,14 @@ class AxisBench(Bench):
                 want = self.monitor_words(exp, stream)
                 if want is None:
                     continue
-                got = [] if mon.empty() else [int(x) for x in mon.recv_nowait().tdata]
+                got = [] if mon.empty() else self.codec(prefix).words(mon.recv_nowait().tdata)
                 # (an output whose words are not defined by the model is held to its length)
                 if exp.exact or stream not in exp.packets:
                     self.sb.check_words(what, exp.name, want, got)
                 elif len(got) != len(want):
                     self.sb.check_words(what, exp.name, want, got)
             if not mon.empty():
-                extra = [int(x) for x in mon.recv_nowait().tdata]
+                extra = self.codec(prefix).words(mon.recv_nowait().tdata)
                 self.sb.check_words(what, "(none: a packet nobody expected)", [], extra)
 
     # (prefix, scoreboard stream or input name, label) of the monitors final_checks compares
@@ -236,7 +276,7 @@ class AxisEncoderBench(AxisBench):
 
         self.sb.expect(name or f"tx{self.sent}", packets, done_check)
         self.inputs.append(words)
-        self.source.send_nowait(AxiStreamFrame(tdata=words))
+        self.send_words(self.source, "s_axis", words)
         self.sent += 1
 
     def on_done(self, cycle: int) -> None:
@@ -292,10 +332,10 @@ class AxisDecoderBench(AxisBench):
 
         self.sb.expect(name or f"tx{self.sent}", {"out": self.inject("out", words)}, done_check, exact)
         self.inputs.append((znz, bpc))
-        self.len_source.send_nowait(AxiStreamFrame(tdata=[len(values)]))
-        self.znz_source.send_nowait(AxiStreamFrame(tdata=znz))
+        self.send_words(self.len_source, "s_axis_len", [len(values)])
+        self.send_words(self.znz_source, "s_axis_znz", znz)
         if bpc:
-            self.bpc_source.send_nowait(AxiStreamFrame(tdata=bpc))
+            self.send_words(self.bpc_source, "s_axis_bpc", bpc)
         self.sent += 1
 
     def on_done(self, cycle: int) -> None:
