@@ -142,6 +142,7 @@ bench:
 	@mkdir -p reports
 	$(PYTHON) -m ebpc_tb.flow.perf --json reports/bench.json
 	$(PYTHON) -m ebpc_tb.flow.perf --speed --json reports/bench_speed.json
+	$(PYTHON) -m ebpc_tb.flow.perf --lanes --json reports/bench_lanes.json
 
 # Soak (see docs/verification.md): SOAK_WORDS input words per top and W (default 10 million: about
 # 27 minutes with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.

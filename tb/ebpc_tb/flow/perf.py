@@ -130,6 +130,46 @@ def speed_main(args) -> int:
     return 1 if (args.check and misses) else 0
 
 
+# Lanes: the encoder's fraction of the port bound (the most beats any of its streams needs) on
+# one long packet per kind, outputs always ready (tb/test_lanes.py::lanes_throughput).
+LANES = (1, 2, 4, 8)
+LANES_TARGET = {8: 0.95, 16: 0.95}     # W = 32: at least the single lane's fraction
+
+
+def lanes_main(args) -> int:
+    out = Path(tempfile.mkstemp(prefix="ebpc_lanes_", suffix=".jsonl")[1])
+    failed = []
+    for w in (8, 16, 32):
+        for lanes in LANES:
+            run_spec = spec.RunSpec.of((w, 8, 16), {"Lanes": lanes}, seed=args.seed, results=str(out),
+                                       select="throughput", words=max(args.len, 4096))
+            res = runner.run(args.sim, "encoder", run_spec, test_module="test_lanes")
+            if not res.ok:
+                failed.append(res.line())
+    rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
+    out.unlink()
+    single = {(r["w"], r["kind"]): r["bound_cycles"] / r["cycles"] for r in rows if r["lanes"] == 1}
+    print(f"\nEBPC encoder with Lanes ({args.sim}, N=8 Z=16, one packet of {max(args.len, 4096)} words "
+          f"per kind, outputs always ready)")
+    print(f"{'W':>3s} {'Lanes':>5s} {'stimulus':9s} {'words/cyc':>9s} {'fraction':>8s} {'target':>6s}")
+    misses = 0
+    for r in rows:
+        frac = r["bound_cycles"] / r["cycles"]
+        target = LANES_TARGET.get(r["w"], single.get((r["w"], r["kind"]), 0.0))
+        ok = frac >= target - 1e-9
+        misses += not ok
+        r.update(words_per_cycle=r["words"] / r["cycles"], fraction=frac, target=target)
+        print(f"{r['w']:3d} {r['lanes']:5d} {r['kind']:9s} {r['words_per_cycle']:9.2f} {frac:8.3f} {target:6.2f}"
+              f"{'' if ok else '  MISSED'}")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+    for line in failed:
+        print("run failed: " + line)
+    print(f"({misses} target(s) missed)")
+    return 2 if failed else (1 if (args.check and misses) else 0)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ebpc_tb.flow.perf", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -146,9 +186,13 @@ def main(argv=None) -> int:
                     help="measure the benches' scored cycles/s instead (see above)")
     ap.add_argument("--sims", dest="sim_list", default="icarus,verilator",
                     help="--speed: simulators (comma list)")
+    ap.add_argument("--lanes", action="store_true",
+                    help="the encoder's beats per cycle for every W and Lanes instead (see LANES_TARGET)")
     args = ap.parse_args(argv)
     if args.speed:
         return speed_main(args)
+    if args.lanes:
+        return lanes_main(args)
     try:
         params = runner.parse_params(args.param)
     except ValueError as exc:
