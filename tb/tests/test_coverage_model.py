@@ -6,8 +6,6 @@ import random
 
 import pytest
 
-from ebpc_tb.flow import runner
-
 from ebpc_tb import spec
 from ebpc_tb.bench.bins import TRAFFIC_BINS, data_bins, transmission_bins
 from ebpc_tb.bench.closure import closure_transmissions
