@@ -46,14 +46,16 @@ class _Dut:
             setattr(self, name, _Handle(width=width))
 
 
-ENCODER = {"DataWidth": 8, "BlockSize": 8, "MaxZeroRun": 16, "PlanesPerCycle": 2, "CountWidth": 16,
-           "EnableCounts": 0}
+# The default encoder build's parameters: W, N, Z and the RTL defaults at W=8.
+ENCODER = {"DataWidth": 8, "BlockSize": 8, "MaxZeroRun": 16, **spec.rtl_defaults("encoder", 8)}
 
 
 def test_expected_parameters_are_the_rtl_defaults_under_the_spec() -> None:
     run = spec.RunSpec.of((16, 8, 64), {"CountWidth": 20})
-    assert expected_parameters(run, "encoder") == {"DataWidth": 16, "BlockSize": 8, "MaxZeroRun": 64,
-                                                   "PlanesPerCycle": 3, "CountWidth": 20, "EnableCounts": 0}
+    expected = expected_parameters(run, "encoder")
+    assert expected == {"DataWidth": 16, "BlockSize": 8, "MaxZeroRun": 64,
+                        **spec.rtl_defaults("encoder", 16), "CountWidth": 20}
+    assert expected["PlanesPerCycle"] == 3 and expected["EnableCounts"] == 0
     assert set(expected_parameters(run, "loopback")) >= {"EncPlanesPerCycle", "PlanesPerCycle", "CountWidth"}
 
 
