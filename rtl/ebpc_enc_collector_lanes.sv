@@ -82,9 +82,10 @@ module ebpc_enc_collector_lanes #(
 
   // A full block leaves N words behind it in the queue; the last block leaves none.
   assign cnt_keep   = !handoff ? cnt_q : (blk_last_o ? '0 : cnt_q - CntWidth'(N));
-  // A beat enters while the queue has room for a whole beat after this cycle's hand-off, and
-  // a new transmission only once the previous one's last block has left.
-  assign in_ready_o = (!closed_q || (handoff && blk_last_o)) && (cnt_keep <= CntWidth'(N));
+  // A beat enters while no full block waits after this cycle's hand-off (so a transmission
+  // never ends behind a block on offer, whose blk_last_o must not change), and a new
+  // transmission only once the previous one's last block has left.
+  assign in_ready_o = (!closed_q || (handoff && blk_last_o)) && (cnt_keep < CntWidth'(N));
   assign close      = in_fire_i && in_last_i;
   assign store      = in_fire_i && (nonzero != '0);
 
