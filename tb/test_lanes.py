@@ -1,26 +1,30 @@
 # SPDX-License-Identifier: Apache-2.0
 """Lanes > 1: the encoder, decoder and loopback with beats of Lanes words (tb/tests/test_sim_lanes.py).
 
-Random transmissions (every length mod Lanes, one-word ones, all-zero, sparse, ReLU-like and
-dense data) go in as beats under random gaps, come out under random backpressure, and every
+Transmissions chosen to hit every lane coverage bin (:mod:`ebpc_tb.bench.lane_bins`), then
+random ones (every length mod Lanes, one-word ones, all-zero, sparse, ReLU-like and dense
+data) go in as beats under random gaps, come out under random backpressure, and every
 word is checked against the golden model: the encoder's ZNZ and BPC streams word for word,
 the decoder's and the loopback's output word for word. The loopback may join an encoder
 and a decoder of different Lanes (``DecLanes``): a stream written with one lane count is
 decoded with the other. ``lanes_throughput`` measures the encoder's beats per cycle against
 the port bound on long packets, outputs always ready. The run's spec selects the test of the
-top being simulated (``select``) and gives W, N, Z, the seed and the parameters.
+top being simulated (``select``) and gives W, N, Z, the seed and the parameters; with a
+coverage file in the spec, each test writes the lane points it sampled there.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import cocotb
 import ebpc
 from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
+from ebpc_tb.bench.lane_bins import lane_closure, lane_coverage_json, transmission_lane_bins
 from ebpc_tb.spec import RunSpec
 
 SPEC = RunSpec.from_env()
@@ -29,6 +33,9 @@ DEC_LANES = SPEC.hdl_params.get("DecLanes", LANES)
 W, N, Z = SPEC.width, SPEC.block, SPEC.max_zero_run
 MASK = (1 << W) - 1
 TRANSMISSIONS = SPEC.count(60)
+# Lanes -> the streams whose beats the selected test scores (the lane points it samples).
+GROUPS = {"encoder": {LANES: ("data", "znz", "bpc")}, "decoder": {LANES: ("data", "znz", "bpc")},
+          "loopback": {LANES: ("data",), DEC_LANES: ("data",)}}.get(SPEC.select, {})
 
 
 def beats(words: list[int], lanes: int) -> list[tuple[int, int]]:
@@ -48,13 +55,25 @@ def signed(word: int) -> int:
 def transmissions(rng: random.Random) -> list[list[int]]:
     lo, hi = -(1 << (W - 1)), (1 << (W - 1)) - 1
     lanes = max(LANES, DEC_LANES)
-    out = []
+    out = [v for group, streams in GROUPS.items() for v in lane_closure(W, N, Z, group, rng, streams)]
     for _ in range(TRANSMISSIONS):
         length = rng.choice([1, 2, lanes - 1 or 1, lanes, lanes + 1, 2 * lanes + 1, N, N + 1,
                              rng.randint(1, 64), rng.randint(1, 300)])
         zeros = rng.choice([0.0, 0.5, 0.9, 1.0])
         out.append([0 if rng.random() < zeros else (rng.randint(lo, hi) or 1) for _ in range(length)])
     return out
+
+
+def record_lane_coverage(txs: list[list[int]]) -> None:
+    """Write the lane points the checked transmissions hit to the spec's coverage file."""
+    if not SPEC.coverage or max(GROUPS, default=1) < 2:
+        return
+    samples = [s for v in txs for group, streams in GROUPS.items()
+               for s in transmission_lane_bins(v, W, N, Z, group, streams)]
+    config = {"w": W, "n": N, "z": Z, "seed": SPEC.seed, "top": SPEC.select}
+    path = Path(SPEC.coverage)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(lane_coverage_json(config, GROUPS, samples))
 
 
 async def start(dut) -> None:
@@ -144,6 +163,7 @@ async def lanes_encoder(dut):
         assert znz[i] == enc.znz.tolist(), f"transmission {i} ({len(values)} words): ZNZ differs"
         if enc.bpc.size:
             assert next(nonempty) == enc.bpc.tolist(), f"transmission {i} ({len(values)} words): BPC differs"
+    record_lane_coverage(txs)
     dut._log.info("lanes_encoder: %d transmissions, %d words, every ZNZ/BPC word checked (seed %d)",
                   len(txs), sum(map(len, txs)), SPEC.seed)
 
@@ -169,6 +189,7 @@ async def lanes_decoder(dut):
     await wait_for(dut, lambda: len(out) == len(txs))
     for i, values in enumerate(txs):
         assert [signed(w) for w in out[i]] == values, f"transmission {i} ({len(values)} words) differs"
+    record_lane_coverage(txs)
     dut._log.info("lanes_decoder: %d transmissions, every output word checked (seed %d)", len(txs), SPEC.seed)
 
 
@@ -189,6 +210,7 @@ async def lanes_loopback(dut):
     await wait_for(dut, lambda: len(out) == len(txs))
     for i, values in enumerate(txs):
         assert [signed(w) for w in out[i]] == values, f"transmission {i} ({len(values)} words) differs"
+    record_lane_coverage(txs)
     dut._log.info("lanes_loopback: %d transmissions, Lanes=%d into DecLanes=%d, every word checked (seed %d)",
                   len(txs), LANES, DEC_LANES, SPEC.seed)
 

@@ -11,10 +11,13 @@
 
 ``make test`` runs a part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of
 it. The builds are not instrumented for code coverage (the single-lane builds carry the
-coverage gate).
+code-coverage gate); under ``make test`` each run writes its lane coverage points
+(:mod:`ebpc_tb.bench.lane_bins`) for the functional-coverage check.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
@@ -52,7 +55,9 @@ def test_lanes(top, sim, config, lanes, dec_lanes, monkeypatch, tmp_path):
     monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
     params = {"Lanes": lanes} | ({"DecLanes": dec_lanes} if top == "loopback" else {})
     seed = session_seed()
-    run_spec = spec.RunSpec.of(config, params, seed=seed, select=top, full=options().full)
+    name = f"lanes_{sim}_{top}_W{config[0]}_N{config[1]}_Z{config[2]}_L{lanes}to{dec_lanes}"
+    coverage = str(Path(options().coverage_dir) / f"{name}.json") if options().coverage_dir else None
+    run_spec = spec.RunSpec.of(config, params, seed=seed, select=top, full=options().full, coverage=coverage)
     log = tmp_path / "sim.log"
     res = runner.run(sim, top, run_spec, test_module="test_lanes", log_file=log)
     text = log.read_text(errors="replace") if log.exists() else ""
