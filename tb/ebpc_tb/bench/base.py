@@ -16,9 +16,11 @@ AXI4-Stream ones (:mod:`ebpc_tb.bench.axis`) alike:
 
 A subclass builds its drivers and monitors (:meth:`Bench.add_source`,
 :meth:`Bench.add_sink` for valid/ready streams), sets :attr:`Bench.sb`, and says what
-progress and idleness are for its top (:meth:`Bench.progress`, :meth:`Bench.busy`,
-:meth:`Bench.stall_budget`), how to forget what is in flight (:meth:`Bench.flush`) and
-what ``done_o`` carries (:meth:`Bench.on_done`).
+``done_o`` carries (:meth:`Bench.on_done`). Progress, idleness, the stall budget, the hang
+message and what a reset forgets (:meth:`Bench.progress`, :meth:`Bench.busy`,
+:meth:`Bench.stall_budget`, :meth:`Bench.describe_state`, :meth:`Bench.flush`) come from
+the sources and sinks it added and the scoreboard; a bench with more (link stalls, drivers
+of its own) extends or replaces them.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ class Scoreboard(Protocol):
 
     def describe_first(self) -> str:
         """The oldest incomplete transmission and what it still misses ("" when none is)."""
+
+    def flush(self) -> None:
+        """Forget every expected transmission (around a reset)."""
 
     def final_check(self) -> None:
         """Raise if anything is missing, wrong, or nothing was checked at all."""
@@ -240,7 +245,9 @@ class Bench:
 
     def flush(self) -> None:
         """Forget every queued word and expected transmission (around a reset)."""
-        raise NotImplementedError
+        for src in self.sources:
+            src.flush()
+        self.sb.flush()
 
     # -- done_o ------------------------------------------------------------------------------
     def _sample_done(self, in_reset: bool) -> Optional[bool]:

@@ -88,10 +88,6 @@ class EncoderBench(Bench):
         self.sb.expect(values, name, znz, bpc)
         self.src.send_frame(values)
 
-    def flush(self) -> None:
-        self.src.flush()
-        self.sb.flush()
-
     # -- done_o -----------------------------------------------------------------------------
     def on_done(self, cycle: int) -> None:
         zc, bc = (read() for read in self._read_counts)
@@ -174,11 +170,6 @@ class DecoderBench(Bench):
         self.send_streams(case.length, case.znz, case.bpc)
         exp = self.sb.expect_error(case.length, case.error, case.allowed, case.name, case.expected, case.any_of)
         exp.detail = streams_detail(case.length, case.znz, case.bpc)
-
-    def flush(self) -> None:
-        for s in self.sources:
-            s.flush()
-        self.sb.flush()
 
     # -- done_o -----------------------------------------------------------------------------
     def on_done(self, cycle: int) -> None:
@@ -317,9 +308,7 @@ class LoopbackBench(Bench):
             self._enc_expect.append((int(enc.znz.size), int(enc.bpc.size), name))
 
     def flush(self) -> None:
-        self.src.flush()
-        self.len_src.flush()
-        self.sb.flush()
+        super().flush()
         self._enc_expect.clear()
 
     # -- done_o -----------------------------------------------------------------------------
