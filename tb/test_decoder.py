@@ -16,52 +16,19 @@ from ebpc_tb.bench.testing import ebpc_test
 TOP = "decoder"
 
 
-@ebpc_test(TOP)
-async def test_conformance(dut, cfg):
-    """Every conformance case's streams decode to its values (free flow, then with traffic)."""
-    await scenarios.conformance(DecoderBench(dut, cfg, "test_conformance"))
-
-
-@ebpc_test(TOP)
-async def test_vectors(dut, cfg):
-    """Real feature-map vectors matching these parameters, with random traffic."""
-    await scenarios.vectors(DecoderBench(dut, cfg, "test_vectors"))
-
-
-@ebpc_test(TOP)
-async def test_random(dut, cfg):
-    """Random transmissions from the model with random gaps on every input and backpressure."""
-    await scenarios.random_mix(DecoderBench(dut, cfg, "test_random"), cfg.count(300, minimum=20))
-
-
-@ebpc_test(TOP)
-async def test_corners(dut, cfg):
-    """Directed corner cases, free flow then heavy traffic."""
-    await scenarios.corners(DecoderBench(dut, cfg, "test_corners"))
-
-
-@ebpc_test(TOP)
-async def test_back_to_back(dut, cfg):
-    """Many short transmissions queued at once on all three inputs."""
-    await scenarios.back_to_back(DecoderBench(dut, cfg, "test_back_to_back"), cfg.count(150, minimum=30))
-
-
-@ebpc_test(TOP)
-async def test_coverage_closure(dut, cfg):
-    """The coverage-directed transmissions: every data bin of these parameters."""
-    await scenarios.coverage_closure(DecoderBench(dut, cfg, "test_coverage_closure"))
+COUNTS = scenarios.Counts(random=(300, 20), back_to_back=(150, 30), resets=(6, 3))
+# The shared scenarios (ebpc_tb.bench.scenarios) as this module's tests: test_conformance,
+# test_vectors, test_random, test_corners, test_coverage_closure, test_back_to_back and
+# test_reset_mid_transmission.
+globals().update(scenarios.shared_tests(TOP, DecoderBench, __name__, COUNTS))
 
 
 @ebpc_test(TOP)
 async def test_output_backpressure(dut, cfg):
     """Long stalls and random ready on the output."""
-    tb = DecoderBench(dut, cfg, "test_output_backpressure",
-                      out_bp=BackpressureConfig(ready_prob=0.6, stall_prob=0.02,
-                                                max_stall=suites.long_stall(cfg)))
-    await tb.start()
-    for t in suites.randoms(cfg, tb.rng, cfg.count(40, minimum=10)):
-        tb.send(t.values, t.name)
-    await tb.finish()
+    out_bp = BackpressureConfig(ready_prob=0.6, stall_prob=0.02, max_stall=suites.long_stall(cfg))
+    await scenarios.steady_traffic(DecoderBench(dut, cfg, "test_output_backpressure", out_bp=out_bp),
+                                   cfg.count(40, minimum=10))
 
 
 @ebpc_test(TOP)
@@ -71,17 +38,7 @@ async def test_input_gaps(dut, cfg):
     g = GapConfig(prob=0.4, max_gap=5, long_prob=0.01, long_max=long)
     tb = DecoderBench(dut, cfg, "test_input_gaps", len_gaps=GapConfig(prob=0.5, max_gap=20),
                       znz_gaps=g, bpc_gaps=GapConfig(prob=0.6, max_gap=3, long_prob=0.01, long_max=long))
-    await tb.start()
-    for t in suites.randoms(cfg, tb.rng, cfg.count(40, minimum=10)):
-        tb.send(t.values, t.name)
-    await tb.finish()
-
-
-@ebpc_test(TOP)
-async def test_reset_mid_transmission(dut, cfg):
-    """Reset at a random point, then clean transmissions decode exactly."""
-    await scenarios.reset_mid_transmission(DecoderBench(dut, cfg, "test_reset_mid_transmission"),
-                                           cfg.count(6, minimum=3))
+    await scenarios.steady_traffic(tb, cfg.count(40, minimum=10))
 
 
 @ebpc_test(TOP)

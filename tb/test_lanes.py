@@ -25,6 +25,7 @@ from cocotb.clock import Clock
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 
 from ebpc_tb.bench.lane_bins import lane_closure, lane_coverage_json, transmission_lane_bins
+from ebpc_tb.bench.stimulus import throughput_values
 from ebpc_tb.spec import RunSpec
 
 SPEC = RunSpec.from_env()
@@ -215,19 +216,8 @@ async def lanes_loopback(dut):
                   len(txs), LANES, DEC_LANES, SPEC.seed)
 
 
-def stimulus(kind: str, length: int, rng: random.Random) -> list[int]:
-    lo, hi = -(1 << (W - 1)), (1 << (W - 1)) - 1
-    if kind == "dense":
-        return [rng.randint(lo, hi) or 1 for _ in range(length)]
-    if kind == "relu":
-        scale = float(1 << (W // 2))
-        return [0 if rng.random() < 0.5 else min(hi, int(rng.expovariate(1 / scale)) + 1) for _ in range(length)]
-    value, out = rng.randint(lo // 4, hi // 4), []
-    step = max(1, 1 << max(0, W // 4 - 1))
-    for _ in range(length):
-        value = max(lo, min(hi, value + rng.randint(-step, step)))
-        out.append(value or 1)
-    return out
+# lanes_throughput's kinds (the names its results rows carry) -> the shared stimulus kinds
+LANES_KINDS = {"relu": "relu_50", "smooth": "dense_smooth", "dense": "random_dense"}
 
 
 @cocotb.test(skip=SPEC.select != "throughput")
@@ -239,8 +229,8 @@ async def lanes_throughput(dut):
     dut.znz_ready_i.value = dut.bpc_ready_i.value = 1
     await start(dut)
     length = SPEC.words or 4096
-    for kind in ("relu", "smooth", "dense"):
-        values = stimulus(kind, length, rng)
+    for kind, shared_kind in LANES_KINDS.items():
+        values = throughput_values(shared_kind, W, length, rng)
         enc = ebpc.encode(values, W, N, Z)
         bound = max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
         queue = beats(values, LANES)

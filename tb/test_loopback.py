@@ -20,40 +20,11 @@ from ebpc_tb.bench.traffic import BackpressureConfig
 TOP = "loopback"
 
 
-@ebpc_test(TOP)
-async def test_conformance(dut, cfg):
-    """Conformance-case values round-trip, free flow then with traffic."""
-    await scenarios.conformance(LoopbackBench(dut, cfg, "test_conformance"))
-
-
-@ebpc_test(TOP)
-async def test_vectors(dut, cfg):
-    """Real vectors round-trip with random traffic everywhere."""
-    await scenarios.vectors(LoopbackBench(dut, cfg, "test_vectors"))
-
-
-@ebpc_test(TOP)
-async def test_random(dut, cfg):
-    """Random transmissions with random traffic on every port and link."""
-    await scenarios.random_mix(LoopbackBench(dut, cfg, "test_random"), cfg.count(200, minimum=20))
-
-
-@ebpc_test(TOP)
-async def test_corners(dut, cfg):
-    """Directed corner cases, free flow then heavy traffic and long link stalls."""
-    await scenarios.corners(LoopbackBench(dut, cfg, "test_corners"))
-
-
-@ebpc_test(TOP)
-async def test_back_to_back(dut, cfg):
-    """Many short transmissions queued at once on both inputs."""
-    await scenarios.back_to_back(LoopbackBench(dut, cfg, "test_back_to_back"), cfg.count(100, minimum=30))
-
-
-@ebpc_test(TOP)
-async def test_coverage_closure(dut, cfg):
-    """The coverage-directed transmissions round-trip."""
-    await scenarios.coverage_closure(LoopbackBench(dut, cfg, "test_coverage_closure"))
+COUNTS = scenarios.Counts(random=(200, 20), back_to_back=(100, 30), resets=(5, 3), reset_delay=150)
+# The shared scenarios (ebpc_tb.bench.scenarios) as this module's tests: test_conformance,
+# test_vectors, test_random, test_corners, test_coverage_closure, test_back_to_back and
+# test_reset_mid_transmission.
+globals().update(scenarios.shared_tests(TOP, LoopbackBench, __name__, COUNTS))
 
 
 @ebpc_test(TOP)
@@ -68,13 +39,6 @@ async def test_link_stalls(dut, cfg):
             tb.send(t.values, t.name)
         await tb.wait_all()
     await tb.finish()
-
-
-@ebpc_test(TOP)
-async def test_reset_mid_transmission(dut, cfg):
-    """Reset with traffic in flight, then exact round-trips."""
-    await scenarios.reset_mid_transmission(LoopbackBench(dut, cfg, "test_reset_mid_transmission"),
-                                           cfg.count(5, minimum=3), max_delay=150)
 
 
 def _high_counter(sig, counts: dict, phase: list):

@@ -15,27 +15,9 @@ import ebpc
 
 from ebpc_tb.spec import RunSpec
 from ebpc_tb.bench.env import DecoderBench, EncoderBench
+from ebpc_tb.bench.stimulus import THROUGHPUT_KINDS, throughput_values
 
-KINDS = ("dense_smooth", "random_dense", "relu_50", "sparse_90")
-
-
-def stimulus(kind: str, w: int, length: int, rng: random.Random) -> list[int]:
-    lo, hi = -(1 << (w - 1)), (1 << (w - 1)) - 1
-    if kind == "dense_smooth":
-        v, out = rng.randint(lo // 4, hi // 4), []
-        step = max(1, 1 << max(0, w // 4 - 1))
-        for _ in range(length):
-            v = max(lo, min(hi, v + rng.randint(-step, step)))
-            out.append(v or 1)
-        return out
-    if kind == "random_dense":
-        return [rng.randint(lo, hi) or 1 for _ in range(length)]
-    if kind == "relu_50":
-        scale = float(1 << (w // 2))
-        return [0 if rng.random() < 0.5 else min(hi, int(rng.expovariate(1 / scale)) + 1) for _ in range(length)]
-    if kind == "sparse_90":
-        return [0 if rng.random() < 0.9 else rng.randint(lo, hi) or 1 for _ in range(length)]
-    raise ValueError(kind)
+KINDS = THROUGHPUT_KINDS
 
 
 _SPEC = RunSpec.from_env()
@@ -74,7 +56,7 @@ async def _measure(dut, kind: str, top: str) -> None:
     first = _first_cycle(inputs)
     total = bound = 0
     for i in range(count):
-        vals = stimulus(kind, cfg.width, length, rng)
+        vals = throughput_values(kind, cfg.width, length, rng)
         enc = ebpc.encode(vals, cfg.width, cfg.block, cfg.max_zero_run)
         bound += max(len(vals), enc.znz.size, enc.bpc.size)
         total += len(vals)

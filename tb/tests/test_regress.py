@@ -348,3 +348,15 @@ def test_code_coverage_summed_per_build_merges_as_the_runs_do(tmp_path):
     # two shards' files of one build are summed again, not overwritten
     (again,) = sum_files([("x", summed), ("x", summed)], tmp_path / "shards")
     assert sorted(codecov.merge_files([again]).values()) == [0, 8, 10]
+
+
+def test_rows_survive_json() -> None:
+    """Job, TestOutcome and RunInfo through JSON: tuples come back as tuples, unknown keys
+    (a newer file) are ignored."""
+    job = regress.Job(7, "verilator", "decoder", (16, 8, 2), ("test_random", "test_corners"), 0.15, group="g")
+    outcome = regress.TestOutcome(7, "icarus", "encoder", (8, 8, 16), False, "test_random", "fail", "m", "r", 1.5)
+    info = regress.RunInfo(commit="abc", workers=("w0", "w1"), timeout=3.0)
+    for row in (job, outcome, info):
+        data = json.loads(json.dumps(row.to_json()))
+        assert type(row).from_json(dict(data, unknown_key=1)) == row
+    assert job.to_json()["config"] == [16, 8, 2] and info.to_json()["workers"] == ["w0", "w1"]

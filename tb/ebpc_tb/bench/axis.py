@@ -100,6 +100,8 @@ class AxisBench(Bench):
     # reset and they read X)
     clock_impl = None
     records_coverage = False
+    # output stream -> how the scoreboard's messages name its packets
+    packet_labels: dict[str, str] = {}
 
     def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
                  rng: random.Random | None = None) -> None:
@@ -109,6 +111,14 @@ class AxisBench(Bench):
         self.sent = 0                   # transmissions queued (the fault injection's counter)
         self.longest_pause = 1
         self.codecs: dict[str, AxisWords] = {}
+        self.sb = PacketScoreboard(self.packet_labels, self.log, self.context)
+        self.inputs: list[Any] = []     # what was sent per transmission (monitor_words)
+        self.add_ports()
+        self.random_traffic()
+
+    def add_ports(self) -> None:
+        """The top's sources and sinks (:meth:`axis_source`, :meth:`axis_sink`)."""
+        raise NotImplementedError
 
     # -- building blocks -----------------------------------------------------------------------
     def _quiet(self, drv: Any) -> Any:
@@ -205,15 +215,6 @@ class AxisBench(Bench):
     def flush(self) -> None:
         raise NotImplementedError("the AXI4-Stream benches have no reset in the middle of a test")
 
-    def describe_state(self) -> str:
-        first = self.sb.first_outstanding
-        s = f"{self.sb.outstanding} transmission(s) outstanding"
-        if first is not None:
-            s += (f"; first: #{first.index} {first.name!r}, packets received "
-                  f"{sorted(first.received)} of {sorted(first.packets)}, done_o "
-                  f"{'seen' if first.done_seen else 'not yet'}")
-        return s
-
     def final_checks(self) -> None:
         """The AxiStreamMonitors saw the same packets cross the interfaces, and no other."""
         for prefix, stream, label in self.monitored:
@@ -247,18 +248,14 @@ class AxisEncoderBench(AxisBench):
     top = "axis_encoder"
     monitored = (("s_axis", "in", "input packet"), ("m_axis_znz", "znz", "ZNZ packet"),
                  ("m_axis_bpc", "bpc", "BPC packet"))
+    packet_labels = {"znz": "ZNZ packet", "bpc": "BPC packet"}
 
-    def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
-                 rng: random.Random | None = None) -> None:
-        super().__init__(dut, cfg, test_name, rng)
-        self.sb = PacketScoreboard({"znz": "ZNZ packet", "bpc": "BPC packet"}, self.log, self.context)
+    def add_ports(self) -> None:
         self.counts_enabled = self.params["EnableCounts"] == 1
-        self._read_counts = (int_reader(dut.znz_count_o), int_reader(dut.bpc_count_o))
+        self._read_counts = (int_reader(self.dut.znz_count_o), int_reader(self.dut.bpc_count_o))
         self.source = self.axis_source("s_axis")
         self.znz_sink = self.axis_sink("m_axis_znz", "znz")
         self.bpc_sink = self.axis_sink("m_axis_bpc", "bpc")
-        self.inputs: list[list[int]] = []      # words sent per transmission (monitor check)
-        self.random_traffic()
 
     def send(self, values: Sequence[int], name: str = "", znz: Optional[list[int]] = None,
              bpc: Optional[list[int]] = None) -> None:
@@ -297,18 +294,14 @@ class AxisDecoderBench(AxisBench):
     top = "axis_decoder"
     monitored = (("s_axis_znz", "znz", "ZNZ packet"), ("s_axis_bpc", "bpc", "BPC packet"),
                  ("m_axis", "out", "output packet"))
+    packet_labels = {"out": "output packet"}
 
-    def __init__(self, dut: Any, cfg: RunSpec | None = None, test_name: str = "test",
-                 rng: random.Random | None = None) -> None:
-        super().__init__(dut, cfg, test_name, rng)
-        self.sb = PacketScoreboard({"out": "output packet"}, self.log, self.context)
-        self._read_error = int_reader(dut.error_o)
+    def add_ports(self) -> None:
+        self._read_error = int_reader(self.dut.error_o)
         self.len_source = self.axis_source("s_axis_len")
         self.znz_source = self.axis_source("s_axis_znz")
         self.bpc_source = self.axis_source("s_axis_bpc")
         self.sink = self.axis_sink("m_axis", "out")
-        self.inputs: list[tuple[list[int], list[int]]] = []   # (znz, bpc) sent per transmission
-        self.random_traffic()
 
     def send(self, values: Sequence[int], name: str = "", znz: Optional[list[int]] = None,
              bpc: Optional[list[int]] = None, *, expect_error: int = 0,

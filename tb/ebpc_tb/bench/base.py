@@ -16,9 +16,11 @@ AXI4-Stream ones (:mod:`ebpc_tb.bench.axis`) alike:
 
 A subclass builds its drivers and monitors (:meth:`Bench.add_source`,
 :meth:`Bench.add_sink` for valid/ready streams), sets :attr:`Bench.sb`, and says what
-progress and idleness are for its top (:meth:`Bench.progress`, :meth:`Bench.busy`,
-:meth:`Bench.stall_budget`), how to forget what is in flight (:meth:`Bench.flush`) and
-what ``done_o`` carries (:meth:`Bench.on_done`).
+``done_o`` carries (:meth:`Bench.on_done`). Progress, idleness, the stall budget, the hang
+message and what a reset forgets (:meth:`Bench.progress`, :meth:`Bench.busy`,
+:meth:`Bench.stall_budget`, :meth:`Bench.describe_state`, :meth:`Bench.flush`) come from
+the sources and sinks it added and the scoreboard; a bench with more (link stalls, drivers
+of its own) extends or replaces them.
 """
 
 from __future__ import annotations
@@ -69,6 +71,12 @@ class Scoreboard(Protocol):
     @property
     def first_outstanding(self) -> Any:
         """The oldest incomplete transmission (None when there is none), for messages."""
+
+    def describe_first(self) -> str:
+        """The oldest incomplete transmission and what it still misses ("" when none is)."""
+
+    def flush(self) -> None:
+        """Forget every expected transmission (around a reset)."""
 
     def final_check(self) -> None:
         """Raise if anything is missing, wrong, or nothing was checked at all."""
@@ -135,6 +143,8 @@ class Bench:
         self.rst_n = dut.rst_ni
         self.sb: Scoreboard
         self.monitors: list[StreamMonitor] = []
+        self.sources: list[StreamSource] = []     # in the order added (add_source)
+        self.sinks: list[StreamSink] = []
         self.coverage = None
         if self.cfg.coverage and self.records_coverage:
             from .coverage import Coverage  # noqa: PLC0415  (cocotb-coverage: only when asked)
@@ -176,10 +186,8 @@ class Bench:
         ``callback`` per handshaken word)."""
         src = StreamSource(self.dut, name, self.engine, with_last=with_last, gaps=gaps,
                            rng=self.sub_rng(name))
-        mon = StreamMonitor(self.dut, name, self.engine, into_dut=True, with_last=with_last,
-                            callback=callback, keep=False, source=src)
-        self.monitors.append(mon)
-        return src, mon
+        self.sources.append(src)
+        return src, self._monitor(name, with_last, callback, source=src)
 
     def add_sink(self, name: str, *, with_last: bool = True, backpressure: BackpressureConfig | None = None,
                  callback: Callable[[Beat], None] | None = None) -> tuple[StreamSink, StreamMonitor]:
@@ -187,10 +195,16 @@ class Bench:
         (protocol checker, ``callback`` per handshaken word)."""
         sink = StreamSink(self.dut, name, self.engine, with_last=with_last, backpressure=backpressure,
                           rng=self.sub_rng(name))
-        mon = StreamMonitor(self.dut, name, self.engine, into_dut=False, with_last=with_last,
-                            callback=callback, keep=False, sink=sink)
+        self.sinks.append(sink)
+        return sink, self._monitor(name, with_last, callback, sink=sink)
+
+    def _monitor(self, name: str, with_last: bool, callback: Callable[[Beat], None] | None, *,
+                 source: StreamSource | None = None, sink: StreamSink | None = None) -> StreamMonitor:
+        """The protocol checker of the bench's ``source`` into, or ``sink`` out of, the DUT."""
+        mon = StreamMonitor(self.dut, name, self.engine, into_dut=source is not None, with_last=with_last,
+                            callback=callback, keep=False, source=source, sink=sink)
         self.monitors.append(mon)
-        return sink, mon
+        return mon
 
     def cover_streams(self, inputs: dict[str, tuple[StreamMonitor, bool]],
                       outputs: dict[str, StreamMonitor]) -> None:
@@ -231,7 +245,9 @@ class Bench:
 
     def flush(self) -> None:
         """Forget every queued word and expected transmission (around a reset)."""
-        raise NotImplementedError
+        for src in self.sources:
+            src.flush()
+        self.sb.flush()
 
     # -- done_o ------------------------------------------------------------------------------
     def _sample_done(self, in_reset: bool) -> Optional[bool]:
@@ -257,16 +273,19 @@ class Bench:
 
     # -- drain ------------------------------------------------------------------------------
     def progress(self) -> tuple:
-        """Anything that changes whenever the bench or the DUT moves on (the watchdog's view)."""
-        raise NotImplementedError
+        """Anything that changes whenever the bench or the DUT moves on (the watchdog's view):
+        the scoreboard's progress and the words each source handed over."""
+        return (self.sb.progress, *(s.words_sent for s in self.sources))
 
     def busy(self) -> bool:
         """Words queued or transmissions expected."""
-        raise NotImplementedError
+        return self.sb.outstanding > 0 or not all(s.idle for s in self.sources)
 
     def stall_budget(self) -> int:
-        """The longest wait the configured traffic can make on purpose (stalls, long gaps)."""
-        return 0
+        """The longest wait the configured traffic can make on purpose (stalls, long gaps): the
+        longest stall of any sink and the longest gap of any source."""
+        return (max((k.backpressure.longest for k in self.sinks), default=0)
+                + max((s.gaps.longest for s in self.sources), default=0))
 
     @property
     def watchdog_limit(self) -> int:
@@ -274,8 +293,14 @@ class Bench:
         return WATCHDOG_CYCLES + self.stall_budget()
 
     def describe_state(self) -> str:
-        """What is in flight, for a hang message."""
-        return f"{self.sb.outstanding} transmission(s) outstanding"
+        """What is in flight, for a hang message: the transmissions outstanding, the words each
+        source handed over (and whether it has more queued), the oldest transmission."""
+        s = f"{self.sb.outstanding} transmission(s) outstanding"
+        if self.sources:
+            s += "; words sent " + ", ".join(f"{src.name} {src.words_sent}" + ("" if src.idle else " (more queued)")
+                                             for src in self.sources)
+        first = self.sb.describe_first()
+        return s + (f"; {first}" if first else "")
 
     async def wait_all(self, limit: int | None = None, keep: int = 0) -> None:
         """Wait until every queued transmission completed (``keep``: until at most that many

@@ -88,10 +88,6 @@ class EncoderBench(Bench):
         self.sb.expect(values, name, znz, bpc)
         self.src.send_frame(values)
 
-    def flush(self) -> None:
-        self.src.flush()
-        self.sb.flush()
-
     # -- done_o -----------------------------------------------------------------------------
     def on_done(self, cycle: int) -> None:
         zc, bc = (read() for read in self._read_counts)
@@ -106,24 +102,6 @@ class EncoderBench(Bench):
         if self.coverage and self.sb.last_done is not None:
             self.coverage.sample_transmission(self.sb.last_done.values)
 
-    # -- drain ------------------------------------------------------------------------------
-    def progress(self) -> tuple:
-        return (self.sb.progress, self.src.words_sent)
-
-    def busy(self) -> bool:
-        return self.sb.outstanding > 0 or not self.src.idle
-
-    def stall_budget(self) -> int:
-        return max(self.znz_sink.backpressure.longest, self.bpc_sink.backpressure.longest) + self.src.gaps.longest
-
-    def describe_state(self) -> str:
-        first = self.sb.first_outstanding
-        s = (f"{self.sb.outstanding} transmission(s) outstanding, input words sent {self.src.words_sent}, "
-             f"source idle={self.src.idle}")
-        if first:
-            s += (f"; first: #{first.index} '{first.name}' L={len(first.values)} ZNZ {first.znz_seen}/"
-                  f"{len(first.znz)} BPC {first.bpc_seen}/{len(first.bpc)}")
-        return s
 
 
 class DecoderBench(Bench):
@@ -145,10 +123,6 @@ class DecoderBench(Bench):
         self._read_error = int_reader(dut.error_o)
         self.cover_streams({"len": (self.len_mon, False), "znz": (self.znz_mon, True),
                             "bpc": (self.bpc_mon, True)}, {"out": self.out_mon})
-
-    @property
-    def sources(self) -> tuple:
-        return (self.len_src, self.znz_src, self.bpc_src)
 
     # -- traffic ----------------------------------------------------------------------------
     def set_traffic(self, len_gaps: GapConfig | None = None, znz_gaps: GapConfig | None = None,
@@ -197,11 +171,6 @@ class DecoderBench(Bench):
         exp = self.sb.expect_error(case.length, case.error, case.allowed, case.name, case.expected, case.any_of)
         exp.detail = streams_detail(case.length, case.znz, case.bpc)
 
-    def flush(self) -> None:
-        for s in self.sources:
-            s.flush()
-        self.sb.flush()
-
     # -- done_o -----------------------------------------------------------------------------
     def on_done(self, cycle: int) -> None:
         err = self._read_error()
@@ -215,24 +184,12 @@ class DecoderBench(Bench):
                 self.coverage.sample_transmission(exp.values)
 
     # -- drain ------------------------------------------------------------------------------
-    def progress(self) -> tuple:
-        return (self.sb.progress, *(s.words_sent for s in self.sources))
-
-    def busy(self) -> bool:
-        return self.sb.outstanding > 0 or not all(s.idle for s in self.sources)
-
-    def stall_budget(self) -> int:
-        return self.out_sink.backpressure.longest + max(s.gaps.longest for s in self.sources)
-
     def describe_state(self) -> str:
+        """The base's account, the oldest transmission's input streams and the previous one's."""
+        s = super().describe_state()
         first = self.sb.first_outstanding
-        s = (f"{self.sb.outstanding} transmission(s) outstanding; words accepted len/znz/bpc = "
-             f"{self.len_src.words_sent}/{self.znz_src.words_sent}/{self.bpc_src.words_sent}, idle = "
-             f"{[x.idle for x in self.sources]}")
-        if first:
-            s += f"; first: #{first.index} '{first.name}' L={first.length}, {first.seen} output words"
-            if first.detail:
-                s += f"\n  inputs: {first.detail}"
+        if first is not None and first.detail:
+            s += f"\n  inputs: {first.detail}"
         prev = self.sb.last_done
         if prev is not None:
             s += f"\n  previous (completed) transmission: #{prev.index} '{prev.name}' {prev.detail}"
@@ -351,9 +308,7 @@ class LoopbackBench(Bench):
             self._enc_expect.append((int(enc.znz.size), int(enc.bpc.size), name))
 
     def flush(self) -> None:
-        self.src.flush()
-        self.len_src.flush()
-        self.sb.flush()
+        super().flush()
         self._enc_expect.clear()
 
     # -- done_o -----------------------------------------------------------------------------
@@ -367,20 +322,8 @@ class LoopbackBench(Bench):
             self.coverage.sample_transmission(last.values)
 
     # -- drain ------------------------------------------------------------------------------
-    def progress(self) -> tuple:
-        return (self.sb.progress, self.src.words_sent, self.len_src.words_sent)
-
-    def busy(self) -> bool:
-        return self.sb.outstanding > 0 or not (self.src.idle and self.len_src.idle)
-
     def stall_budget(self) -> int:
+        """The base's budget and the link stalls."""
         links = sum(cfg.longest for cfg in self.stall_cfg.values() if cfg is not None)
-        return self.out_sink.backpressure.longest + links + self.src.gaps.longest
+        return super().stall_budget() + links
 
-    def describe_state(self) -> str:
-        first = self.sb.first_outstanding
-        s = (f"{self.sb.outstanding} transmission(s) outstanding; input words accepted {self.src.words_sent}, "
-             f"lengths accepted {self.len_src.words_sent}")
-        if first:
-            s += f"; first: #{first.index} '{first.name}' L={first.length}, {first.seen} output words"
-        return s

@@ -21,6 +21,8 @@ import dataclasses
 import logging
 from typing import Callable, Optional
 
+from .scoreboard import BaseScoreboard
+
 __all__ = ["ExpectedPackets", "PacketScoreboard", "PacketMismatch"]
 
 # A transmission's rule for its done_o pulse: what came with it -> a problem ("" when fine).
@@ -48,26 +50,25 @@ class ExpectedPackets:
         return self.done_seen and len(self.received) == len(self.packets)
 
 
-class PacketScoreboard:
+class PacketScoreboard(BaseScoreboard):
     """Checks packets and ``done_o`` pulses of a sequence of transmissions.
 
     Args:
         labels: stream -> how messages name its packets (``"ZNZ packet"`` ...).
     """
 
+    failure = PacketMismatch
+
     def __init__(self, labels: dict[str, str], log: logging.Logger | None = None, context: str = "") -> None:
+        super().__init__(log or logging.getLogger("cocotb.scoreboard.packets"), context)
         self.labels = labels
-        self.log = log or logging.getLogger("cocotb.scoreboard.packets")
-        self.context = context
         self.expected: list[ExpectedPackets] = []
         self._next: dict[str, int] = {s: 0 for s in labels}   # per stream: index of the next packet's owner
         self._dones = 0
         self._complete = 0
-        self.progress = 0
         self.packets_checked = 0
         self.words_checked = 0
         self.done_records: list[tuple[int, ...]] = []
-        self.errors: list[str] = []
 
     # -- expectations ---------------------------------------------------------------------
     def expect(self, name: str, packets: dict[str, list[int]], done_check: DoneCheck,
@@ -99,12 +100,12 @@ class PacketScoreboard:
         label = self.labels[stream]
         exp = self._owner(stream)
         if exp is None:
-            self._fail(f"a {label} nobody expected ({len(words)} words: {words[:8]}...)")
+            self._raise(f"a {label} nobody expected ({len(words)} words: {words[:8]}...)")
         want = exp.packets[stream]
         if exp.exact:
             self.check_words(label, exp.name, want, words)
         elif len(words) != len(want):
-            self._fail(f"{label} of {exp.name!r}: {len(words)} words, expected L={len(want)}")
+            self._raise(f"{label} of {exp.name!r}: {len(words)} words, expected L={len(want)}")
         self._next[stream] += 1
         exp.received.add(stream)
         self.packets_checked += 1
@@ -116,11 +117,11 @@ class PacketScoreboard:
         """A done_o pulse with what came with it (counts, error flags)."""
         self.done_records.append(record)
         if self._dones >= len(self.expected):
-            self._fail(f"done_o pulse {record} with no transmission outstanding")
+            self._raise(f"done_o pulse {record} with no transmission outstanding")
         exp = self.expected[self._dones]
         problem = exp.done_check(record)
         if problem:
-            self._fail(f"done_o of transmission {exp.name!r}: {problem}")
+            self._raise(f"done_o of transmission {exp.name!r}: {problem}")
         exp.done_seen = True
         self._dones += 1
         self.progress += 1
@@ -137,29 +138,17 @@ class PacketScoreboard:
             return
         first = next((i for i, (e, a) in enumerate(zip(expected, actual)) if e != a),
                      min(len(expected), len(actual)))
-        self._fail(f"{what} of transmission {name!r}: {len(actual)} words, expected {len(expected)}; "
+        self._raise(f"{what} of transmission {name!r}: {len(actual)} words, expected {len(expected)}; "
                    f"first difference at word {first}: expected {expected[first:first + 4]}, "
                    f"got {actual[first:first + 4]}")
 
-    def _fail(self, msg: str) -> None:
-        msg = self.context + msg
-        self.errors.append(msg)
-        self.log.error(msg)
-        raise PacketMismatch(msg)
+    def _missing(self, exp: ExpectedPackets) -> str:
+        missing = sorted(set(exp.packets) - exp.received)
+        return (f"missing {', '.join(self.labels[s] for s in missing) or 'nothing'}"
+                f"{'' if exp.done_seen else ' and its done_o pulse'}")
 
-    def final_check(self) -> None:
-        """Fail on an earlier error, a missing packet or done_o pulse, or nothing checked."""
-        if self.errors:
-            raise PacketMismatch(self.errors[0])
-        first = self.first_outstanding
-        if first is not None:
-            missing = sorted(set(first.packets) - first.received)
-            raise PacketMismatch(f"{self.context}{self.outstanding} transmission(s) incomplete; first: "
-                                 f"#{first.index} {first.name!r}: missing "
-                                 f"{', '.join(self.labels[s] for s in missing) or 'nothing'}"
-                                 f"{'' if first.done_seen else ' and its done_o pulse'}")
-        if self.packets_checked == 0 or self._dones == 0:
-            raise PacketMismatch(f"{self.context}the scoreboard checked nothing")
+    def _checked_anything(self) -> bool:
+        return self.packets_checked > 0 and self._dones > 0
 
     def summary(self) -> str:
         return (f"{len(self.expected)} transmissions, {self.packets_checked} packets "

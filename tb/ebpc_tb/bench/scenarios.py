@@ -7,17 +7,24 @@ benches share one interface for this (:class:`~ebpc_tb.bench.base.Bench` and its
 subclasses): ``send(values, name, znz=None, bpc=None)``, ``random_traffic()`` (a new random
 mix of gaps/backpressure/stalls/pauses on every port), ``busy_traffic(heavy)`` (gaps and
 backpressure everywhere, long stalls when ``heavy``), ``wait_all()`` and ``finish()``.
+
+:func:`shared_tests` makes them a test module's cocotb tests (``test_conformance`` ...), with
+the counts that module gives in a :class:`Counts`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, Callable
+
 from cocotb.triggers import ClockCycles
 
 from . import suites
+from .testing import ebpc_test
 from .traffic import BackpressureConfig
 
-__all__ = ["conformance", "vectors", "random_mix", "corners", "back_to_back",
-           "reset_mid_transmission", "coverage_closure"]
+__all__ = ["conformance", "vectors", "random_mix", "steady_traffic", "corners", "back_to_back",
+           "reset_mid_transmission", "coverage_closure", "Counts", "shared_tests"]
 
 
 async def conformance(tb) -> None:
@@ -65,6 +72,14 @@ async def random_mix(tb, count: int) -> None:
             tb.random_traffic()
             if i and i % 50 == 0:
                 await tb.wait_all()
+        tb.send(t.values, t.name)
+    await tb.finish()
+
+
+async def steady_traffic(tb, count: int) -> None:
+    """``count`` random transmissions under the traffic the bench was built with (no change)."""
+    await tb.start()
+    for t in suites.randoms(tb.cfg, tb.rng, count):
         tb.send(t.values, t.name)
     await tb.finish()
 
@@ -160,3 +175,50 @@ async def coverage_closure(tb) -> None:
     for t in suites.closure(tb.cfg, tb.rng, tb.log):
         tb.send(t.values, t.name)
     await tb.finish()
+
+
+@dataclasses.dataclass(frozen=True)
+class Counts:
+    """How much a bench's shared tests send: (count, minimum) before EBPC_SCALE (``cfg.count``).
+
+    ``back_to_back`` or ``resets`` None: the bench has no such test.
+    """
+    random: tuple[int, int]
+    back_to_back: tuple[int, int] | None = None
+    resets: tuple[int, int] | None = None
+    reset_delay: int = 120          # the longest wait before a reset (reset_mid_transmission)
+
+
+def shared_tests(top: str, bench: Callable[..., Any], module: str, counts: Counts) -> dict[str, Any]:
+    """The shared scenarios as cocotb tests of ``module`` (give ``__name__``), by test name.
+
+    Each test builds ``bench(dut, cfg, test_name)`` and runs one scenario on it, with its
+    count from ``counts`` scaled by the run; the test module puts them in its namespace
+    (``globals().update(...)``), where cocotb finds them.
+    """
+    plan: dict[str, tuple[Callable[..., Any], tuple[int, int] | None, dict[str, Any]]] = {
+        "test_conformance": (conformance, None, {}),
+        "test_vectors": (vectors, None, {}),
+        "test_random": (random_mix, counts.random, {}),
+        "test_corners": (corners, None, {}),
+        "test_coverage_closure": (coverage_closure, None, {}),
+    }
+    if counts.back_to_back is not None:
+        plan["test_back_to_back"] = (back_to_back, counts.back_to_back, {})
+    if counts.resets is not None:
+        plan["test_reset_mid_transmission"] = (reset_mid_transmission, counts.resets,
+                                               {"max_delay": counts.reset_delay})
+    return {name: _shared_test(top, bench, module, name, *entry) for name, entry in plan.items()}
+
+
+def _shared_test(top: str, bench: Callable[..., Any], module: str, name: str, scenario: Callable[..., Any],
+                 count: tuple[int, int] | None, kwargs: dict[str, Any]) -> Any:
+    async def test(dut, cfg) -> None:
+        args = () if count is None else (cfg.count(*count),)
+        await scenario(bench(dut, cfg, name), *args, **kwargs)
+
+    # cocotb names a test (and seeds it) by its function's module and qualified name
+    test.__name__ = test.__qualname__ = name
+    test.__module__ = module
+    test.__doc__ = scenario.__doc__
+    return ebpc_test(top)(test)

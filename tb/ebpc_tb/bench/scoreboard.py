@@ -23,12 +23,13 @@ from __future__ import annotations
 import collections
 import dataclasses
 import logging
-from typing import Optional
+from typing import NoReturn, Optional
 
 import ebpc
 
 __all__ = [
     "ScoreboardError",
+    "BaseScoreboard",
     "EncoderScoreboard",
     "DecoderScoreboard",
     "ExpectedEncoding",
@@ -52,6 +53,64 @@ def _fmt_word(v: Optional[int], w: int) -> str:
     return f"0x{v:0{(w + 3) // 4}x} 0b{v:0{w}b}"
 
 
+class BaseScoreboard:
+    """What the scoreboards share (:class:`~ebpc_tb.bench.base.Scoreboard` is what the bench
+    needs of them): messages start with the run's ``context``, the first failure is logged,
+    kept and raised (``failure``), and :meth:`final_check` fails on it again, on an incomplete
+    transmission (the oldest named) or on a run that checked nothing.
+
+    A subclass keeps ``_done_q`` (the transmissions still waiting for their done_o pulse, or
+    overrides ``outstanding`` and ``first_outstanding``), says what an incomplete one misses
+    (``_missing``) and whether anything was checked (``_checked_anything``).
+    """
+
+    failure: type[AssertionError] = ScoreboardError
+
+    def __init__(self, log: logging.Logger, context: str) -> None:
+        self.log = log
+        self.context = context
+        self.errors: list[str] = []
+        self.progress = 0          # bumps on every checked event (watchdog)
+        self._done_q: collections.deque = collections.deque()
+
+    @property
+    def outstanding(self) -> int:
+        return len(self._done_q)
+
+    @property
+    def first_outstanding(self):
+        """The oldest transmission still waiting for words or its done_o (None: none)."""
+        return self._done_q[0] if self._done_q else None
+
+    def _raise(self, msg: str) -> NoReturn:
+        msg = f"{self.context}{msg}"
+        self.errors.append(msg)
+        self.log.error(msg)
+        raise self.failure(msg)
+
+    def _missing(self, exp) -> str:
+        raise NotImplementedError
+
+    def _checked_anything(self) -> bool:
+        raise NotImplementedError
+
+    def describe_first(self) -> str:
+        """The oldest incomplete transmission and what it still misses ("" when none is)."""
+        first = self.first_outstanding
+        return "" if first is None else f"first: #{first.index} {first.name!r}: {self._missing(first)}"
+
+    def final_check(self) -> None:
+        """Fail on an earlier failure, missing words / packets / done pulses, or a run that
+        scored nothing."""
+        if self.errors:
+            raise self.failure(self.errors[0])
+        if self.outstanding:
+            raise self.failure(f"{self.context}{self.outstanding} transmission(s) incomplete; "
+                               f"{self.describe_first()}")
+        if not self._checked_anything():
+            raise self.failure(f"{self.context}the scoreboard checked nothing")
+
+
 @dataclasses.dataclass
 class ExpectedEncoding:
     index: int
@@ -68,15 +127,14 @@ class ExpectedEncoding:
     done_seen: bool = False
 
 
-class EncoderScoreboard:
+class EncoderScoreboard(BaseScoreboard):
     """Checks the encoder's ZNZ/BPC streams and ``done_o`` against ``ebpc.encode``."""
 
     def __init__(self, width: int, block: int, max_zero_run: int,
                  log: logging.Logger | None = None, context: str = "", inject_fault: str | None = None):
+        super().__init__(log or logging.getLogger("cocotb.scoreboard.encoder"), context)
         self.w, self.n, self.z = width, block, max_zero_run
         self.inject_fault = inject_fault
-        self.log = log or logging.getLogger("cocotb.scoreboard.encoder")
-        self.context = context
         self.pending: collections.deque[ExpectedEncoding] = collections.deque()
         self._znz_q: collections.deque[ExpectedEncoding] = collections.deque()
         self._bpc_q: collections.deque[ExpectedEncoding] = collections.deque()
@@ -84,8 +142,6 @@ class EncoderScoreboard:
         self.count = 0
         self.words_checked = {"znz": 0, "bpc": 0}
         self.transmissions_done = 0
-        self.errors: list[str] = []
-        self.progress = 0          # bumps on every checked event (watchdog)
         self.last_done: ExpectedEncoding | None = None
 
     # -- expectations ---------------------------------------------------------
@@ -102,27 +158,17 @@ class EncoderScoreboard:
             if words:
                 words[0] ^= 1          # bench self-test: this transmission must fail
         self.count += 1
-        self.pending.append(exp)
-        self._znz_q.append(exp)
-        self._bpc_q.append(exp)
-        self._done_q.append(exp)
+        for queue in self._queues():
+            queue.append(exp)
         return exp
+
+    def _queues(self) -> tuple[collections.deque[ExpectedEncoding], ...]:
+        return (self.pending, self._znz_q, self._bpc_q, self._done_q)
 
     def flush(self) -> None:
         """Forget every outstanding transmission (after a reset)."""
-        self.pending.clear()
-        self._znz_q.clear()
-        self._bpc_q.clear()
-        self._done_q.clear()
-
-    @property
-    def outstanding(self) -> int:
-        return len(self._done_q)
-
-    @property
-    def first_outstanding(self) -> ExpectedEncoding | None:
-        """The oldest transmission still waiting for words or its done_o (None: none)."""
-        return self._done_q[0] if self._done_q else None
+        for queue in self._queues():
+            queue.clear()
 
     # -- monitors' callbacks --------------------------------------------------
     def on_znz(self, beat) -> None:
@@ -162,7 +208,7 @@ class EncoderScoreboard:
     def on_done(self, znz_count: int | None, bpc_count: int | None, cycle: int | None = None) -> None:
         """A ``done_o`` pulse seen in engine cycle ``cycle`` (call it after the monitors saw that cycle)."""
         if not self._done_q:
-            self._fail_plain(f"done_o pulse with no transmission outstanding "
+            self._raise(f"done_o pulse with no transmission outstanding "
                              f"(znz_count={znz_count} bpc_count={bpc_count})")
         exp = self._done_q.popleft()
         problems = []
@@ -176,7 +222,7 @@ class EncoderScoreboard:
         if bpc_count is not None and bpc_count != len(exp.bpc):
             problems.append(f"bpc_count_o={bpc_count}, expected {len(exp.bpc)}")
         if problems:
-            self._fail_plain(f"transmission #{exp.index} '{exp.name}' (L={len(exp.values)}): " + "; ".join(problems))
+            self._raise(f"transmission #{exp.index} '{exp.name}' (L={len(exp.values)}): " + "; ".join(problems))
         exp.done_seen = True
         self.last_done = exp
         if self.pending and self.pending[0] is exp:
@@ -190,21 +236,12 @@ class EncoderScoreboard:
         self.progress += 1
 
     # -- reporting ------------------------------------------------------------
-    def _fail_plain(self, msg: str) -> None:
-        msg = f"{self.context}{msg}"
-        self.errors.append(msg)
-        self.log.error(msg)
-        raise ScoreboardError(msg)
-
     def _fail(self, stream: str, exp: Optional[ExpectedEncoding], idx: Optional[int], beat, what: str) -> None:
         w = self.w
-        lines = [f"{self.context}ENCODER MISMATCH on {stream.upper()} stream: {what}"]
+        lines = [f"ENCODER MISMATCH on {stream.upper()} stream: {what}"]
         if exp is None:
             lines.append(f"  actual   {_fmt_word(beat.data, w)} last={int(beat.last)}")
-            msg = "\n".join(lines)
-            self.errors.append(msg)
-            self.log.error(msg)
-            raise ScoreboardError(msg)
+            self._raise("\n".join(lines))
         words = exp.znz if stream == "znz" else exp.bpc
         bits = exp.znz_bits if stream == "znz" else exp.bpc_bits
         want = words[idx]
@@ -231,23 +268,14 @@ class EncoderScoreboard:
             lines.append(f"  input values: {exp.values}")
         else:
             lines.append(f"  input values[0:64]: {exp.values[:64]} ...")
-        msg = "\n".join(lines)
-        self.errors.append(msg)
-        self.log.error(msg)
-        raise ScoreboardError(msg)
+        self._raise("\n".join(lines))
 
-    def final_check(self) -> None:
-        """Fail on missing words / done pulses, or on a run that scored nothing."""
-        if self.errors:
-            raise ScoreboardError(self.errors[0])
-        if self._done_q:
-            exp = self._done_q[0]
-            raise ScoreboardError(
-                f"{self.context}{len(self._done_q)} transmission(s) incomplete; first: #{exp.index} '{exp.name}' "
-                f"L={len(exp.values)}: ZNZ {exp.znz_seen}/{len(exp.znz)} words, BPC {exp.bpc_seen}/{len(exp.bpc)} "
+    def _missing(self, exp: ExpectedEncoding) -> str:
+        return (f"L={len(exp.values)}, ZNZ {exp.znz_seen}/{len(exp.znz)} words, BPC {exp.bpc_seen}/{len(exp.bpc)} "
                 f"words, done_o {'seen' if exp.done_seen else 'missing'}")
-        if self.words_checked["znz"] == 0 or self.transmissions_done == 0:
-            raise ScoreboardError(f"{self.context}the scoreboard checked nothing")
+
+    def _checked_anything(self) -> bool:
+        return self.words_checked["znz"] > 0 and self.transmissions_done > 0
 
     def summary(self) -> str:
         return (f"{self.transmissions_done} transmissions, {self.words_checked['znz']} ZNZ + "
@@ -271,16 +299,15 @@ class ExpectedDecoding:
     done_seen: bool = False
 
 
-class DecoderScoreboard:
+class DecoderScoreboard(BaseScoreboard):
     """Checks the decoder's output words, ``last``, ``done_o`` and ``error_o``."""
 
     def __init__(self, width: int, log: logging.Logger | None = None, context: str = "",
                  inject_fault: str | None = None):
+        super().__init__(log or logging.getLogger("cocotb.scoreboard.decoder"), context)
         self.w = width
         self.inject_fault = inject_fault
         self.mask = (1 << width) - 1
-        self.log = log or logging.getLogger("cocotb.scoreboard.decoder")
-        self.context = context
         self._out_q: collections.deque[ExpectedDecoding] = collections.deque()
         self._done_q: collections.deque[ExpectedDecoding] = collections.deque()
         self.count = 0
@@ -288,8 +315,6 @@ class DecoderScoreboard:
         self.transmissions_done = 0
         self.errors_seen: collections.Counter = collections.Counter()
         self.flagged = 0               # done_o pulses with a non-zero error_o
-        self.errors: list[str] = []
-        self.progress = 0
         self.last_done: ExpectedDecoding | None = None
         self._lengths_taken = 0        # lengths L >= 1 the decoder has taken
         self._znz_streams_taken = 0    # ZNZ streams it has taken through `last`
@@ -318,19 +343,10 @@ class DecoderScoreboard:
         return exp
 
     def flush(self) -> None:
+        """Forget every outstanding transmission (after a reset)."""
         self._out_q.clear()
         self._done_q.clear()
-        self._lengths_taken = 0
-        self._znz_streams_taken = 0
-
-    @property
-    def outstanding(self) -> int:
-        return len(self._done_q)
-
-    @property
-    def first_outstanding(self) -> ExpectedDecoding | None:
-        """The oldest transmission still waiting for words or its done_o (None: none)."""
-        return self._done_q[0] if self._done_q else None
+        self._lengths_taken = self._znz_streams_taken = 0
 
     def on_len(self, beat) -> None:
         """A length taken: one more transmission whose ZNZ stream the decoder may read."""
@@ -395,26 +411,17 @@ class DecoderScoreboard:
         self.transmissions_done += 1
         self.progress += 1
 
-    def _fail(self, msg: str) -> None:
-        msg = f"{self.context}{msg}"
+    def _fail(self, msg: str) -> NoReturn:
         prev = self.last_done
         if prev is not None and prev.detail:
             msg += f"\n  previous transmission: #{prev.index} '{prev.name}' {prev.detail}"
-        self.errors.append(msg)
-        self.log.error(msg)
-        raise ScoreboardError(msg)
+        self._raise(msg)
 
-    def final_check(self) -> None:
-        if self.errors:
-            raise ScoreboardError(self.errors[0])
-        if self._done_q:
-            exp = self._done_q[0]
-            raise ScoreboardError(
-                f"{self.context}{len(self._done_q)} transmission(s) incomplete; first: #{exp.index} '{exp.name}' "
-                f"L={exp.length}: {exp.seen}/{exp.length} output words, done_o "
-                f"{'seen' if exp.done_seen else 'missing'}")
-        if self.transmissions_done == 0:
-            raise ScoreboardError(f"{self.context}the scoreboard checked nothing")
+    def _missing(self, exp: ExpectedDecoding) -> str:
+        return f"L={exp.length}, {exp.seen}/{exp.length} output words, done_o {'seen' if exp.done_seen else 'missing'}"
+
+    def _checked_anything(self) -> bool:
+        return self.transmissions_done > 0
 
     def summary(self) -> str:
         s = f"{self.transmissions_done} transmissions, {self.words_checked} output words checked"

@@ -24,6 +24,8 @@ __all__ = [
     "symbol_blocks",
     "load_case_file",
     "matching_cases",
+    "THROUGHPUT_KINDS",
+    "throughput_values",
 ]
 
 
@@ -288,3 +290,28 @@ def load_case_file(path: str | Path) -> list[dict]:
 
 def matching_cases(cases: list[dict], w: int, n: int, z: int) -> list[dict]:
     return [c for c in cases if (c["w"], c["n"], c["z"]) == (w, n, z)]
+
+
+# The throughput measurements' stimulus kinds (tb/test_throughput.py, tb/test_lanes.py).
+THROUGHPUT_KINDS = ("dense_smooth", "random_dense", "relu_50", "sparse_90")
+
+
+def throughput_values(kind: str, w: int, length: int, rng: random.Random) -> list[int]:
+    """``length`` words of one of :data:`THROUGHPUT_KINDS`: a smooth non-zero walk, uniform
+    non-zero words, half zeros and half small positive ones (ReLU-like), or 90 % zeros."""
+    lo, hi = _lo(w), _hi(w)
+    if kind == "dense_smooth":
+        value, out = rng.randint(lo // 4, hi // 4), []
+        step = max(1, 1 << max(0, w // 4 - 1))
+        for _ in range(length):
+            value = max(lo, min(hi, value + rng.randint(-step, step)))
+            out.append(value or 1)
+        return out
+    if kind == "random_dense":
+        return [rng.randint(lo, hi) or 1 for _ in range(length)]
+    if kind == "relu_50":
+        scale = float(1 << (w // 2))
+        return [0 if rng.random() < 0.5 else min(hi, int(rng.expovariate(1 / scale)) + 1) for _ in range(length)]
+    if kind == "sparse_90":
+        return [0 if rng.random() < 0.9 else rng.randint(lo, hi) or 1 for _ in range(length)]
+    raise ValueError(f"no throughput stimulus kind {kind!r} (one of {', '.join(THROUGHPUT_KINDS)})")

@@ -68,7 +68,7 @@ class StreamSource:
         self.name = name
         self.bus: StreamBus = stream_bus(entity, name, True, with_last)
         self.engine = engine
-        self.gaps = gaps or GapConfig.none()
+        self.gaps = gaps or GapConfig()
         self.rng = rng or random.Random(0)
         self.width = len(self.bus.data)
         self.mask = (1 << self.width) - 1

@@ -42,10 +42,6 @@ class GapConfig:
     long_prob: float = 0.0
     long_max: int = 100
 
-    @classmethod
-    def none(cls) -> "GapConfig":
-        return cls()
-
     def draw(self, rng: random.Random) -> int:
         """Idle cycles before the next word."""
         if self.long_prob and rng.random() < self.long_prob:

@@ -10,17 +10,17 @@ CI shard of them, and :func:`outcomes_from_junit` turns an item's cocotb results
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import random
-import re
 import shlex
 import xml.etree.ElementTree as ET
-from typing import Any, Collection, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Collection, Mapping, Sequence, TypeVar
 
 from .. import spec
 from ..spec import TB_DIR
 
-__all__ = ["Config", "RANDOM_TESTS", "DEFAULT_SCALE", "Job", "TestOutcome", "plan_jobs", "shard", "parse_shard",
-           "bench_tests", "outcomes_from_junit", "progress_line"]
+__all__ = ["Config", "RANDOM_TESTS", "DEFAULT_SCALE", "JsonRow", "Job", "TestOutcome", "plan_jobs", "shard",
+           "parse_shard", "bench_tests", "outcomes_from_junit", "progress_line"]
 
 Config = tuple[int, int, int]
 
@@ -28,9 +28,29 @@ Config = tuple[int, int, int]
 RANDOM_TESTS = ("test_random", "test_corners", "test_coverage_closure", "test_vectors")
 DEFAULT_SCALE = 0.15
 
+_Row = TypeVar("_Row", bound="JsonRow")
+
+
+class JsonRow:
+    """A dataclass as a JSON object and back: its tuple fields (``json_tuples``: field -> the
+    type of an element) are lists in JSON; keys that are no field are ignored on the way back."""
+
+    json_tuples: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(dataclasses.asdict(self), **{name: list(getattr(self, name)) for name in self.json_tuples})
+
+    @classmethod
+    def from_json(cls: type[_Row], row: Mapping[str, Any]) -> _Row:
+        names = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in row.items() if k in names}
+        values.update({name: tuple(map(kind, values[name])) for name, kind in cls.json_tuples.items()
+                       if name in values})
+        return cls(**values)
+
 
 @dataclasses.dataclass(frozen=True)
-class Job:
+class Job(JsonRow):
     """One item: a bench at one parameter set with one base seed, some of its tests (a group)."""
 
     seed: int
@@ -41,6 +61,7 @@ class Job:
     scale: float | None = None      # None: the default number of random transmissions
     full: bool = False
     group: str = ""                 # the test group's name when a bench's tests are split
+    json_tuples = {"config": int, "tests": str}
 
     @property
     def name(self) -> str:
@@ -69,18 +90,9 @@ class Job:
         prefix = [f"{k}={shlex.quote(v)}" for k, v in sorted((env or {}).items())]
         return " ".join(prefix + [shlex.quote(a) for a in args])
 
-    def to_json(self) -> dict[str, Any]:
-        return dict(dataclasses.asdict(self), config=list(self.config), tests=list(self.tests))
-
-    @classmethod
-    def from_json(cls, row: Mapping[str, Any]) -> "Job":
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in row.items() if k in fields}
-        return cls(**dict(values, config=tuple(int(x) for x in values["config"]), tests=tuple(values["tests"])))
-
 
 @dataclasses.dataclass(frozen=True)
-class TestOutcome:
+class TestOutcome(JsonRow):
     """One cocotb test of one job."""
 
     seed: int
@@ -93,6 +105,7 @@ class TestOutcome:
     message: str                    # the failure message ("" when passed)
     reproduce: str
     seconds: float = 0.0
+    json_tuples = {"config": int}
 
     @property
     def first_line(self) -> str:
@@ -101,15 +114,6 @@ class TestOutcome:
     @property
     def failed(self) -> bool:
         return self.status in ("fail", "error")
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(dataclasses.asdict(self), config=list(self.config))
-
-    @classmethod
-    def from_json(cls, row: Mapping[str, Any]) -> "TestOutcome":
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in row.items() if k in fields}
-        return cls(**dict(values, config=tuple(int(x) for x in values["config"])))
 
 
 # -- planning ----------------------------------------------------------------------------------
@@ -154,13 +158,20 @@ def shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
     return [j for i, j in enumerate(jobs) if i % count == index - 1]
 
 
-_TEST_RE = re.compile(r"^async\s+def\s+(test_\w+)\s*\(", re.M)
-
-
 def bench_tests(top: str) -> set[str]:
-    """The cocotb tests defined in the bench module of ``top`` (tb/<module>.py)."""
+    """The cocotb tests of the bench module of ``top`` (tb/<module>.py), as cocotb finds them:
+    the tests in the module's namespace once imported (written out, or made by
+    :func:`ebpc_tb.bench.scenarios.shared_tests`)."""
+    from cocotb.regression import Test, TestGenerator  # noqa: PLC0415 (only where asked)
+
     path = TB_DIR / f"{spec.TOPS[top][1]}.py"
-    return set(_TEST_RE.findall(path.read_text())) if path.is_file() else set()
+    if not path.is_file():
+        return set()
+    module_spec = importlib.util.spec_from_file_location(f"_ebpc_bench_{top}", path)
+    assert module_spec is not None and module_spec.loader is not None, path
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return {name for name, obj in vars(module).items() if isinstance(obj, (Test, TestGenerator))}
 
 
 def outcomes_from_junit(job: Job, xml_text: str | None, error: str = "", seconds: float = 0.0,

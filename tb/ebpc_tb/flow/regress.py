@@ -47,7 +47,7 @@ from .covdata import CoverageSums, sum_files
 from .dispatch import DispatchOptions, dispatch
 from .items import ItemRecord, ItemResult, ItemSettings
 from .launcher import Launchers
-from .jobs import (DEFAULT_SCALE, RANDOM_TESTS, Config, Job, TestOutcome, bench_tests, outcomes_from_junit,
+from .jobs import (DEFAULT_SCALE, RANDOM_TESTS, Config, Job, JsonRow, TestOutcome, bench_tests, outcomes_from_junit,
                    parse_shard, plan_jobs, progress_line, shard)
 from .workers import BuildSlot, Fingerprint, check_workers, fingerprint
 from .. import spec
@@ -67,7 +67,7 @@ _FORWARDED_ENV = (*spec.NO_CODE_COVERAGE, *_PASSED_ENV)
 
 
 @dataclasses.dataclass(frozen=True)
-class RunInfo:
+class RunInfo(JsonRow):
     """Where and when a regression ran."""
 
     commit: str = ""
@@ -78,15 +78,7 @@ class RunInfo:
     startup: float = 0.0        # seconds to start or reach the cluster and check its workers
     shard: str = ""
     timeout: float = 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        return dict(dataclasses.asdict(self), workers=list(self.workers))
-
-    @classmethod
-    def from_json(cls, row: Mapping[str, Any]) -> "RunInfo":
-        fields = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in row.items() if k in fields}
-        return cls(**dict(values, workers=tuple(values.get("workers", ()))))
+    json_tuples = {"workers": str}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -30,6 +30,30 @@ def _failed(status: Any) -> bool:
     return status in ("fail", "error", "timeout")
 
 
+def _head(*names: str) -> str:
+    """A table's header row."""
+    return "<tr>" + "".join(f"<th>{name}</th>" for name in names) + "</tr>"
+
+
+def _row(*cells: str) -> str:
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _num(value: Any, fail: Any = False) -> str:
+    """A number's cell (escaped), red when ``fail``."""
+    return f'<td class="num{" fail" if fail else ""}">{esc(value)}</td>'
+
+
+def _txt(value: Any) -> str:
+    """A text cell (escaped)."""
+    return f"<td>{esc(value)}</td>"
+
+
+def _cell(html: str) -> str:
+    """A cell of markup made here (a badge, a <code>, a <details>)."""
+    return f"<td>{html}</td>"
+
+
 def line_chart(points: Sequence[tuple[float, float]], label: str, y_max: float | None = None,
                width: int = 420, height: int = 140) -> str:
     """A line over ``points`` (x, y) as inline SVG with its axes' ranges written out."""
@@ -87,15 +111,14 @@ def _run_header(regress: Mapping[str, Any]) -> list[str]:
                    + (f"; workers: {esc(', '.join(map(str, info.get('workers', []))))}" if info.get("workers") else "")
                    + (f"; item timeout {info['timeout']:.0f} s" if info.get("timeout") else "") + ".</p>")
     if dur:
-        out.append("<table><tr><th>wall</th><th>cluster start and worker check</th><th>item time (sum)</th>"
-                   "<th>per item (mean, max)</th><th>of it building</th><th>workers</th>"
-                   "<th>scheduling gap per item</th></tr>"
-                   f'<tr><td class="num">{dur.get("wall", 0):.1f} s</td><td class="num">{dur.get("startup", 0):.1f} s</td>'
-                   f'<td class="num">{dur.get("item_seconds", 0):.1f} s</td>'
-                   f'<td class="num">{dur.get("mean_item", 0):.1f} s, {dur.get("max_item", 0):.1f} s</td>'
-                   f'<td class="num">{dur.get("build_seconds", 0):.1f} s</td><td class="num">{dur.get("workers", 0)}</td>'
-                   f'<td class="num">{dur.get("gap_ms", 0):.1f} ms ({dur.get("overhead_percent", 0):.2f} % of an item)</td>'
-                   "</tr></table>")
+        out.append("<table>" + _head("wall", "cluster start and worker check", "item time (sum)",
+                                     "per item (mean, max)", "of it building", "workers", "scheduling gap per item")
+                   + _row(_num(f'{dur.get("wall", 0):.1f} s'), _num(f'{dur.get("startup", 0):.1f} s'),
+                          _num(f'{dur.get("item_seconds", 0):.1f} s'),
+                          _num(f'{dur.get("mean_item", 0):.1f} s, {dur.get("max_item", 0):.1f} s'),
+                          _num(f'{dur.get("build_seconds", 0):.1f} s'), _num(dur.get("workers", 0)),
+                          _num(f'{dur.get("gap_ms", 0):.1f} ms ({dur.get("overhead_percent", 0):.2f} % of an item)'))
+                   + "</table>")
     return out
 
 
@@ -103,26 +126,23 @@ def _tables(regress: Mapping[str, Any]) -> list[str]:
     out = []
     seeds = regress.get("per_seed") or [{"seed": s} for s in regress.get("seeds", [])]
     outcomes = list(regress.get("outcomes", []))
-    out.append("<h4>Per seed</h4><table><tr><th>seed</th><th>items passed</th><th>items failed</th>"
-               "<th>tests passed</th><th>tests failed</th><th>seconds</th></tr>")
+    out.append("<h4>Per seed</h4><table>"
+               + _head("seed", "items passed", "items failed", "tests passed", "tests failed", "seconds"))
     for row in seeds:
         mine = [o for o in outcomes if o.get("seed") == row["seed"]]
         bad = sum(1 for o in mine if _failed(o.get("status")))
         failed_items = row.get("failed", 0)
-        out.append(f'<tr><td class="num">{esc(row["seed"])}</td><td class="num">{esc(row.get("passed", ""))}</td>'
-                   f'<td class="num{" fail" if failed_items else ""}">{esc(failed_items if "failed" in row else "")}</td>'
-                   f'<td class="num">{len(mine) - bad}</td><td class="num{" fail" if bad else ""}">{bad}</td>'
-                   f'<td class="num">{esc(row.get("seconds", ""))}</td></tr>')
+        out.append(_row(_num(row["seed"]), _num(row.get("passed", "")),
+                        _num(failed_items if "failed" in row else "", failed_items),
+                        _num(len(mine) - bad), _num(bad, bad), _num(row.get("seconds", ""))))
     out.append("</table>")
     if regress.get("per_config"):
-        out.append("<h4>Per configuration</h4><table><tr><th>sim</th><th>bench</th><th>parameters</th><th>items</th>"
-                   "<th>passed</th><th>failed</th><th>rerun</th><th>mean seconds</th></tr>")
+        out.append("<h4>Per configuration</h4><table>"
+                   + _head("sim", "bench", "parameters", "items", "passed", "failed", "rerun", "mean seconds"))
         for row in regress["per_config"]:
-            out.append(f"<tr><td>{esc(row['sim'])}</td><td>{esc(row['top'])}</td>"
-                       f"<td>{esc(_params(row['config'], row.get('sampled', False)))}</td>"
-                       f'<td class="num">{row["items"]}</td><td class="num">{row["passed"]}</td>'
-                       f'<td class="num{" fail" if row["failed"] else ""}">{row["failed"]}</td>'
-                       f'<td class="num">{row.get("retried", 0)}</td><td class="num">{row["mean_seconds"]:.1f}</td></tr>')
+            out.append(_row(_txt(row["sim"]), _txt(row["top"]), _txt(_params(row["config"], row.get("sampled", False))),
+                            _num(row["items"]), _num(row["passed"]), _num(row["failed"], row["failed"]),
+                            _num(row.get("retried", 0)), _num(f'{row["mean_seconds"]:.1f}')))
         out.append("</table>")
     return out
 
@@ -133,10 +153,9 @@ def _closure(regress: Mapping[str, Any]) -> list[str]:
         return []
     out = ["<h4>Functional coverage closure against the number of seeds</h4>",
            line_chart([(r["seeds"], r["percent"]) for r in rows], "bins hit, %", 100.0),
-           "<details><summary>the figures</summary><table><tr><th>seeds</th><th>last seed</th><th>bins hit</th>"
-           "<th>of</th><th>%</th></tr>"]
-    out += [f'<tr><td class="num">{r["seeds"]}</td><td class="num">{esc(r["seed"])}</td><td class="num">{r["hit"]}</td>'
-            f'<td class="num">{r["bins"]}</td><td class="num">{r["percent"]:.1f}</td></tr>' for r in rows]
+           "<details><summary>the figures</summary><table>" + _head("seeds", "last seed", "bins hit", "of", "%")]
+    out += [_row(_num(r["seeds"]), _num(r["seed"]), _num(r["hit"]), _num(r["bins"]), _num(f'{r["percent"]:.1f}'))
+            for r in rows]
     out.append("</table></details>")
     return out
 
@@ -149,18 +168,17 @@ def _trend(history: Sequence[Mapping[str, Any]]) -> list[str]:
            if isinstance(r.get("functional_percent"), (int, float))]
     out = [f"<h4>Trend over the last {len(history)} regression(s)</h4>", line_chart(cov, "functional bins hit, %", 100.0),
            line_chart(wall, "wall time, s"),
-           "<table><tr><th>date</th><th>commit</th><th>cluster</th><th>seeds</th><th>items</th><th>failed</th>"
-           "<th>rerun</th><th>wall s</th><th>functional %</th><th>line %</th></tr>"]
+           "<table>" + _head("date", "commit", "cluster", "seeds", "items", "failed", "rerun", "wall s",
+                             "functional %", "line %")]
     for r in reversed(history):
         pct = r.get("functional_percent")
         line = r.get("line_percent")
-        out.append(f"<tr><td>{esc(str(r.get('date', '')).replace('T', ' '))}</td><td>{esc(str(r.get('commit', ''))[:12])}</td>"
-                   f"<td>{esc(r.get('cluster', ''))}{esc(' ' + r['shard'] if r.get('shard') else '')}</td>"
-                   f'<td class="num">{esc(r.get("seeds", ""))}</td><td class="num">{esc(r.get("items", ""))}</td>'
-                   f'<td class="num{" fail" if r.get("failed_items") else ""}">{esc(r.get("failed_items", ""))}</td>'
-                   f'<td class="num">{esc(r.get("retried", ""))}</td><td class="num">{esc(r.get("wall", ""))}</td>'
-                   f'<td class="num">{"" if pct is None else f"{pct:.1f}"}</td>'
-                   f'<td class="num">{"" if line is None else f"{line:.1f}"}</td></tr>')
+        out.append(_row(_txt(str(r.get("date", "")).replace("T", " ")), _txt(str(r.get("commit", ""))[:12]),
+                        _txt(str(r.get("cluster", "")) + (" " + r["shard"] if r.get("shard") else "")),
+                        _num(r.get("seeds", "")), _num(r.get("items", "")),
+                        _num(r.get("failed_items", ""), r.get("failed_items")),
+                        _num(r.get("retried", "")), _num(r.get("wall", "")),
+                        _num("" if pct is None else f"{pct:.1f}"), _num("" if line is None else f"{line:.1f}")))
     out.append("</table>")
     return out
 
@@ -169,17 +187,17 @@ def _items(regress: Mapping[str, Any]) -> list[str]:
     items = list(regress.get("items", []))
     if not items:
         return []
-    out = [f"<h4>Items ({len(items)})</h4><table><tr><th>item</th><th>result</th><th>seconds</th><th>worker</th>"
-           "<th>attempts</th><th>first failure</th><th>reproduce</th></tr>"]
+    out = [f"<h4>Items ({len(items)})</h4><table>"
+           + _head("item", "result", "seconds", "worker", "attempts", "first failure", "reproduce")]
     ordered = sorted(items, key=lambda i: (not _failed(i.get("status")), int(i.get("attempts", 1)) == 1, i.get("name", "")))
     shown, hidden = _cut(ordered, lambda i: _failed(i.get("status")) or int(i.get("attempts", 1)) > 1)
     for i in shown:
         tried = int(i.get("attempts", 1))
         where = f" ({', '.join(map(str, i.get('attempt_workers', [])))})" if tried > 1 else ""
         repro = f"<code>{esc(i.get('reproduce', ''))}</code>" if _failed(i.get("status")) else ""
-        out.append(f"<tr><td>{esc(i.get('name'))}</td><td>{status_badge(str(i.get('status', '?')))}</td>"
-                   f'<td class="num">{float(i.get("seconds", 0)):.1f}</td><td>{esc(i.get("worker", ""))}</td>'
-                   f'<td class="num">{tried}{esc(where)}</td><td>{esc(i.get("first_failure", ""))}</td><td>{repro}</td></tr>')
+        out.append(_row(_txt(i.get("name")), _cell(status_badge(str(i.get("status", "?")))),
+                        _num(f'{float(i.get("seconds", 0)):.1f}'), _txt(i.get("worker", "")), _num(f"{tried}{where}"),
+                        _txt(i.get("first_failure", "")), _cell(repro)))
     out.append("</table>" + _more(hidden, "passing items"))
     return out
 
@@ -197,8 +215,8 @@ def _more(hidden: int, what: str) -> str:
 
 def _tests(regress: Mapping[str, Any]) -> list[str]:
     outcomes = list(regress.get("outcomes", []))
-    out = ["<table><tr><th>seed</th><th>sim</th><th>bench</th><th>parameters</th><th>test</th>"
-           "<th>result</th><th>first failure message</th><th>reproduce</th></tr>"]
+    out = ["<table>" + _head("seed", "sim", "bench", "parameters", "test", "result", "first failure message",
+                             "reproduce")]
     ordered = sorted(outcomes, key=lambda o: (o.get("status") == "pass", o.get("seed", 0)))
     shown, hidden = _cut(ordered, lambda o: o.get("status") != "pass")
     for o in shown:
@@ -206,10 +224,9 @@ def _tests(regress: Mapping[str, Any]) -> list[str]:
         first = msg.strip().splitlines()[0] if msg.strip() else ""
         detail = f"<details><summary>{esc(first)}</summary><pre>{esc(msg)}</pre></details>" if msg.strip() else ""
         repro = f"<code>{esc(o.get('reproduce', ''))}</code>" if o.get("status") != "pass" else ""
-        out.append(f"<tr><td class=\"num\">{esc(o.get('seed'))}</td><td>{esc(o.get('sim'))}</td>"
-                   f"<td>{esc(o.get('top'))}</td><td>{esc(_params(o.get('config', ()), bool(o.get('sampled'))))}</td>"
-                   f"<td>{esc(o.get('test'))}</td><td>{status_badge(str(o.get('status', '?')))}</td>"
-                   f"<td>{detail}</td><td>{repro}</td></tr>")
+        out.append(_row(_num(o.get("seed")), _txt(o.get("sim")), _txt(o.get("top")),
+                        _txt(_params(o.get("config", ()), bool(o.get("sampled")))), _txt(o.get("test")),
+                        _cell(status_badge(str(o.get("status", "?")))), _cell(detail), _cell(repro)))
     out.append("</table>" + _more(hidden, "passing tests"))
     return out
 
