@@ -24,6 +24,8 @@
 //   on s_axis_len_tvalid/tdata (the first ZNZ word is taken in the cycle its L is).
 // - No TSTRB/TID/TDEST/TUSER.
 // - rst_ni: asynchronous, active low (AXI's ARESETn, synchronised by the integrator).
+`include "ebpc_assert.svh"
+
 module ebpc_axis_decoder import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,   // W: 8, 16 or 32
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
@@ -114,5 +116,25 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
     .done_o      (done_o),
     .error_o     (error_o)
   );
+
+`ifndef SYNTHESIS
+  /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
+  if (Lanes > 1) begin : gen_keep_checks
+    // TKEEP: whole words; every beat full but a packet's final one, whose kept words are
+    // the low lanes (docs/integration.md). Inputs: the upstream's side of the contract.
+    `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
+      `EBPC_ASSERT_MSG("ebpc_axis_decoder.s_axis_znz_tkeep", !s_axis_znz_tvalid ||
+                       keep_legal(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes),
+                       $sformatf("tkeep %b with tlast %b", s_axis_znz_tkeep, s_axis_znz_tlast))
+      `EBPC_ASSERT_MSG("ebpc_axis_decoder.s_axis_bpc_tkeep", !s_axis_bpc_tvalid ||
+                       keep_legal(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes),
+                       $sformatf("tkeep %b with tlast %b", s_axis_bpc_tkeep, s_axis_bpc_tlast))
+      `EBPC_ASSERT_MSG("ebpc_axis_decoder.m_axis_tkeep", !m_axis_tvalid ||
+                       keep_legal(32'(m_axis_tkeep), m_axis_tlast, Lanes, WordBytes),
+                       $sformatf("tkeep %b with tlast %b", m_axis_tkeep, m_axis_tlast))
+    `EBPC_ASSERT_BLOCK_END
+  end
+  /* verilator coverage_on */
+`endif
 
 endmodule

@@ -73,9 +73,6 @@ package ebpc_pkg;
     return lanes == 1 || lanes == 2 || lanes == 4 || lanes == 8;
   endfunction
 
-  // The words of a beat (up to 8 lanes of width bits) that belong to its packet, the others
-  // zero: every lane of a beat without last, the lanes up to the one-hot last of a final beat.
-  // (For the assertions' X/Z checks: the lanes above a final beat's last are don't-care.)
   // The lanes of a beat (up to 8) that hold words of its packet: all of a beat without last,
   // those up to the one-hot last of a final beat (the AXI4-Stream tops' TKEEP, per word).
   function automatic logic [7:0] beat_lanes(logic [7:0] last);
@@ -88,6 +85,25 @@ package ebpc_pkg;
     return tlast ? (words_kept & ~(words_kept >> 1)) : '0;
   endfunction
 
+  // The TKEEP rule of the AXI4-Stream tops (for their assertions): a beat of `lanes` words of
+  // `word_bytes` bytes keeps whole words; every beat is full but a packet's final one (tlast),
+  // whose kept words are the low lanes, at least one.
+  function automatic bit keep_legal(logic [31:0] keep, logic tlast, int lanes, int word_bytes);
+    logic [7:0] kept;
+    bit         whole;
+    kept  = '0;
+    whole = 1'b1;
+    for (int j = 0; j < lanes; j++) begin
+      kept[j] = keep[j*word_bytes];
+      for (int b = 1; b < word_bytes; b++) whole &= keep[j*word_bytes+b] == kept[j];
+    end
+    if (!tlast) return whole && kept == 8'((1 << lanes) - 1);
+    return whole && kept[0] && (kept & (kept + 8'd1)) == 8'd0;
+  endfunction
+
+  // The words of a beat (up to 8 lanes of width bits) that belong to its packet, the others
+  // zero: every lane of a beat without last, the lanes up to the one-hot last of a final beat.
+  // (For the assertions' X/Z checks: the lanes above a final beat's last are don't-care.)
   function automatic logic [255:0] beat_words(logic [255:0] data, logic [7:0] last, int width,
                                               int lanes);
     logic [7:0]   kept;

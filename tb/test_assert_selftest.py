@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """cocotb self-test of the RTL assertions (``ifndef SYNTHESIS`` blocks of rtl/ebpc_enc*.sv,
-rtl/ebpc_fifo.sv): each test provokes one class of assertion on ``ebpc_encoder`` and is
+rtl/ebpc_fifo.sv, rtl/ebpc_axis_*.sv): each test provokes one class of assertion on
+``ebpc_encoder`` (``fire_keep``: on ``ebpc_axis_encoder`` with two lanes) and is
 *expected to fail* with ``EBPC_ASSERT <module>.<name>``, the time and the instance.
 
 Run one test per simulation (a firing assertion ends the simulation with ``$fatal``):
@@ -10,7 +11,8 @@ fails with "did not fire" instead (and then the message check fails).
 
 Classes: input protocol (in_hold), output port (out_hold), internal handshake (chk_hold),
 X/Z (in_ctrl_known; Icarus only, Verilator is two-state), FIFO overflow (push_full) and
-underflow (pop_empty), counter wrap (count_wrap), block invariant (wait_count).
+underflow (pop_empty), counter wrap (count_wrap), block invariant (wait_count), the TKEEP
+rule of the AXI4-Stream tops (s_axis_tkeep).
 """
 
 from __future__ import annotations
@@ -167,3 +169,24 @@ async def fire_wait_count(dut):
     dut.znz_wait_q.value = 1
     await ClockCycles(dut.clk_i, 4)
     raise _did_not_fire("ebpc_encoder.wait_count")
+
+
+@cocotb.test()
+async def fire_keep(dut):
+    """TKEEP rule (ebpc_axis_encoder, Lanes = 2): a beat without TLAST that keeps one word."""
+    dut.rst_ni.value = 0
+    dut.s_axis_tvalid.value = 0
+    dut.s_axis_tdata.value = 0
+    dut.s_axis_tkeep.value = 0
+    dut.s_axis_tlast.value = 0
+    dut.m_axis_znz_tready.value = 1
+    dut.m_axis_bpc_tready.value = 1
+    Clock(dut.clk_i, CLOCK_NS, unit="ns").start()
+    await ClockCycles(dut.clk_i, 3)
+    dut.rst_ni.value = 1
+    await FallingEdge(dut.clk_i)
+    dut.s_axis_tvalid.value = 1
+    dut.s_axis_tdata.value = 0x0201
+    dut.s_axis_tkeep.value = 0b01        # only the low word kept, but no TLAST: illegal
+    await ClockCycles(dut.clk_i, 3)
+    raise _did_not_fire("ebpc_axis_encoder.s_axis_tkeep")

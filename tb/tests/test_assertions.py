@@ -18,7 +18,8 @@ from ebpc_tb.flow.pytest_support import sims
 
 MODULE = "test_assert_selftest"
 
-# (cocotb test, encoder parameters, expected assertion, simulators)
+# (cocotb test, encoder parameters, expected assertion, simulators); the top is the encoder
+# unless the case says otherwise (KEEP_CASES: the AXI4-Stream encoder with two lanes)
 CASES = [
     ("fire_in_hold", {"EnableCounts": 0}, "ebpc_encoder.in_hold", ("icarus", "verilator")),
     ("fire_out_hold", {"EnableCounts": 0}, "ebpc_enc_packer.out_hold", ("icarus", "verilator")),
@@ -30,7 +31,10 @@ CASES = [
     ("fire_count_wrap", {"EnableCounts": 1, "CountWidth": 2}, "ebpc_enc_packer.count_wrap",
      ("icarus", "verilator")),
     ("fire_wait_count", {"EnableCounts": 0}, "ebpc_encoder.wait_count", ("icarus", "verilator")),
+    ("fire_keep", {"Lanes": 2}, "ebpc_axis_encoder.s_axis_tkeep", ("icarus", "verilator")),
 ]
+
+TOP_OF = {"fire_keep": "axis_encoder"}
 
 ITEMS = [(sim, case, params, name) for case, params, name, case_sims in CASES
          for sim in sims() if sim in case_sims]
@@ -43,14 +47,15 @@ _MESSAGE = re.compile(r"EBPC_ASSERT (\S+) at (\d+) in (\S+?):")
 def test_assertion_fires(sim, case, params, name, tmp_path, monkeypatch):
     monkeypatch.setenv("EBPC_CODE_COVERAGE", "0")     # no coverage data from provoked failures
     log = tmp_path / f"{sim}_{case}.log"
-    res = runner.run(sim, "encoder", spec.RunSpec.of(spec.DEFAULT_CONFIG, params), testcase=case,
+    top = TOP_OF.get(case, "encoder")
+    res = runner.run(sim, top, spec.RunSpec.of(spec.DEFAULT_CONFIG, params), testcase=case,
                      test_module=MODULE, log_file=log)
     text = log.read_text(errors="replace") if log.exists() else ""
     found = _MESSAGE.findall(text)
     assert found, f"{sim} {case}: no EBPC_ASSERT message ({res.line()}):\n{text[-3000:]}"
     fired, time, instance = found[0]
     assert fired == name, f"{sim} {case}: expected {name}, the first assertion to fire was {fired}"
-    assert int(time) > 0 and instance.startswith("ebpc_encoder"), found[0]
+    assert int(time) > 0 and instance.startswith(f"ebpc_{top}"), found[0]
     # The firing assertion fails the cocotb test (the simulation stops with $fatal).
     assert not res.ok and case in res.failed_tests, f"{sim} {case}: the test did not fail: {res.line()}"
 
