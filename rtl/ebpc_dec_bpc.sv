@@ -24,7 +24,13 @@
 //   ErrBpcTruncated (the stream's `last` word consumed before the block's symbols were
 //   complete). Its planes are not defined. After a bad block the rest of the stream is
 //   discarded through `last`.
-// - Throughput: one word per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
+// - Words > 1 (the multi-word decoder, Lanes = Words): the stream comes in beats of Words
+//   words (one-hot last, ebpc_dec_bitbuf) and the chain of plane decoders goes on behind the
+//   base too (stage s at W + s*N in a base cycle): a block of uncompressed planes (dense data)
+//   or of uncompressed planes ending in any one symbol (smooth, ReLU data: the all-zero
+//   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1.
+//   Words = 1 is the single-word parser, unchanged.
+// - Throughput: one word (beat) per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
 //   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
 //   uncompressed planes only); input-bound blocks go at one word per cycle.
 
@@ -33,14 +39,15 @@
 module ebpc_dec_bpc import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
-  parameter int PlanesPerCycle = 1
+  parameter int PlanesPerCycle = 1,
+  parameter int Words          = 1   // words per input beat (1, 2, 4, 8)
 ) (
   input  logic                                    clk_i,
   input  logic                                    rst_ni,
   input  logic                                    bpc_valid_i,
   output logic                                    bpc_ready_o,
-  input  logic [DataWidth-1:0]                    bpc_data_i,
-  input  logic                                    bpc_last_i,
+  input  logic [Words*DataWidth-1:0]              bpc_data_i,
+  input  logic [Words-1:0]                        bpc_last_i,
   output logic                                    blk_valid_o,
   input  logic                                    blk_ready_i,
   input  logic                                    blk_empty_i,
@@ -59,13 +66,16 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   localparam int SymMax  = bpc_symbol_max_bits(W, N);
   // Bits one cycle may parse: a base and a symbol, or PlanesPerCycle symbols of which all
   // but the last are uncompressed planes (N bits each).
-  localparam int WinA    = W + SymMax;
+  // (Words > 1: the chain goes on behind a base.)
+  localparam bit  Chain  = (Words > 1);
+  localparam int WinA    = W + (Chain ? (P - 1) * N : 0) + SymMax;
   localparam int WinB    = (P - 1) * N + SymMax;
   localparam int Window  = (WinA > WinB) ? WinA : WinB;
   // The buffer takes a word while at most BufBits-W bits are in it (before this cycle's
   // take): with 2W-1 bits beyond the window, a cycle can both take a full window of
   // symbols and a word at any alignment (one window per cycle when input-bound).
-  localparam int BufBits = Window + 2 * W - 1;
+  // Words > 1: a beat of Words*W bits at any alignment behind a full window.
+  localparam int BufBits = Window + (Words + 1) * W - 1;
   localparam int CntW    = $clog2(BufBits + 1);
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
@@ -89,7 +99,8 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   ebpc_dec_bitbuf #(
     .DataWidth(W),
     .BufBits  (BufBits),
-    .CntWidth (CntW)
+    .CntWidth (CntW),
+    .Words    (Words)
   ) u_buf (
     .clk_i,
     .rst_ni,
@@ -201,6 +212,14 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
       len  = res[N-1+PlW +: LenW];
       fit  = (CntW'(len) <= room(cnt, CntW'(s * N)));
       start = CntW'(s * N);
+      if (Chain && s > 0 && base_ok) begin
+        // Behind the base: stage s at W + s*N, plane s.
+        left  = PlW'(W + 1 - s);
+        res   = dec_sym(win[BufBits-1-W-s*N -: SymMax], left, prv);
+        len   = res[N-1+PlW +: LenW];
+        fit   = (CntW'(len) <= room(cnt, CntW'(W + s * N)));
+        start = CntW'(W + s * N);
+      end
       if (s == 0) begin
         res_b = dec_sym(win[BufBits-1-W -: SymMax], PlW'(W + 1), '0);
         len_b = res_b[N-1+PlW +: LenW];
@@ -232,7 +251,8 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
         progress = 1'b1;
       end
       // (An uncompressed plane starts with `1` and covers one plane.)
-      stg_en = ok && (np != left) && !base_ok && win[BufBits-1-s*N];
+      stg_en = ok && (np != left) && (Chain || !base_ok) &&
+               ((Chain && base_ok) ? win[BufBits-1-W-s*N] : win[BufBits-1-s*N]);
     end
     take_sum  = off;
     plane_end = pl;

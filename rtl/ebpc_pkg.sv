@@ -123,6 +123,17 @@ package ebpc_pkg;
     return (data_width <= 8) ? 1 : 2;
   endfunction
 
+  // Default PlanesPerCycle of the decoder with Lanes words per beat: the single-word default
+  // at Lanes = 1; else a block of W+1 uncompressed planes in C = 8/Lanes cycles (with the
+  // base in the first: a block of the default N = 8 comes every 8/Lanes cycles of dense data
+  // at most): ceil((W+1) / C), so W+1 at Lanes = 8.
+  function automatic int dec_planes_per_cycle_lanes(int data_width, int lanes);
+    int cycles;
+    if (lanes <= 1) return dec_planes_per_cycle(data_width);
+    cycles = 8 / lanes;
+    return (data_width + cycles) / cycles;  // ceil((W+1) / cycles)
+  endfunction
+
   // ---------------------------------------------------------------------------------------
   // Symbol lengths of the stream format.
   // ---------------------------------------------------------------------------------------
