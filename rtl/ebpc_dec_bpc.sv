@@ -28,7 +28,11 @@
 //   words (one-hot last, ebpc_dec_bitbuf) and the chain of plane decoders goes on behind the
 //   base too (stage s at W + s*N in a base cycle): a block of uncompressed planes (dense data)
 //   or of uncompressed planes ending in any one symbol (smooth, ReLU data: the all-zero
-//   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1.
+//   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1; the
+//   chain goes on behind any one-plane symbol of N bits (at N = 8 also a single/pair
+//   position symbol). A
+//   block starts once its whole base-cycle window (W + (P-1)*N + the longest symbol) is in
+//   the buffer, or the stream's `last` word is; the buffer holds two windows and a beat.
 //   Words = 1 is the single-word parser, unchanged.
 // - Throughput: one word (beat) per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
 //   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
@@ -74,8 +78,9 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   // The buffer takes a word while at most BufBits-W bits are in it (before this cycle's
   // take): with 2W-1 bits beyond the window, a cycle can both take a full window of
   // symbols and a word at any alignment (one window per cycle when input-bound).
-  // Words > 1: a beat of Words*W bits at any alignment behind a full window.
-  localparam int BufBits = Window + (Words + 1) * W - 1;
+  // Words > 1: a beat is refused only with two windows in (a beat taken lands for the next
+  // cycle, so the cycle after a full window still finds one).
+  localparam int BufBits = (Words > 1) ? 2 * Window + Words * W : Window + 2 * W - 1;
   localparam int CntW    = $clog2(BufBits + 1);
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
@@ -166,7 +171,9 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   // empty block buffer (blk_empty_i: registered, keeps the buffer's control off this path).
   logic base_now, base_ok, planes_on;
   assign base_now  = (state_q == SBase) || (state_q == SFull && blk_empty_i && err_q == '0);
-  assign base_ok   = base_now && (cnt >= CntW'(W));
+  // (Words > 1: a block starts with a whole base-cycle window in, or with the stream's `last`
+  // in: a block started on fewer bits takes a second cycle that the next base cannot use.)
+  assign base_ok   = base_now && (cnt >= CntW'(W)) && (!Chain || last_in || cnt >= CntW'(WinA));
   assign planes_on = (state_q == SPlanes) || base_ok;
 
   // The PlanesPerCycle symbol decoders: stage s runs if all earlier stages decoded a
@@ -251,8 +258,10 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
         progress = 1'b1;
       end
       // (An uncompressed plane starts with `1` and covers one plane.)
-      stg_en = ok && (np != left) && (Chain || !base_ok) &&
-               ((Chain && base_ok) ? win[BufBits-1-W-s*N] : win[BufBits-1-s*N]);
+      // (Words > 1: behind any symbol of N bits and one plane, e.g. a `0001x` + position at
+      // N = 8.)
+      stg_en = ok && (np != left) &&
+               (Chain ? (32'(len) == N && np == PlW'(1)) : (!base_ok && win[BufBits-1-s*N]));
     end
     take_sum  = off;
     plane_end = pl;

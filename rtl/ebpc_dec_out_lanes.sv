@@ -42,7 +42,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
   output logic                                    znz_en_o,
   input  logic [Lanes-1:0]                        sym_valid_i,
   input  logic [Lanes-1:0]                        sym_nz_i,
-  input  logic [Lanes-1:0][LogZ-1:0]              sym_run_i,
+  input  logic [Lanes*LogZ-1:0]                   sym_run_i,
   input  logic [Lanes-1:0]                        sym_clean_i,
   input  logic [Lanes-1:0]                        sym_trunc_i,
   output logic [TakeW-1:0]                        ntake_o,
@@ -233,9 +233,9 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
           end
         end else if (sym_valid_i[ts]) begin
           produce = 1'b1;
-          if (CountWidth'(sym_run_i[ts]) < rem_d) begin
+          if (CountWidth'(sym_run_i[ts*LogZ +: LogZ]) < rem_d) begin
             take   = 1'b1;
-            zrun_d = sym_run_i[ts];
+            zrun_d = sym_run_i[ts*LogZ +: LogZ];
           end else begin
             flags_d[ErrZnzRunOverflow] = 1'b1;
             zfill_d     = 1'b1;
@@ -251,7 +251,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
         end
       end
 
-      if (take && (nz ? is_final : (CountWidth'(sym_run_i[ts]) + 1'b1 == rem_d))) begin
+      if (take && (nz ? is_final : (CountWidth'(sym_run_i[ts*LogZ +: LogZ]) + 1'b1 == rem_d))) begin
         open_d  = 1'b0;
         final_o = 1'b1;
         if (!sym_clean_i[ts]) flags_d[ErrZnzTrailing] = 1'b1;
@@ -357,38 +357,40 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
   assign blk_empty_o = !h3valid_q;
 
   always_comb begin : p_queue
-    logic [3:0][RecW-1:0] cand;
-    logic [3:0]           cval;
-    logic [2:0][RecW-1:0] slot;
-    logic [2:0]           sval;
-    logic                 from_steps;
-    int                   k;
-    cand[0] = {hend_q, herr_q, hacc_q, hdl_q};
-    cand[1] = {h2end_q, h2err_q, h2base_q, h2dl_q};
-    cand[2] = h3_q;
-    cand[3] = {blk_end_i, blk_err_i, blk_base_i, blk_deltas};
-    cval    = {blk_valid_i, h3valid_q, h2v_f, hv_f};
-    slot    = '0;
-    sval    = '0;
+    // (Flat vectors: Icarus 11 does not take multi-dimensional packed locals here.)
+    logic [4*RecW-1:0] cand;
+    logic [3:0]        cval;
+    logic [3*RecW-1:0] slot;
+    logic [2:0]        sval;
+    logic [RecW-1:0]   s0;
+    logic              from_steps;
+    int                k;
+    cand = {blk_end_i, blk_err_i, blk_base_i, blk_deltas, h3_q,
+            h2end_q, h2err_q, h2base_q, h2dl_q, hend_q, herr_q, hacc_q, hdl_q};
+    cval = {blk_valid_i, h3valid_q, h2v_f, hv_f};
+    slot = '0;
+    sval = '0;
     from_steps = 1'b0;
     k = 0;
     for (int c = 0; c < 4; c++) begin
       if (cval[c] && k < 3) begin
-        slot[k] = cand[c];
+        slot[k*RecW +: RecW] = cand[c*RecW +: RecW];
         sval[k] = 1'b1;
         if (k == 0) from_steps = (c < 2);
         k = k + 1;
       end
     end
+    s0        = slot[RecW-1:0];
     hvalid_d  = sval[0];
-    {hend_d, herr_d} = slot[0][RecW-1 -: 1 + $bits(bpc_err_t)];
-    hdl_d     = slot[0][W*(N-1)-1:0];
+    hend_d    = s0[RecW-1];
+    herr_d    = s0[RecW-2 -: $bits(bpc_err_t)];
+    hdl_d     = s0[W*(N-1)-1:0];
     hidx_d    = from_steps ? cidx_f : '0;
-    hacc_d    = from_steps ? cacc_f : slot[0][W*(N-1) +: W];
+    hacc_d    = from_steps ? cacc_f : s0[W*(N-1) +: W];
     h2valid_d = sval[1];
-    {h2end_d, h2err_d, h2base_d, h2dl_d} = slot[1];
+    {h2end_d, h2err_d, h2base_d, h2dl_d} = slot[RecW +: RecW];
     h3valid_d = sval[2];
-    h3_d      = slot[2];
+    h3_d      = slot[2*RecW +: RecW];
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -36,7 +36,7 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
   input  logic [Lanes-1:0]             znz_last_i,
   output logic [Lanes-1:0]             sym_valid_o,
   output logic [Lanes-1:0]             sym_nz_o,
-  output logic [Lanes-1:0][LogZ-1:0]   sym_run_o,
+  output logic [Lanes*LogZ-1:0]        sym_run_o,   // symbol j's at [j*LogZ +: LogZ]
   output logic [Lanes-1:0]             sym_clean_o,
   output logic [Lanes-1:0]             sym_trunc_o,
   input  logic [TakeW-1:0]             ntake_i,
@@ -60,7 +60,7 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
   logic [BufBits-1:0] win;
   logic               last_in;
   // off[j]: bit offset of symbol j; off[Lanes]: behind the last one.
-  logic [Lanes:0][CntW-1:0] off;
+  logic [(Lanes+1)*CntW-1:0] off;   // (flat: Icarus 11)
   logic [IdxW-1:0]    tlast;   // the last symbol taken (with ntake_i != 0)
   assign tlast = IdxW'(ntake_i - 1'b1);
 
@@ -88,19 +88,19 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
   always_comb begin : p_syms
     logic [BufBits-1:0]       seg;
     logic [CntW-1:0]          len, fin;
-    logic [Lanes:0][CntW-1:0] o;
-    o[0] = '0;
+    logic [(Lanes+1)*CntW-1:0] o;
+    o[CntW-1:0] = '0;
     for (int j = 0; j < Lanes; j++) begin
       // Symbol j starts at off[j] <= j * SymBits, inside the buffer.
-      seg            = win << o[j];
+      seg            = win << o[j*CntW +: CntW];
       sym_nz_o[j]    = seg[BufBits-1];
-      sym_run_o[j]   = seg[BufBits-2 -: LogZ];
+      sym_run_o[j*LogZ +: LogZ] = seg[BufBits-2 -: LogZ];
       len            = sym_nz_o[j] ? CntW'(1) : CntW'(SymBits);
-      fin            = o[j] + len;
+      fin            = o[j*CntW +: CntW] + len;
       sym_valid_o[j] = !busy_q && (cnt >= fin);
       sym_trunc_o[j] = !busy_q && last_in && (cnt < fin);
       sym_clean_o[j] = last_in && (cnt - fin < CntW'(W));
-      o[j+1]         = fin;
+      o[(j+1)*CntW +: CntW] = fin;
     end
     off = o;
   end
@@ -122,7 +122,7 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
     end else if (drain_i) begin
       busy_d = 1'b1;
     end else if (ntake_i != '0) begin
-      take = off[ntake_i];
+      take = off[ntake_i*CntW +: CntW];
       if (final_i) begin
         if (sym_clean_o[tlast]) flush = 1'b1;
         else busy_d = 1'b1;

@@ -227,7 +227,7 @@ module ebpc_decoder import ebpc_pkg::*; #(
     localparam int TakeW = $clog2(Lanes + 1);
     logic                  znz_en, sym_final, znz_drain, znz_busy;
     logic [Lanes-1:0]      sym_valid, sym_nz, sym_clean, sym_trunc;
-    logic [Lanes-1:0][LogZ-1:0] sym_run;
+    logic [Lanes*LogZ-1:0] sym_run;
     logic [TakeW-1:0]      sym_ntake;
     logic                  blk_valid, blk_ready, blk_empty, blk_end;
     bpc_err_t              blk_err;

@@ -124,14 +124,12 @@ package ebpc_pkg;
   endfunction
 
   // Default PlanesPerCycle of the decoder with Lanes words per beat: the single-word default
-  // at Lanes = 1; else a block of W+1 uncompressed planes in C = 8/Lanes cycles (with the
-  // base in the first: a block of the default N = 8 comes every 8/Lanes cycles of dense data
-  // at most): ceil((W+1) / C), so W+1 at Lanes = 8.
+  // at Lanes = 1; W+1 at Lanes >= 4 (a whole block, base and planes, in one cycle while its
+  // symbols chain: a block of the default N = 8 comes every 8/Lanes <= 2 cycles of dense data
+  // and the parser restarts behind a compressed plane); ceil((W+1)/2) at Lanes = 2.
   function automatic int dec_planes_per_cycle_lanes(int data_width, int lanes);
-    int cycles;
     if (lanes <= 1) return dec_planes_per_cycle(data_width);
-    cycles = 8 / lanes;
-    return (data_width + cycles) / cycles;  // ceil((W+1) / cycles)
+    return (lanes >= 4) ? data_width + 1 : (data_width + 2) / 2;
   endfunction
 
   // ---------------------------------------------------------------------------------------
