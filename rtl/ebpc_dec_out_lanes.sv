@@ -137,7 +137,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
     logic [W*(N-1)-1:0]    cdl;
     logic [TakeW-1:0]      t;
     logic [PosW-1:0]       ts;   // the step's symbol (t < Lanes while steps run)
-    logic [PosW:0]         pos;
+    logic [PosW:0]         pos, nprod;
     logic                  hv, h2v, hsel;
     active_d    = active_q;
     open_d      = open_q;
@@ -178,6 +178,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
     cacc = hvalid_q ? hacc_q : h2base_q;
     t    = '0;
     pos  = {1'b0, fill_q};
+    nprod = '0;
     if (load_en && fill_q == '0) out_data_d = '0;
     if (load_en && fill_q == '0) out_last_d = '0;
 
@@ -189,7 +190,9 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
       popped      = 1'b0;
       popped_last = 1'b0;
       word        = '0;
-      is_final    = (rem_d == CountWidth'(1));
+      // (Step i runs only behind i producing steps: rem_q - i words are left, so every
+      // comparison with the words left is one with a constant offset, not a chain.)
+      is_final    = (rem_q == CountWidth'(i + 1));
       cv   = hsel ? h2v : hv;
       cend = hsel ? h2end_q : hend_q;
       cerr = hsel ? h2err_q : herr_q;
@@ -233,7 +236,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
           end
         end else if (sym_valid_i[ts]) begin
           produce = 1'b1;
-          if (CountWidth'(sym_run_i[ts*LogZ +: LogZ]) < rem_d) begin
+          if ((CountWidth+1)'(sym_run_i[ts*LogZ +: LogZ]) + (CountWidth+1)'(i) < {1'b0, rem_q}) begin
             take   = 1'b1;
             zrun_d = sym_run_i[ts*LogZ +: LogZ];
           end else begin
@@ -251,7 +254,8 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
         end
       end
 
-      if (take && (nz ? is_final : (CountWidth'(sym_run_i[ts*LogZ +: LogZ]) + 1'b1 == rem_d))) begin
+      if (take && (nz ? is_final : ((CountWidth+1)'(sym_run_i[ts*LogZ +: LogZ]) + (CountWidth+1)'(i + 1) ==
+                                    {1'b0, rem_q}))) begin
         open_d  = 1'b0;
         final_o = 1'b1;
         if (!sym_clean_i[ts]) flags_d[ErrZnzTrailing] = 1'b1;
@@ -274,7 +278,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
       if (produce) begin
         nproduced_any = 1'b1;
         out_data_d[pos[PosW-1:0]*W +: W] = word;
-        rem_d = rem_d - 1'b1;
+        nprod = nprod + 1'b1;
         pos   = pos + 1'b1;
         if (is_final) begin
           produced_final = 1'b1;
@@ -306,6 +310,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
       end
     end
     ntake_o = znz_drain_o ? '0 : t;
+    rem_d   = rem_q - CountWidth'(nprod);
 
     if (nproduced_any) begin
       if (produced_final || pos == (PosW+1)'(Lanes)) begin
