@@ -24,17 +24,7 @@
 //   ErrBpcTruncated (the stream's `last` word consumed before the block's symbols were
 //   complete). Its planes are not defined. After a bad block the rest of the stream is
 //   discarded through `last`.
-// - Words > 1 (the multi-word decoder, Lanes = Words): the stream comes in beats of Words
-//   words (one-hot last, ebpc_dec_bitbuf) and the chain of plane decoders goes on behind the
-//   base too (stage s at W + s*N in a base cycle): a block of uncompressed planes (dense data)
-//   or of uncompressed planes ending in any one symbol (smooth, ReLU data: the all-zero
-//   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1; the
-//   chain goes on behind any one-plane symbol of N bits (at N = 8 also a single/pair
-//   position symbol). A
-//   block starts once its whole base-cycle window (W + (P-1)*N + the longest symbol) is in
-//   the buffer, or the stream's `last` word is; the buffer holds two windows and a beat.
-//   Words = 1 is the single-word parser, unchanged.
-// - Throughput: one word (beat) per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
+// - Throughput: one word per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
 //   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
 //   uncompressed planes only); input-bound blocks go at one word per cycle.
 
@@ -43,15 +33,14 @@
 module ebpc_dec_bpc import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
-  parameter int PlanesPerCycle = 1,
-  parameter int Words          = 1   // words per input beat (1, 2, 4, 8)
+  parameter int PlanesPerCycle = 1
 ) (
   input  logic                                    clk_i,
   input  logic                                    rst_ni,
   input  logic                                    bpc_valid_i,
   output logic                                    bpc_ready_o,
-  input  logic [Words*DataWidth-1:0]              bpc_data_i,
-  input  logic [Words-1:0]                        bpc_last_i,
+  input  logic [DataWidth-1:0]                    bpc_data_i,
+  input  logic                                    bpc_last_i,
   output logic                                    blk_valid_o,
   input  logic                                    blk_ready_i,
   input  logic                                    blk_empty_i,
@@ -70,17 +59,13 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   localparam int SymMax  = bpc_symbol_max_bits(W, N);
   // Bits one cycle may parse: a base and a symbol, or PlanesPerCycle symbols of which all
   // but the last are uncompressed planes (N bits each).
-  // (Words > 1: the chain goes on behind a base.)
-  localparam bit  Chain  = (Words > 1);
-  localparam int WinA    = W + (Chain ? (P - 1) * N : 0) + SymMax;
+  localparam int WinA    = W + SymMax;
   localparam int WinB    = (P - 1) * N + SymMax;
   localparam int Window  = (WinA > WinB) ? WinA : WinB;
   // The buffer takes a word while at most BufBits-W bits are in it (before this cycle's
   // take): with 2W-1 bits beyond the window, a cycle can both take a full window of
   // symbols and a word at any alignment (one window per cycle when input-bound).
-  // Words > 1: a beat is refused only with two windows in (a beat taken lands for the next
-  // cycle, so the cycle after a full window still finds one).
-  localparam int BufBits = (Words > 1) ? 2 * Window + Words * W : Window + 2 * W - 1;
+  localparam int BufBits = Window + 2 * W - 1;
   localparam int CntW    = $clog2(BufBits + 1);
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
@@ -104,8 +89,7 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   ebpc_dec_bitbuf #(
     .DataWidth(W),
     .BufBits  (BufBits),
-    .CntWidth (CntW),
-    .Words    (Words)
+    .CntWidth (CntW)
   ) u_buf (
     .clk_i,
     .rst_ni,
@@ -171,9 +155,7 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   // empty block buffer (blk_empty_i: registered, keeps the buffer's control off this path).
   logic base_now, base_ok, planes_on;
   assign base_now  = (state_q == SBase) || (state_q == SFull && blk_empty_i && err_q == '0);
-  // (Words > 1: a block starts with a whole base-cycle window in, or with the stream's `last`
-  // in: a block started on fewer bits takes a second cycle that the next base cannot use.)
-  assign base_ok   = base_now && (cnt >= CntW'(W)) && (!Chain || last_in || cnt >= CntW'(WinA));
+  assign base_ok   = base_now && (cnt >= CntW'(W));
   assign planes_on = (state_q == SPlanes) || base_ok;
 
   // The PlanesPerCycle symbol decoders: stage s runs if all earlier stages decoded a
@@ -219,14 +201,6 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
       len  = res[N-1+PlW +: LenW];
       fit  = (CntW'(len) <= room(cnt, CntW'(s * N)));
       start = CntW'(s * N);
-      if (Chain && s > 0 && base_ok) begin
-        // Behind the base: stage s at W + s*N, plane s.
-        left  = PlW'(W + 1 - s);
-        res   = dec_sym(win[BufBits-1-W-s*N -: SymMax], left, prv);
-        len   = res[N-1+PlW +: LenW];
-        fit   = (CntW'(len) <= room(cnt, CntW'(W + s * N)));
-        start = CntW'(W + s * N);
-      end
       if (s == 0) begin
         res_b = dec_sym(win[BufBits-1-W -: SymMax], PlW'(W + 1), '0);
         len_b = res_b[N-1+PlW +: LenW];
@@ -258,10 +232,7 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
         progress = 1'b1;
       end
       // (An uncompressed plane starts with `1` and covers one plane.)
-      // (Words > 1: behind any symbol of N bits and one plane, e.g. a `0001x` + position at
-      // N = 8.)
-      stg_en = ok && (np != left) &&
-               (Chain ? (32'(len) == N && np == PlW'(1)) : (!base_ok && win[BufBits-1-s*N]));
+      stg_en = ok && (np != left) && !base_ok && win[BufBits-1-s*N];
     end
     take_sum  = off;
     plane_end = pl;

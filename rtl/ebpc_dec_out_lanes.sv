@@ -13,11 +13,12 @@
 //   the cycle's steps; a beat goes out when full or when it holds the final word.
 // - ZNZ: the step uses symbol t of ebpc_dec_znz_lanes (t = symbols taken by the earlier
 //   steps of the cycle); ntake_o symbols are removed per cycle.
-// - Blocks: a queue of three registers (h: in use, h2: next, h3), filled in order from the
-//   BPC parser; a step whose block is used up goes on with h2 in the same cycle (h3 is not
-//   read by the steps). Words are rebuilt b[0] = base, b[i] = b[i-1] + d[i] mod 2^W (one
-//   adder per step, chained). blk_empty_o (h3 empty, registered): an offered block is taken
-//   at once, so the parser starts the next one in the same cycle.
+// - Blocks: a queue of three registers at Lanes >= 4 (h: in use, h2: next, h3), two at
+//   Lanes = 2, filled in order from the BPC parser; a step whose block is used up goes on
+//   with h2 in the same cycle (h3 is not read by the steps). Words are rebuilt b[0] = base,
+//   b[i] = b[i-1] + d[i] mod 2^W (one adder per step, chained). blk_empty_o (the last
+//   register empty): an offered block is taken at once, so the parser starts the next one in
+//   the same cycle.
 // - done_o/error_o, L = 0, skipping of a stream's blocks: as ebpc_dec_out.
 // - Throughput: Lanes words per cycle when the symbols and blocks are there (at most one
 //   block boundary per cycle: one block per cycle at BlockSize >= Lanes).
@@ -100,6 +101,8 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
   logic [W*(N-1)-1:0]    h2dl_q, h2dl_d, blk_deltas;
   // h3: a whole block record {end, err, base, deltas}.
   localparam int RecW = 1 + $bits(bpc_err_t) + W + W * (N - 1);
+  // Blocks held: three at Lanes >= 4 (about a block per cycle), two at Lanes = 2.
+  localparam int Slots = (Lanes >= 4) ? 3 : 2;
   logic                  h3valid_q, h3valid_d;
   logic [RecW-1:0]       h3_q, h3_d;
 
@@ -358,8 +361,8 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
 
   // Block registers: what the steps left, in order (h, h2, h3), then the parser's block,
   // packed again into h, h2, h3. h keeps the steps' position when it comes from h or h2.
-  assign blk_ready_o = !(hv_f && h2v_f && h3valid_q);
-  assign blk_empty_o = !h3valid_q;
+  assign blk_ready_o = !(hv_f && h2v_f && (Slots == 2 || h3valid_q));
+  assign blk_empty_o = (Slots == 2) ? !h2valid_q : !h3valid_q;
 
   always_comb begin : p_queue
     // (Flat vectors: Icarus 11 does not take multi-dimensional packed locals here.)
@@ -372,13 +375,13 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
     int                k;
     cand = {blk_end_i, blk_err_i, blk_base_i, blk_deltas, h3_q,
             h2end_q, h2err_q, h2base_q, h2dl_q, hend_q, herr_q, hacc_q, hdl_q};
-    cval = {blk_valid_i, h3valid_q, h2v_f, hv_f};
+    cval = {blk_valid_i, h3valid_q && Slots == 3, h2v_f, hv_f};
     slot = '0;
     sval = '0;
     from_steps = 1'b0;
     k = 0;
     for (int c = 0; c < 4; c++) begin
-      if (cval[c] && k < 3) begin
+      if (cval[c] && k < Slots) begin
         slot[k*RecW +: RecW] = cand[c*RecW +: RecW];
         sval[k] = 1'b1;
         if (k == 0) from_steps = (c < 2);
@@ -394,7 +397,7 @@ module ebpc_dec_out_lanes import ebpc_pkg::*; #(
     hacc_d    = from_steps ? cacc_f : s0[W*(N-1) +: W];
     h2valid_d = sval[1];
     {h2end_d, h2err_d, h2base_d, h2dl_d} = slot[RecW +: RecW];
-    h3valid_d = sval[2];
+    h3valid_d = sval[2] && Slots == 3;
     h3_d      = slot[2*RecW +: RecW];
   end
 

@@ -10,7 +10,8 @@
 //   DataWidth W in {8, 16, 32}; BlockSize N in 2..2W; MaxZeroRun Z a power of two in
 //   2..256; PlanesPerCycle 1..W+1 (plane symbols the BPC parser decodes per cycle: the first
 //   at any place, the others only behind uncompressed planes, whose length N is fixed, so no
-//   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32);
+//   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32; with Lanes > 1
+//   ceil((W+1)/4) at Lanes = 2 and W+1 at Lanes = 4, 8);
 //   CountWidth 8..32 (width of L, default 16).
 //
 // Handshakes: all ports are valid/ready (AXI-stream style): a word moves when valid and
@@ -20,7 +21,7 @@
 // of a transmission is taken in the cycle its length L >= 1 is). The next L is taken once
 // the previous transmission's final word is produced and its input streams are consumed.
 //
-// Architecture (one module per stage, no queues):
+// Architecture at Lanes = 1 (one module per stage, no queues):
 //   ebpc_dec_znz   : ZNZ bit buffer; presents the symbol at its head. The output stage takes
 //                    one symbol per word it starts (a zero run counts down meanwhile), so the
 //                    ZNZ stream is read in step with the output.
@@ -32,6 +33,17 @@
 //                    word per cycle, refilled in the cycle its last word goes out), pairing
 //                    of BPC streams with transmissions, output register, done/error.
 //   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window (both buffers).
+// Lanes > 1 (the multi-word core; every stream in beats of Lanes words, no beat adapters):
+//   ebpc_dec_znz_lanes : ZNZ buffer of Lanes*(SymBits+W) bits taking a beat per cycle; the
+//                        first Lanes symbols at its head, each behind the earlier ones.
+//   ebpc_dec_bpc_lanes : (Words = Lanes) a beat per cycle into the bit buffer (two parse
+//                        windows and a beat at Lanes >= 4); the plane chain goes on behind the base and behind any
+//                        one-plane symbol of N bits, so with PlanesPerCycle = W+1 (default at
+//                        Lanes >= 4) a block is usually parsed in one cycle.
+//   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
+//                        one word: same symbol and block use, same error flags), a queue of
+//                        three blocks (two at Lanes = 2) of which the first two feed the steps
+//                        (one block boundary per cycle), the words assembled into a beat.
 // BPC streams are paired, in order, with the transmissions that decode a non-zero word; the
 // parser may read ahead into the BPC stream of a later transmission (up to one block and the
 // one being parsed) while an earlier one is still going out.
@@ -257,7 +269,7 @@ module ebpc_decoder import ebpc_pkg::*; #(
       .busy_o     (znz_busy)
     );
 
-    ebpc_dec_bpc #(
+    ebpc_dec_bpc_lanes #(
       .DataWidth     (W),
       .BlockSize     (N),
       .PlanesPerCycle(PlanesPerCycle),
