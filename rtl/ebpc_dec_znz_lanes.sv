@@ -86,22 +86,25 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
   );
 
   always_comb begin : p_syms
-    logic [BufBits-1:0]       seg;
-    logic [CntW-1:0]          len, fin;
+    logic [BufBits-1:0]        seg;
+    logic [CntW-1:0]           len, at, fin;
     logic [(Lanes+1)*CntW-1:0] o;
-    o[CntW-1:0] = '0;
+    at = '0;
+    o  = '0;
     for (int j = 0; j < Lanes; j++) begin
-      // Symbol j starts at off[j] <= j * SymBits, inside the buffer.
-      seg            = win << o[j*CntW +: CntW];
+      // Symbol j starts at `at` <= j * SymBits, inside the buffer.
+      o[j*CntW +: CntW] = at;
+      seg            = win << at;
       sym_nz_o[j]    = seg[BufBits-1];
       sym_run_o[j*LogZ +: LogZ] = seg[BufBits-2 -: LogZ];
-      len            = sym_nz_o[j] ? CntW'(1) : CntW'(SymBits);
-      fin            = o[j*CntW +: CntW] + len;
+      len            = seg[BufBits-1] ? CntW'(1) : CntW'(SymBits);
+      fin            = at + len;
       sym_valid_o[j] = !busy_q && (cnt >= fin);
       sym_trunc_o[j] = !busy_q && last_in && (cnt < fin);
       sym_clean_o[j] = last_in && (cnt - fin < CntW'(W));
-      o[(j+1)*CntW +: CntW] = fin;
+      at             = fin;
     end
+    o[Lanes*CntW +: CntW] = at;
     off = o;
   end
 

@@ -11,7 +11,7 @@
 //   2..256; PlanesPerCycle 1..W+1 (plane symbols the BPC parser decodes per cycle: the first
 //   at any place, the others only behind uncompressed planes, whose length N is fixed, so no
 //   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32; with Lanes > 1
-//   ceil((W+1)/4) at Lanes = 2 and W+1 at Lanes = 4, 8);
+//   ceil((W+1)/4) at Lanes = 2, 5 at Lanes = 4 and W = 8, else W+1);
 //   CountWidth 8..32 (width of L, default 16).
 //
 // Handshakes: all ports are valid/ready (AXI-stream style): a word moves when valid and
@@ -39,7 +39,7 @@
 //   ebpc_dec_bpc_lanes : (Words = Lanes) a beat per cycle into the bit buffer (two parse
 //                        windows and a beat at Lanes >= 4); the plane chain goes on behind the base and behind any
 //                        one-plane symbol of N bits, so with PlanesPerCycle = W+1 (default at
-//                        Lanes >= 4) a block is usually parsed in one cycle.
+//                        Lanes = 8) a block is usually parsed in one cycle.
 //   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
 //                        one word: same symbol and block use, same error flags), a queue of
 //                        three blocks (two at Lanes = 2) of which the first two feed the steps

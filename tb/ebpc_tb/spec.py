@@ -101,7 +101,9 @@ def dec_planes_per_cycle(width: int, lanes: int = 1) -> int:
     """The decoder's default PlanesPerCycle (rtl/ebpc_pkg.sv: dec_planes_per_cycle_lanes)."""
     if lanes <= 1:
         return 1 if width <= 8 else 2
-    return width + 1 if lanes >= 4 else (width + 4) // 4
+    if lanes >= 8 or (lanes == 4 and width > 8):
+        return width + 1
+    return (width + 2) // 2 if lanes == 4 else (width + 4) // 4
 
 
 def rtl_defaults(top: str, width: int, lanes: int = 1, dec_lanes: int | None = None) -> dict[str, int]:
