@@ -64,6 +64,11 @@
 // uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
 // Area (make synth, 2026-11-30, N=8, Z=16, sky130 area-only flow, GE / depth): 3993 / 17 at
 // W=8, 7204 / 22 at W=16, 12620 / 34 at W=32.
+// Lanes > 1 (perf --lanes --top decoder, one packet of 4096 words, N=8, Z=16; 2026-12-07):
+// >= 0.98 of the port bound (the most beats of ZNZ in, BPC in, output) on ReLU, smooth and
+// dense data at Lanes = 2 and 4, W = 8 and 16; at Lanes = 8 0.985 (ReLU), 0.91-0.93
+// (smooth), 0.80-0.91 (dense). GE / depth at W=8: 8598 / 44, 16510 / 64, 28413 / 149 for 2,
+// 4, 8 lanes (docs/performance.md).
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission; the bit indices are
 // ebpc_pkg::err_flag_e, ErrZnzRunOverflow .. ErrZeroLength):

@@ -9,6 +9,8 @@
   vectors, coverage closure, random, malformed streams) on tops built with Lanes words per
   beat: cocotbext-axi packs the words into beats and keeps the final beat's bytes (TKEEP).
 
+``test_decoder_throughput_with_lanes``: the multi-word decoder's rate against the port bound.
+
 ``make test`` runs a part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of
 it. The builds are not instrumented for code coverage (the single-lane builds carry the
 coverage gate).
@@ -71,6 +73,25 @@ def test_encoder_throughput_with_lanes(tmp_path, monkeypatch):
                                words=2048)
     res = runner.run(sim, "encoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
     assert res.ok, res.line()
+    import json  # noqa: PLC0415
+
+    rows = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
+    fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
+    assert all(f >= 0.95 for f in fractions.values()), fractions
+
+
+def test_decoder_throughput_with_lanes(tmp_path, monkeypatch):
+    """The multi-word decoder at W=8 with 4 lanes: at least 0.95 of the port bound (ZNZ, BPC
+    or output beats) on long ReLU, smooth and dense packets, every word checked (make bench
+    prints the whole table)."""
+    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
+    sim = "verilator" if "verilator" in sims() else sims()[0]
+    results = tmp_path / "tput.jsonl"
+    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": 4}, seed=1, select="dec_throughput", results=str(results),
+                               words=2048)
+    res = runner.run(sim, "decoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
+    assert res.ok and res.tests - res.skipped == 1, res.line()
     import json  # noqa: PLC0415
 
     rows = [json.loads(line) for line in results.read_text().splitlines()]
