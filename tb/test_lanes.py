@@ -6,7 +6,9 @@ dense data) go in as beats under random gaps, come out under random backpressure
 word is checked against the golden model: the encoder's ZNZ and BPC streams word for word,
 the decoder's and the loopback's output word for word. The loopback may join an encoder
 and a decoder of different Lanes (``DecLanes``): a stream written with one lane count is
-decoded with the other. ``lanes_throughput`` (``lanes_dec_throughput``) measures the
+decoded with the other. ``lanes_decoder_malformed`` feeds the decoder malformed streams (one
+directed case per error class, random corruptions) in beats: every word and error_o against
+ebpc.decode_with_flags. ``lanes_throughput`` (``lanes_dec_throughput``) measures the
 encoder's (decoder's) beats per cycle against the port bound on long packets, inputs always
 valid, outputs always ready. The run's spec selects the test of the
 top being simulated (``select``) and gives W, N, Z, the seed and the parameters.
@@ -171,6 +173,56 @@ async def lanes_decoder(dut):
     for i, values in enumerate(txs):
         assert [signed(w) for w in out[i]] == values, f"transmission {i} ({len(values)} words) differs"
     dut._log.info("lanes_decoder: %d transmissions, every output word checked (seed %d)", len(txs), SPEC.seed)
+
+
+@cocotb.test(skip=SPEC.select != "decoder")
+async def lanes_decoder_malformed(dut):
+    """Malformed streams (one directed case per error class, random corruptions), each followed
+    by a clean transmission, in beats of Lanes words: every output word and the whole error_o
+    equal ebpc.decode_with_flags; no hang."""
+    from ebpc_tb.bench import malformed  # noqa: PLC0415
+
+    rng = random.Random(SPEC.test_seed("lanes_decoder_malformed"))
+    for prefix in ("len", "znz", "bpc"):
+        getattr(dut, f"{prefix}_valid_i").value = 0
+    dut.out_ready_i.value = 0
+    await start(dut)
+    cases = [malformed.exact(c, W, N, Z) for c in malformed.directed_cases(W, N, Z, rng)]
+    cases += [malformed.fuzz_case(v, W, N, Z, rng, i) for i, v in enumerate(transmissions(rng)[:30]) if v]
+    seq = []  # (name, L, znz, bpc, expected words, expected flags)
+    for case in cases:
+        seq.append((case.name, case.length, case.znz, case.bpc, case.expected, case.error | case.allowed))
+        clean = transmissions(rng)[0]
+        enc = ebpc.encode(clean, W, N, Z)
+        seq.append(("clean", len(clean), enc.znz.tolist(), enc.bpc.tolist(), clean, 0))
+    for name, length, znz, bpc, words, flags in seq:
+        got = ebpc.decode_with_flags(znz, bpc, length, W, N, Z)
+        assert got.flags == flags and [int(v) for v in got.words] == list(words), f"{name}: case not exact"
+    flags_seen: list[int] = []
+
+    async def watch_done() -> None:
+        while True:
+            await ReadOnly()
+            if int(dut.done_o.value):
+                flags_seen.append(int(dut.error_o.value))
+            await RisingEdge(dut.clk_i)
+
+    out: list[list[int]] = []
+    with_words = sum(1 for item in seq if item[1] > 0)
+    cocotb.start_soon(watch_done())
+    cocotb.start_soon(send(dut, "len", [item[1] for item in seq], random.Random(rng.random()), with_last=False))
+    cocotb.start_soon(send(dut, "znz", [b for item in seq for b in beats(item[2], LANES)], random.Random(rng.random())))
+    cocotb.start_soon(send(dut, "bpc", [b for item in seq for b in beats(item[3], LANES)], random.Random(rng.random())))
+    cocotb.start_soon(receive(dut, "out", LANES, out, with_words, random.Random(rng.random())))
+    await wait_for(dut, lambda: len(out) == with_words and len(flags_seen) == len(seq))
+    packets = iter(out)
+    for i, (name, length, _, _, words, flags) in enumerate(seq):
+        got = [signed(v) for v in next(packets)] if length > 0 else []
+        assert got == list(words), f"#{i} {name} (L={length}): output words differ (seed {SPEC.seed})"
+        assert flags_seen[i] == flags, (f"#{i} {name} (L={length}): error_o {flags_seen[i]:#04x}, the model "
+                                        f"{flags:#04x} (seed {SPEC.seed})")
+    dut._log.info("lanes_decoder_malformed: %d cases and clean ones, every word and error_o checked (seed %d)",
+                  len(cases), SPEC.seed)
 
 
 @cocotb.test(skip=SPEC.select != "loopback")
