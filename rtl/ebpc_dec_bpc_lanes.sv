@@ -85,6 +85,9 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
   localparam int CntW    = $clog2(BufBits + 1);
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
+  // Stages of the second chain (behind a shorter symbol; Lanes = 8 needs about a block per
+  // cycle).
+  localparam int P2      = (Words >= 8) ? P : 0;
 
   `EBPC_PARAM_CHECK(gen_bad_words, Words > 1 && lanes_ok(Words),
                     $sformatf("ebpc_dec_bpc_lanes: Words=%0d is illegal: must be 2, 4 or 8", Words),
@@ -201,8 +204,10 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
     logic [CntW-1:0]     off, start;
     logic [PlW-1:0]      pl, np, left;
     logic [LenW-1:0]     len, len_b;
-    logic                stg_en, fit_ok, ok, fit, err;
+    logic                stg_en, fit_ok, ok, fit, err, run2;
     logic [N-2:0]        dbp, prv;
+    logic [CntW-1:0]     base2;
+    logic [BufBits-1:0]  win2;
     res_b    = '0;
     len_b    = '0;
     any_pos  = 1'b0;
@@ -214,6 +219,7 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
     off      = '0;
     pl       = base_ok ? '0 : plane_q;
     stg_en   = planes_on;
+    run2     = 1'b0;
     for (int s = 0; s < P; s++) begin
       // Every stage reads at a fixed place, so no shifter sits in front of a decoder: stage
       // 0 at the window top or behind a base (plane 0, no previous plane), stage s > 0 at
@@ -253,6 +259,8 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
       any_run = any_run || (fit_ok && res[SymRes-2]);
       ok      = fit_ok && !err;
       complete = complete || (ok && (np == left));
+      // (The last stage that ran decoded a symbol and left planes: the second chain goes on.)
+      if (stg_en) run2 = ok && (np != left);
       if (ok) begin
         for (int r = 0; r < W; r++) begin
           if (32'(r) >= 32'(pl) && 32'(r) < 32'(pl) + 32'(np)) rows_new[r*(N-1) +: N-1] = dbp;
@@ -264,6 +272,36 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
       end
       // (An uncompressed plane starts with `1` and covers one plane.)
       // (Behind any symbol of N bits and one plane, e.g. a `0001x` + position at N = 8.)
+      stg_en = ok && (np != left) && 32'(len) == N && np == PlW'(1);
+    end
+    // Second chain (Words >= 8): behind the symbol the first chain stopped at, through one
+    // shifter, P2 more stages at fixed places of the shifted window.
+    base2  = off;
+    win2   = win << off;
+    stg_en = run2;
+    for (int s = 0; s < P2; s++) begin
+      left   = PlW'(W + 1) - pl;
+      res    = dec_sym(win2[BufBits-1-s*N -: SymMax], left, prv);
+      len    = res[N-1+PlW +: LenW];
+      start  = base2 + CntW'(s * N);
+      fit    = (CntW'(len) <= room(cnt, start));
+      np     = res[N-1 +: PlW];
+      dbp    = res[N-2:0];
+      fit_ok = stg_en && fit;
+      err    = res[SymRes-1] || res[SymRes-2];
+      any_pos = any_pos || (fit_ok && res[SymRes-1]);
+      any_run = any_run || (fit_ok && res[SymRes-2]);
+      ok      = fit_ok && !err;
+      complete = complete || (ok && (np == left));
+      if (ok) begin
+        for (int r = 0; r < W; r++) begin
+          if (32'(r) >= 32'(pl) && 32'(r) < 32'(pl) + 32'(np)) rows_new[r*(N-1) +: N-1] = dbp;
+        end
+        off      = start + CntW'(len);
+        pl       = pl + np;
+        prv      = dbp;
+        progress = 1'b1;
+      end
       stg_en = ok && (np != left) && 32'(len) == N && np == PlW'(1);
     end
     take_sum  = off;
