@@ -86,8 +86,8 @@ module ebpc_dec_bpc_lanes import ebpc_pkg::*; #(
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
   // Stages of the second chain (behind a shorter symbol; Lanes = 8 needs about a block per
-  // cycle).
-  localparam int P2      = (Words >= 8) ? P : 0;
+  // cycle): half the first chain's at W = 8 (>= 0.96 of the bound), as many at W >= 16.
+  localparam int P2      = (Words < 8) ? 0 : (W <= 8) ? (P + 1) / 2 : P;
 
   `EBPC_PARAM_CHECK(gen_bad_words, Words > 1 && lanes_ok(Words),
                     $sformatf("ebpc_dec_bpc_lanes: Words=%0d is illegal: must be 2, 4 or 8", Words),
