@@ -32,7 +32,9 @@
 //   or of uncompressed planes ending in any one symbol (smooth, ReLU data: the all-zero
 //   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1; the
 //   chain goes on behind any one-plane symbol of N bits (at N = 8 also a single/pair
-//   position symbol). At Words >= 4 a block starts once its whole base-cycle window
+//   position symbol). At Words = 8 a second chain (half as many stages at W = 8, as many
+//   at W >= 16) goes on behind the symbol the first chain stopped at, through one shifter.
+//   At Words >= 4 a block starts once its whole base-cycle window
 //   (W + (P-1)*N + the longest symbol) is in the buffer, or the stream's `last` word is; the
 //   buffer then holds two windows and a beat.
 // - Throughput: one word (beat) per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)

@@ -38,8 +38,9 @@
 //                        first Lanes symbols at its head, each behind the earlier ones.
 //   ebpc_dec_bpc_lanes : (Words = Lanes) a beat per cycle into the bit buffer (two parse
 //                        windows and a beat at Lanes >= 4); the plane chain goes on behind the base and behind any
-//                        one-plane symbol of N bits, so with PlanesPerCycle = W+1 (default at
-//                        Lanes = 8) a block is usually parsed in one cycle.
+//                        one-plane symbol of N bits, and at Lanes = 8 a second chain behind
+//                        the symbol the first stopped at, so a block is usually parsed in one
+//                        cycle.
 //   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
 //                        one word: same symbol and block use, same error flags), a queue of
 //                        three blocks (two at Lanes = 2) of which the first two feed the steps
@@ -65,10 +66,9 @@
 // Area (make synth, 2026-11-30, N=8, Z=16, sky130 area-only flow, GE / depth): 3993 / 17 at
 // W=8, 7204 / 22 at W=16, 12620 / 34 at W=32.
 // Lanes > 1 (perf --lanes --top decoder, one packet of 4096 words, N=8, Z=16; 2026-12-07):
-// >= 0.98 of the port bound (the most beats of ZNZ in, BPC in, output) on ReLU, smooth and
-// dense data at Lanes = 2 and 4, W = 8 and 16; at Lanes = 8 0.985 (ReLU), 0.91-0.93
-// (smooth), 0.80-0.91 (dense). GE / depth at W=8: 8598 / 44, 16510 / 64, 28413 / 149 for 2,
-// 4, 8 lanes (docs/performance.md).
+// >= 0.965 of the port bound (the most beats of ZNZ in, BPC in, output) on ReLU, smooth and
+// dense data at W = 8 and 16 for Lanes = 2, 4, 8. GE / depth at W=8: 8598 / 44, 16510 / 64,
+// 34950 / 143 for 2, 4, 8 lanes (docs/performance.md).
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission; the bit indices are
 // ebpc_pkg::err_flag_e, ErrZnzRunOverflow .. ErrZeroLength):
