@@ -31,7 +31,7 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
   parameter int BlockSize      = 8,   // N: 2 <= N <= 2W
   parameter int MaxZeroRun     = 16,  // Z: power of two, 2..256
   parameter int Lanes          = 1,   // words per beat: 1, 2, 4 or 8
-  parameter int PlanesPerCycle = dec_planes_per_cycle(DataWidth),
+  parameter int PlanesPerCycle = dec_planes_per_cycle_lanes(DataWidth, Lanes),
   parameter int CountWidth     = 16
 ) (
   input  logic                     clk_i,

@@ -10,7 +10,8 @@
 //   DataWidth W in {8, 16, 32}; BlockSize N in 2..2W; MaxZeroRun Z a power of two in
 //   2..256; PlanesPerCycle 1..W+1 (plane symbols the BPC parser decodes per cycle: the first
 //   at any place, the others only behind uncompressed planes, whose length N is fixed, so no
-//   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32);
+//   decoder sits behind a shifter; default 1 at W = 8, 2 at W = 16 and 32; with Lanes > 1
+//   ceil((W+1)/4) at Lanes = 2, 5 at Lanes = 4 and W = 8, else W+1);
 //   CountWidth 8..32 (width of L, default 16).
 //
 // Handshakes: all ports are valid/ready (AXI-stream style): a word moves when valid and
@@ -20,7 +21,7 @@
 // of a transmission is taken in the cycle its length L >= 1 is). The next L is taken once
 // the previous transmission's final word is produced and its input streams are consumed.
 //
-// Architecture (one module per stage, no queues):
+// Architecture at Lanes = 1 (one module per stage, no queues):
 //   ebpc_dec_znz   : ZNZ bit buffer; presents the symbol at its head. The output stage takes
 //                    one symbol per word it starts (a zero run counts down meanwhile), so the
 //                    ZNZ stream is read in step with the output.
@@ -32,6 +33,18 @@
 //                    word per cycle, refilled in the cycle its last word goes out), pairing
 //                    of BPC streams with transmissions, output register, done/error.
 //   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window (both buffers).
+// Lanes > 1 (the multi-word core; every stream in beats of Lanes words, no beat adapters):
+//   ebpc_dec_znz_lanes : ZNZ buffer of Lanes*(SymBits+W) bits taking a beat per cycle; the
+//                        first Lanes symbols at its head, each behind the earlier ones.
+//   ebpc_dec_bpc_lanes : (Words = Lanes) a beat per cycle into the bit buffer (two parse
+//                        windows and a beat at Lanes >= 4); the plane chain goes on behind the base and behind any
+//                        one-plane symbol of N bits, and at Lanes = 8 a second chain behind
+//                        the symbol the first stopped at, so a block is usually parsed in one
+//                        cycle.
+//   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
+//                        one word: same symbol and block use, same error flags), a queue of
+//                        three blocks (two at Lanes = 2) of which the first two feed the steps
+//                        (one block boundary per cycle), the words assembled into a beat.
 // BPC streams are paired, in order, with the transmissions that decode a non-zero word; the
 // parser may read ahead into the BPC stream of a later transmission (up to one block and the
 // one being parsed) while an earlier one is still going out.
@@ -52,6 +65,10 @@
 // uncompressed) 0.953 at W=16 and 0.498 at W=32 (targets 0.85 / 0.45).
 // Area (make synth, 2026-11-30, N=8, Z=16, sky130 area-only flow, GE / depth): 3993 / 17 at
 // W=8, 7204 / 22 at W=16, 12620 / 34 at W=32.
+// Lanes > 1 (perf --lanes --top decoder, one packet of 4096 words, N=8, Z=16; 2026-12-07):
+// >= 0.965 of the port bound (the most beats of ZNZ in, BPC in, output) on ReLU, smooth and
+// dense data at W = 8 and 16 for Lanes = 2, 4, 8. GE / depth at W=8: 8598 / 44, 16510 / 64,
+// 34950 / 143 for 2, 4, 8 lanes (docs/performance.md).
 //
 // Error flags (error_o, valid with done_o; 0 = clean transmission; the bit indices are
 // ebpc_pkg::err_flag_e, ErrZnzRunOverflow .. ErrZeroLength):
@@ -91,9 +108,9 @@ module ebpc_decoder import ebpc_pkg::*; #(
   parameter int BlockSize      = 8,
   parameter int MaxZeroRun     = 16,
   // Words per beat of the ZNZ, BPC and output streams: 1, 2, 4 or 8 (docs/integration.md,
-  // "Lanes"). Lanes > 1 adapts the beats to the single-word core (one word per cycle).
+  // "Lanes"). Lanes > 1: the multi-word core (up to Lanes words per cycle, see above).
   parameter int Lanes          = 1,
-  parameter int PlanesPerCycle = dec_planes_per_cycle(DataWidth),
+  parameter int PlanesPerCycle = dec_planes_per_cycle_lanes(DataWidth, Lanes),
   // Width of L (len_data_i) and of the word counters: transmissions of up to 2^CountWidth-1
   // words (8..32; default 16: up to 65535 words).
   parameter int CountWidth     = 16
@@ -131,162 +148,190 @@ module ebpc_decoder import ebpc_pkg::*; #(
                     $sformatf("ebpc_decoder: Lanes=%0d is illegal: must be 1, 2, 4 or 8", Lanes),
                     ebpc_decoder_ERROR_Lanes_must_be_1_2_4_or_8)
 
-  // The single-word core's streams: the ports themselves (Lanes = 1), or the beats split
-  // into words and the output words joined into beats.
-  logic         znz_w_valid, znz_w_ready, znz_w_last, bpc_w_valid, bpc_w_ready, bpc_w_last;
-  logic         out_w_valid, out_w_ready, out_w_last;
-  logic [W-1:0] znz_w_data, bpc_w_data, out_w_data;
-
   if (Lanes == 1) begin : gen_word
-    assign znz_w_valid = znz_valid_i;
-    assign znz_ready_o = znz_w_ready;
-    assign znz_w_data  = znz_data_i;
-    assign znz_w_last  = znz_last_i[0];
-    assign bpc_w_valid = bpc_valid_i;
-    assign bpc_ready_o = bpc_w_ready;
-    assign bpc_w_data  = bpc_data_i;
-    assign bpc_w_last  = bpc_last_i[0];
-    assign out_valid_o = out_w_valid;
-    assign out_w_ready = out_ready_i;
-    assign out_data_o  = out_w_data;
-    assign out_last_o  = out_w_last;
-  end else begin : gen_lanes
-    ebpc_beat_split #(
+    // The single-word core: ZNZ front end, BPC parser, output stage.
+    // ZNZ front end <-> output stage.
+    logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
+    logic                  znz_trunc, znz_drain, znz_busy;
+    logic [$clog2(MaxZeroRun)-1:0] sym_run;
+    // BPC parser -> output stage.
+    logic                  blk_valid, blk_ready, blk_empty, blk_end;
+    bpc_err_t              blk_err;
+    logic [W-1:0]          blk_base;
+    logic [W*(N-1)-1:0]    blk_planes;
+
+    ebpc_dec_znz #(
       .DataWidth (W),
-      .Lanes     (Lanes)
-    ) u_znz_split (
+      .MaxZeroRun(MaxZeroRun)
+    ) u_znz (
       .clk_i,
       .rst_ni,
-      .in_valid_i  (znz_valid_i),
-      .in_ready_o  (znz_ready_o),
-      .in_data_i   (znz_data_i),
-      .in_last_i   (znz_last_i),
-      .out_valid_o (znz_w_valid),
-      .out_ready_i (znz_w_ready),
-      .out_data_o  (znz_w_data),
-      .out_last_o  (znz_w_last)
+      .en_i       (znz_en),
+      .znz_valid_i(znz_valid_i),
+      .znz_ready_o(znz_ready_o),
+      .znz_data_i (znz_data_i),
+      .znz_last_i (znz_last_i[0]),
+      .sym_valid_o(sym_valid),
+      .sym_nz_o   (sym_nz),
+      .sym_run_o  (sym_run),
+      .sym_take_i (sym_take),
+      .sym_final_i(sym_final),
+      .sym_clean_o(sym_clean),
+      .trunc_o    (znz_trunc),
+      .drain_i    (znz_drain),
+      .busy_o     (znz_busy)
     );
 
-    ebpc_beat_split #(
-      .DataWidth (W),
-      .Lanes     (Lanes)
-    ) u_bpc_split (
+    ebpc_dec_bpc #(
+      .DataWidth     (W),
+      .BlockSize     (N),
+      .PlanesPerCycle(PlanesPerCycle)
+    ) u_bpc (
       .clk_i,
       .rst_ni,
-      .in_valid_i  (bpc_valid_i),
-      .in_ready_o  (bpc_ready_o),
-      .in_data_i   (bpc_data_i),
-      .in_last_i   (bpc_last_i),
-      .out_valid_o (bpc_w_valid),
-      .out_ready_i (bpc_w_ready),
-      .out_data_o  (bpc_w_data),
-      .out_last_o  (bpc_w_last)
+      .bpc_valid_i (bpc_valid_i),
+      .bpc_ready_o (bpc_ready_o),
+      .bpc_data_i  (bpc_data_i),
+      .bpc_last_i  (bpc_last_i),
+      .blk_valid_o (blk_valid),
+      .blk_ready_i (blk_ready),
+      .blk_empty_i (blk_empty),
+      .blk_end_o   (blk_end),
+      .blk_err_o   (blk_err),
+      .blk_base_o  (blk_base),
+      .blk_planes_o(blk_planes)
     );
 
-    ebpc_beat_join #(
+    ebpc_dec_out #(
       .DataWidth (W),
-      .Lanes     (Lanes)
-    ) u_out_join (
+      .BlockSize (N),
+      .MaxZeroRun(MaxZeroRun),
+      .CountWidth(CountWidth)
+    ) u_out (
       .clk_i,
       .rst_ni,
-      .in_valid_i  (out_w_valid),
-      .in_ready_o  (out_w_ready),
-      .in_data_i   (out_w_data),
-      .in_last_i   (out_w_last),
+      .len_valid_i,
+      .len_ready_o,
+      .len_data_i,
+      .znz_en_o    (znz_en),
+      .sym_valid_i (sym_valid),
+      .sym_nz_i    (sym_nz),
+      .sym_run_i   (sym_run),
+      .sym_take_o  (sym_take),
+      .sym_final_o (sym_final),
+      .sym_clean_i (sym_clean),
+      .trunc_i     (znz_trunc),
+      .znz_drain_o (znz_drain),
+      .znz_busy_i  (znz_busy),
+      .blk_valid_i (blk_valid),
+      .blk_ready_o (blk_ready),
+      .blk_empty_o (blk_empty),
+      .blk_end_i   (blk_end),
+      .blk_err_i   (blk_err),
+      .blk_base_i  (blk_base),
+      .blk_planes_i(blk_planes),
       .out_valid_o,
       .out_ready_i,
       .out_data_o,
-      .out_last_o
+      .out_last_o  (out_last_o[0]),
+      .done_o,
+      .error_o
+    );
+  end else begin : gen_lanes
+    // The multi-word core: Lanes ZNZ symbols, Lanes output words and a block of up to
+    // PlanesPerCycle planes behind its base per cycle.
+    localparam int LogZ  = $clog2(MaxZeroRun);
+    localparam int TakeW = $clog2(Lanes + 1);
+    logic                  znz_en, sym_final, znz_drain, znz_busy;
+    logic [Lanes-1:0]      sym_valid, sym_nz, sym_clean, sym_trunc;
+    logic [Lanes*LogZ-1:0] sym_run;
+    logic [TakeW-1:0]      sym_ntake;
+    logic                  blk_valid, blk_ready, blk_empty, blk_end;
+    bpc_err_t              blk_err;
+    logic [W-1:0]          blk_base;
+    logic [W*(N-1)-1:0]    blk_planes;
+
+    ebpc_dec_znz_lanes #(
+      .DataWidth (W),
+      .MaxZeroRun(MaxZeroRun),
+      .Lanes     (Lanes)
+    ) u_znz (
+      .clk_i,
+      .rst_ni,
+      .en_i       (znz_en),
+      .znz_valid_i(znz_valid_i),
+      .znz_ready_o(znz_ready_o),
+      .znz_data_i (znz_data_i),
+      .znz_last_i (znz_last_i),
+      .sym_valid_o(sym_valid),
+      .sym_nz_o   (sym_nz),
+      .sym_run_o  (sym_run),
+      .sym_clean_o(sym_clean),
+      .sym_trunc_o(sym_trunc),
+      .ntake_i    (sym_ntake),
+      .final_i    (sym_final),
+      .drain_i    (znz_drain),
+      .busy_o     (znz_busy)
+    );
+
+    ebpc_dec_bpc_lanes #(
+      .DataWidth     (W),
+      .BlockSize     (N),
+      .PlanesPerCycle(PlanesPerCycle),
+      .Words         (Lanes)
+    ) u_bpc (
+      .clk_i,
+      .rst_ni,
+      .bpc_valid_i (bpc_valid_i),
+      .bpc_ready_o (bpc_ready_o),
+      .bpc_data_i  (bpc_data_i),
+      .bpc_last_i  (bpc_last_i),
+      .blk_valid_o (blk_valid),
+      .blk_ready_i (blk_ready),
+      .blk_empty_i (blk_empty),
+      .blk_end_o   (blk_end),
+      .blk_err_o   (blk_err),
+      .blk_base_o  (blk_base),
+      .blk_planes_o(blk_planes)
+    );
+
+    ebpc_dec_out_lanes #(
+      .DataWidth (W),
+      .BlockSize (N),
+      .MaxZeroRun(MaxZeroRun),
+      .CountWidth(CountWidth),
+      .Lanes     (Lanes)
+    ) u_out (
+      .clk_i,
+      .rst_ni,
+      .len_valid_i,
+      .len_ready_o,
+      .len_data_i,
+      .znz_en_o    (znz_en),
+      .sym_valid_i (sym_valid),
+      .sym_nz_i    (sym_nz),
+      .sym_run_i   (sym_run),
+      .sym_clean_i (sym_clean),
+      .sym_trunc_i (sym_trunc),
+      .ntake_o     (sym_ntake),
+      .final_o     (sym_final),
+      .znz_drain_o (znz_drain),
+      .znz_busy_i  (znz_busy),
+      .blk_valid_i (blk_valid),
+      .blk_ready_o (blk_ready),
+      .blk_empty_o (blk_empty),
+      .blk_end_i   (blk_end),
+      .blk_err_i   (blk_err),
+      .blk_base_i  (blk_base),
+      .blk_planes_i(blk_planes),
+      .out_valid_o,
+      .out_ready_i,
+      .out_data_o,
+      .out_last_o,
+      .done_o,
+      .error_o
     );
   end
-
-  // ZNZ front end <-> output stage.
-  logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
-  logic                  znz_trunc, znz_drain, znz_busy;
-  logic [$clog2(MaxZeroRun)-1:0] sym_run;
-  // BPC parser -> output stage.
-  logic                  blk_valid, blk_ready, blk_empty, blk_end;
-  bpc_err_t              blk_err;
-  logic [W-1:0]          blk_base;
-  logic [W*(N-1)-1:0]    blk_planes;
-
-  ebpc_dec_znz #(
-    .DataWidth (W),
-    .MaxZeroRun(MaxZeroRun)
-  ) u_znz (
-    .clk_i,
-    .rst_ni,
-    .en_i       (znz_en),
-    .znz_valid_i(znz_w_valid),
-    .znz_ready_o(znz_w_ready),
-    .znz_data_i (znz_w_data),
-    .znz_last_i (znz_w_last),
-    .sym_valid_o(sym_valid),
-    .sym_nz_o   (sym_nz),
-    .sym_run_o  (sym_run),
-    .sym_take_i (sym_take),
-    .sym_final_i(sym_final),
-    .sym_clean_o(sym_clean),
-    .trunc_o    (znz_trunc),
-    .drain_i    (znz_drain),
-    .busy_o     (znz_busy)
-  );
-
-  ebpc_dec_bpc #(
-    .DataWidth     (W),
-    .BlockSize     (N),
-    .PlanesPerCycle(PlanesPerCycle)
-  ) u_bpc (
-    .clk_i,
-    .rst_ni,
-    .bpc_valid_i (bpc_w_valid),
-    .bpc_ready_o (bpc_w_ready),
-    .bpc_data_i  (bpc_w_data),
-    .bpc_last_i  (bpc_w_last),
-    .blk_valid_o (blk_valid),
-    .blk_ready_i (blk_ready),
-    .blk_empty_i (blk_empty),
-    .blk_end_o   (blk_end),
-    .blk_err_o   (blk_err),
-    .blk_base_o  (blk_base),
-    .blk_planes_o(blk_planes)
-  );
-
-  ebpc_dec_out #(
-    .DataWidth (W),
-    .BlockSize (N),
-    .MaxZeroRun(MaxZeroRun),
-    .CountWidth(CountWidth)
-  ) u_out (
-    .clk_i,
-    .rst_ni,
-    .len_valid_i,
-    .len_ready_o,
-    .len_data_i,
-    .znz_en_o    (znz_en),
-    .sym_valid_i (sym_valid),
-    .sym_nz_i    (sym_nz),
-    .sym_run_i   (sym_run),
-    .sym_take_o  (sym_take),
-    .sym_final_o (sym_final),
-    .sym_clean_i (sym_clean),
-    .trunc_i     (znz_trunc),
-    .znz_drain_o (znz_drain),
-    .znz_busy_i  (znz_busy),
-    .blk_valid_i (blk_valid),
-    .blk_ready_o (blk_ready),
-    .blk_empty_o (blk_empty),
-    .blk_end_i   (blk_end),
-    .blk_err_i   (blk_err),
-    .blk_base_i  (blk_base),
-    .blk_planes_i(blk_planes),
-    .out_valid_o (out_w_valid),
-    .out_ready_i (out_w_ready),
-    .out_data_o  (out_w_data),
-    .out_last_o  (out_w_last),
-    .done_o,
-    .error_o
-  );
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A

@@ -40,7 +40,7 @@ module ebpc_loopback import ebpc_pkg::*; #(
   parameter int MaxZeroRun        = 16,
   parameter int Lanes             = 1,      // the encoder's words per beat (1, 2, 4, 8)
   parameter int DecLanes          = Lanes,  // the decoder's
-  parameter int PlanesPerCycle    = dec_planes_per_cycle(DataWidth),
+  parameter int PlanesPerCycle    = dec_planes_per_cycle_lanes(DataWidth, DecLanes),
   parameter int EncPlanesPerCycle = enc_planes_per_cycle(DataWidth, Lanes),
   parameter int CountWidth        = 16,
   // ZNZ link buffer (words, power of two), see above.

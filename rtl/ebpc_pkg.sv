@@ -139,6 +139,17 @@ package ebpc_pkg;
     return (data_width <= 8) ? 1 : 2;
   endfunction
 
+  // Default PlanesPerCycle of the decoder with Lanes words per beat: the single-word default
+  // at Lanes = 1; W+1 at Lanes = 8, and at Lanes = 4 for W >= 16 (a whole block, base and
+  // planes, in one cycle while its symbols chain: a block of the default N = 8 comes every
+  // 8/Lanes cycles of dense data and the parser restarts behind a shorter symbol);
+  // ceil((W+1)/2) at Lanes = 4, W = 8; ceil((W+1)/4) at Lanes = 2 (a block every 4 cycles).
+  function automatic int dec_planes_per_cycle_lanes(int data_width, int lanes);
+    if (lanes <= 1) return dec_planes_per_cycle(data_width);
+    if (lanes >= 8 || (lanes == 4 && data_width > 8)) return data_width + 1;
+    return (lanes == 4) ? (data_width + 2) / 2 : (data_width + 4) / 4;
+  endfunction
+
   // ---------------------------------------------------------------------------------------
   // Symbol lengths of the stream format.
   // ---------------------------------------------------------------------------------------

@@ -7,10 +7,13 @@ data) go in as beats under random gaps, come out under random backpressure, and 
 word is checked against the golden model: the encoder's ZNZ and BPC streams word for word,
 the decoder's and the loopback's output word for word. The loopback may join an encoder
 and a decoder of different Lanes (``DecLanes``): a stream written with one lane count is
-decoded with the other. ``lanes_throughput`` measures the encoder's beats per cycle against
-the port bound on long packets, outputs always ready. The run's spec selects the test of the
-top being simulated (``select``) and gives W, N, Z, the seed and the parameters; with a
-coverage file in the spec, each test writes the lane points it sampled there.
+decoded with the other. ``lanes_decoder_malformed`` feeds the decoder malformed streams (one
+directed case per error class, random corruptions) in beats: every word and error_o against
+ebpc.decode_with_flags. ``lanes_throughput`` (``lanes_dec_throughput``) measures the
+encoder's (decoder's) beats per cycle against the port bound on long packets, inputs always
+valid, outputs always ready. The run's spec selects the test of the top being simulated
+(``select``) and gives W, N, Z, the seed and the parameters; with a coverage file in the
+spec, each test writes the lane points it sampled there.
 """
 
 from __future__ import annotations
@@ -194,6 +197,56 @@ async def lanes_decoder(dut):
     dut._log.info("lanes_decoder: %d transmissions, every output word checked (seed %d)", len(txs), SPEC.seed)
 
 
+@cocotb.test(skip=SPEC.select != "decoder")
+async def lanes_decoder_malformed(dut):
+    """Malformed streams (one directed case per error class, random corruptions), each followed
+    by a clean transmission, in beats of Lanes words: every output word and the whole error_o
+    equal ebpc.decode_with_flags; no hang."""
+    from ebpc_tb.bench import malformed  # noqa: PLC0415
+
+    rng = random.Random(SPEC.test_seed("lanes_decoder_malformed"))
+    for prefix in ("len", "znz", "bpc"):
+        getattr(dut, f"{prefix}_valid_i").value = 0
+    dut.out_ready_i.value = 0
+    await start(dut)
+    cases = [malformed.exact(c, W, N, Z) for c in malformed.directed_cases(W, N, Z, rng)]
+    cases += [malformed.fuzz_case(v, W, N, Z, rng, i) for i, v in enumerate(transmissions(rng)[:30]) if v]
+    seq = []  # (name, L, znz, bpc, expected words, expected flags)
+    for case in cases:
+        seq.append((case.name, case.length, case.znz, case.bpc, case.expected, case.error | case.allowed))
+        clean = transmissions(rng)[0]
+        enc = ebpc.encode(clean, W, N, Z)
+        seq.append(("clean", len(clean), enc.znz.tolist(), enc.bpc.tolist(), clean, 0))
+    for name, length, znz, bpc, words, flags in seq:
+        got = ebpc.decode_with_flags(znz, bpc, length, W, N, Z)
+        assert got.flags == flags and [int(v) for v in got.words] == list(words), f"{name}: case not exact"
+    flags_seen: list[int] = []
+
+    async def watch_done() -> None:
+        while True:
+            await ReadOnly()
+            if int(dut.done_o.value):
+                flags_seen.append(int(dut.error_o.value))
+            await RisingEdge(dut.clk_i)
+
+    out: list[list[int]] = []
+    with_words = sum(1 for item in seq if item[1] > 0)
+    cocotb.start_soon(watch_done())
+    cocotb.start_soon(send(dut, "len", [item[1] for item in seq], random.Random(rng.random()), with_last=False))
+    cocotb.start_soon(send(dut, "znz", [b for item in seq for b in beats(item[2], LANES)], random.Random(rng.random())))
+    cocotb.start_soon(send(dut, "bpc", [b for item in seq for b in beats(item[3], LANES)], random.Random(rng.random())))
+    cocotb.start_soon(receive(dut, "out", LANES, out, with_words, random.Random(rng.random())))
+    await wait_for(dut, lambda: len(out) == with_words and len(flags_seen) == len(seq))
+    packets = iter(out)
+    for i, (name, length, _, _, words, flags) in enumerate(seq):
+        got = [signed(v) for v in next(packets)] if length > 0 else []
+        assert got == list(words), f"#{i} {name} (L={length}): output words differ (seed {SPEC.seed})"
+        assert flags_seen[i] == flags, (f"#{i} {name} (L={length}): error_o {flags_seen[i]:#04x}, the model "
+                                        f"{flags:#04x} (seed {SPEC.seed})")
+    dut._log.info("lanes_decoder_malformed: %d cases and clean ones, every word and error_o checked (seed %d)",
+                  len(cases), SPEC.seed)
+
+
 @cocotb.test(skip=SPEC.select != "loopback")
 async def lanes_loopback(dut):
     """Encoder of Lanes words per beat into a decoder of DecLanes: every output word checked."""
@@ -254,6 +307,64 @@ async def lanes_throughput(dut):
         row = {"top": "encoder", "w": W, "n": N, "z": Z, "lanes": LANES, "kind": kind, "words": length,
                "cycles": cycles, "bound_cycles": bound}
         dut._log.info("lanes_throughput %s", json.dumps(row))
+        if SPEC.results:
+            with open(SPEC.results, "a") as f:
+                f.write(json.dumps(row) + "\n")
+        await ClockCycles(dut.clk_i, 5)
+
+
+@cocotb.test(skip=SPEC.select != "dec_throughput")
+async def lanes_dec_throughput(dut):
+    """Decoder beats per cycle on long packets, inputs always valid, output always ready,
+    against the port bound (the most beats any of its streams needs: ZNZ in, BPC in, output);
+    cycles from the first input handshake to done_o or the final beat, whichever is later; one
+    JSON line per kind to the results."""
+    rng = random.Random(SPEC.seed)
+    for prefix in ("len", "znz", "bpc"):
+        getattr(dut, f"{prefix}_valid_i").value = 0
+    dut.out_ready_i.value = 1
+    await start(dut)
+    length = SPEC.words or 4096
+    for kind in ("relu", "smooth", "dense"):
+        values = stimulus(kind, length, rng)
+        enc = ebpc.encode(values, W, N, Z)
+        bound = max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
+        queues = {"znz": beats(enc.znz.tolist(), LANES), "bpc": beats(enc.bpc.tolist(), LANES)}
+        taken = {"len": 0, "znz": 0, "bpc": 0}
+        words: list[int] = []
+        cycle, first, done, ended = 0, None, None, None
+        while done is None or ended is None:
+            assert cycle < 40 * length + 1000, f"{kind}: no done_o after {cycle} cycles (seed {SPEC.seed})"
+            dut.len_valid_i.value = int(taken["len"] == 0)
+            dut.len_data_i.value = length
+            for s, q in queues.items():
+                getattr(dut, f"{s}_valid_i").value = int(taken[s] < len(q))
+                if taken[s] < len(q):
+                    getattr(dut, f"{s}_data_i").value, getattr(dut, f"{s}_last_i").value = q[taken[s]]
+            await ReadOnly()
+            for s in ("len", "znz", "bpc"):
+                if int(getattr(dut, f"{s}_valid_i").value) and int(getattr(dut, f"{s}_ready_o").value):
+                    first = cycle if first is None else first
+                    taken[s] += 1
+            if int(dut.out_valid_o.value):
+                beat, one_hot = int(dut.out_data_o.value), int(dut.out_last_o.value)
+                used = one_hot.bit_length() if one_hot else LANES
+                words += [(beat >> (j * W)) & MASK for j in range(used)]
+                ended = cycle if one_hot else ended
+            if int(dut.done_o.value):
+                done = cycle
+                assert int(dut.error_o.value) == 0, f"{kind}: error flags {int(dut.error_o.value):#x}"
+            await RisingEdge(dut.clk_i)
+            cycle += 1
+        for s in ("len", "znz", "bpc"):
+            getattr(dut, f"{s}_valid_i").value = 0
+        got = [signed(v) for v in words]
+        bad = next((i for i, (a, b) in enumerate(zip(got, values)) if a != b), min(len(got), len(values)))
+        assert got == values, (f"{kind}: decoded words differ from word {bad} on ({len(got)} words, "
+                               f"{len(values)} expected; seed {SPEC.seed})")
+        row = {"top": "decoder", "w": W, "n": N, "z": Z, "lanes": LANES, "kind": kind, "words": length,
+               "cycles": max(done, ended) - first + 1, "bound_cycles": bound}
+        dut._log.info("lanes_dec_throughput %s", json.dumps(row))
         if SPEC.results:
             with open(SPEC.results, "a") as f:
                 f.write(json.dumps(row) + "\n")

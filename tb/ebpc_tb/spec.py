@@ -97,17 +97,28 @@ def enc_planes_per_cycle(width: int, lanes: int = 1) -> int:
     return (width + cycles) // cycles
 
 
-def rtl_defaults(top: str, width: int, lanes: int = 1) -> dict[str, int]:
+def dec_planes_per_cycle(width: int, lanes: int = 1) -> int:
+    """The decoder's default PlanesPerCycle (rtl/ebpc_pkg.sv: dec_planes_per_cycle_lanes)."""
+    if lanes <= 1:
+        return 1 if width <= 8 else 2
+    if lanes >= 8 or (lanes == 4 and width > 8):
+        return width + 1
+    return (width + 2) // 2 if lanes == 4 else (width + 4) // 4
+
+
+def rtl_defaults(top: str, width: int, lanes: int = 1, dec_lanes: int | None = None) -> dict[str, int]:
     """The RTL's default values of the parameters beyond W/N/Z for one top (held to the RTL's
-    own defaults by tb/tests/test_params_space.py)."""
+    own defaults by tb/tests/test_params_space.py); ``dec_lanes``: the loopback's DecLanes
+    (default ``lanes``), which sets its decoder's PlanesPerCycle."""
+    dec_lanes = lanes if dec_lanes is None else dec_lanes
     enc_ppc = enc_planes_per_cycle(width, lanes)
-    dec_ppc = 1 if width <= 8 else 2
+    dec_ppc = dec_planes_per_cycle(width, lanes if top != "loopback" else dec_lanes)
     if top in ("encoder", "axis_encoder"):
         return {"PlanesPerCycle": enc_ppc, "CountWidth": 16, "EnableCounts": 0, "Lanes": lanes}
     if top in ("decoder", "axis_decoder"):
         return {"PlanesPerCycle": dec_ppc, "CountWidth": 16, "Lanes": lanes}
     return {"PlanesPerCycle": dec_ppc, "EncPlanesPerCycle": enc_ppc, "CountWidth": 16, "Lanes": lanes,
-            "DecLanes": lanes}
+            "DecLanes": dec_lanes}
 
 
 @dataclasses.dataclass(frozen=True)

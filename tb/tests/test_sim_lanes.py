@@ -2,12 +2,15 @@
 """pytest wrapper: Lanes > 1 under each simulator.
 
 * tb/test_lanes.py: encoder, decoder and loopback builds with Lanes words per beat, every
-  output word checked against the golden model; the loopback also joins encoders and
+  output word checked against the golden model (the decoder also on malformed streams: every
+  word and error_o against ebpc.decode_with_flags); the loopback also joins encoders and
   decoders of different Lanes (a stream written with 8 lanes decoded with 1 and the other
   way round);
 * the AXI4-Stream benches (tb/test_axis_*.py, every test: conformance, corners, real
   vectors, coverage closure, random, malformed streams) on tops built with Lanes words per
   beat: cocotbext-axi packs the words into beats and keeps the final beat's bytes (TKEEP).
+
+``test_decoder_throughput_with_lanes``: the multi-word decoder's rate against the port bound.
 
 ``make test`` runs a part of the (W, Lanes) space under each simulator; EBPC_FULL=1 all of
 it. The builds are not instrumented for code coverage (the single-lane builds carry the
@@ -61,7 +64,8 @@ def test_lanes(top, sim, config, lanes, dec_lanes, monkeypatch, tmp_path):
     log = tmp_path / "sim.log"
     res = runner.run(sim, top, run_spec, test_module="test_lanes", log_file=log)
     text = log.read_text(errors="replace") if log.exists() else ""
-    assert res.ok and res.tests - res.skipped == 1, (
+    ran = 2 if top == "decoder" else 1   # the decoder: well-formed and malformed streams
+    assert res.ok and res.tests - res.skipped == ran, (
         f"{sim} {top} W,N,Z={config} Lanes={lanes} DecLanes={dec_lanes} seed={seed}: {res.line()}\n"
         f"reproduce: make test SEED={seed} PYTEST_ARGS='tb/tests/test_sim_lanes.py'\n{text[-3000:]}")
 
@@ -76,6 +80,25 @@ def test_encoder_throughput_with_lanes(tmp_path, monkeypatch):
                                words=2048)
     res = runner.run(sim, "encoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
     assert res.ok, res.line()
+    import json  # noqa: PLC0415
+
+    rows = [json.loads(line) for line in results.read_text().splitlines()]
+    assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
+    fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
+    assert all(f >= 0.95 for f in fractions.values()), fractions
+
+
+def test_decoder_throughput_with_lanes(tmp_path, monkeypatch):
+    """The multi-word decoder at W=8 with 4 lanes: at least 0.95 of the port bound (ZNZ, BPC
+    or output beats) on long ReLU, smooth and dense packets, every word checked (make bench
+    prints the whole table)."""
+    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
+    sim = "verilator" if "verilator" in sims() else sims()[0]
+    results = tmp_path / "tput.jsonl"
+    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": 4}, seed=1, select="dec_throughput", results=str(results),
+                               words=2048)
+    res = runner.run(sim, "decoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
+    assert res.ok and res.tests - res.skipped == 1, res.line()
     import json  # noqa: PLC0415
 
     rows = [json.loads(line) for line in results.read_text().splitlines()]

@@ -36,7 +36,7 @@ def expected_parameters(spec: RunSpec, top: str) -> dict[str, int]:
     """Every parameter value the bench relies on: W, N, Z, the RTL defaults of ``top`` at this
     W, and the spec's further HDL parameters over them."""
     expected = {"DataWidth": spec.width, "BlockSize": spec.block, "MaxZeroRun": spec.max_zero_run}
-    expected.update(rtl_defaults(top, spec.width, spec.hdl_params.get("Lanes", 1)))
+    expected.update(rtl_defaults(top, spec.width, spec.hdl_params.get("Lanes", 1), spec.hdl_params.get("DecLanes")))
     expected.update(spec.hdl_params)
     return expected
 

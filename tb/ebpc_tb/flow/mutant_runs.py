@@ -38,7 +38,13 @@ COVERING: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "ebpc_loopback": [("loopback", ())],
     "ebpc_axis_encoder": [("axis_encoder", ())],
     "ebpc_axis_decoder": [("axis_decoder", ())],
+    # (its Lanes = 1 core and its multi-word core)
+    "ebpc_decoder": [("decoder", ()), ("axis_decoder", ("Lanes=8",))],
 }
+# The multi-word decoder's modules (Lanes > 1 only): the AXI4-Stream decoder bench with beats
+# (every test: conformance, corners, vectors, random, truncated streams) at two and eight lanes.
+for _module in ("ebpc_dec_bitbuf_lanes", "ebpc_dec_znz_lanes", "ebpc_dec_bpc_lanes", "ebpc_dec_out_lanes"):
+    COVERING[_module] = [("axis_decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=8",))]
 # Broad stage: W/N/Z sets holding every other value of the sweep (W 16, 32; N 16; Z 2, 64),
 # then knobs at the default W/N/Z that reach other code (one plane per cycle, a whole block
 # per cycle, three planes per cycle with the word counts).

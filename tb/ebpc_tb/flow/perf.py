@@ -130,8 +130,9 @@ def speed_main(args) -> int:
     return 1 if (args.check and misses) else 0
 
 
-# Lanes: the encoder's fraction of the port bound (the most beats any of its streams needs) on
-# one long packet per kind, outputs always ready (tb/test_lanes.py::lanes_throughput).
+# Lanes: the encoder's and decoder's fraction of the port bound (the most beats any of their
+# streams needs) on one long packet per kind, inputs always valid, outputs always ready
+# (tb/test_lanes.py::lanes_throughput, lanes_dec_throughput); --top picks the tops.
 LANES = (1, 2, 4, 8)
 LANES_TARGET = {8: 0.95, 16: 0.95}     # W = 32: at least the single lane's fraction
 
@@ -139,27 +140,34 @@ LANES_TARGET = {8: 0.95, 16: 0.95}     # W = 32: at least the single lane's frac
 def lanes_main(args) -> int:
     out = Path(tempfile.mkstemp(prefix="ebpc_lanes_", suffix=".jsonl")[1])
     failed = []
-    for w in (8, 16, 32):
-        for lanes in LANES:
-            run_spec = spec.RunSpec.of((w, 8, 16), {"Lanes": lanes}, seed=args.seed, results=str(out),
-                                       select="throughput", words=max(args.len, 4096))
-            res = runner.run(args.sim, "encoder", run_spec, test_module="test_lanes")
-            if not res.ok:
-                failed.append(res.line())
+    tops = [t.strip() for t in args.top.split(",") if t.strip()]
+    widths = [int(w) for w in args.widths.split(",")]
+    select = {"encoder": "throughput", "decoder": "dec_throughput"}
+    for top in tops:
+        if top not in select:
+            print(f"perf --lanes: unknown top {top!r} (encoder, decoder)")
+            return 2
+        for w in widths:
+            for lanes in LANES:
+                run_spec = spec.RunSpec.of((w, 8, 16), {"Lanes": lanes}, seed=args.seed, results=str(out),
+                                           select=select[top], words=max(args.len, 4096))
+                res = runner.run(args.sim, top, run_spec, test_module="test_lanes")
+                if not res.ok:
+                    failed.append(res.line())
     rows = [json.loads(line) for line in out.read_text().splitlines() if line.strip()]
     out.unlink()
-    single = {(r["w"], r["kind"]): r["bound_cycles"] / r["cycles"] for r in rows if r["lanes"] == 1}
-    print(f"\nEBPC encoder with Lanes ({args.sim}, N=8 Z=16, one packet of {max(args.len, 4096)} words "
-          f"per kind, outputs always ready)")
-    print(f"{'W':>3s} {'Lanes':>5s} {'stimulus':9s} {'words/cyc':>9s} {'fraction':>8s} {'target':>6s}")
+    single = {(r["top"], r["w"], r["kind"]): r["bound_cycles"] / r["cycles"] for r in rows if r["lanes"] == 1}
+    print(f"\nEBPC {' and '.join(tops)} with Lanes ({args.sim}, N=8 Z=16, one packet of {max(args.len, 4096)} "
+          f"words per kind, inputs always valid, outputs always ready)")
+    print(f"{'top':8s} {'W':>3s} {'Lanes':>5s} {'stimulus':9s} {'words/cyc':>9s} {'fraction':>8s} {'target':>6s}")
     misses = 0
     for r in rows:
         frac = r["bound_cycles"] / r["cycles"]
-        target = LANES_TARGET.get(r["w"], single.get((r["w"], r["kind"]), 0.0))
+        target = LANES_TARGET.get(r["w"], single.get((r["top"], r["w"], r["kind"]), 0.0))
         ok = frac >= target - 1e-9
         misses += not ok
         r.update(words_per_cycle=r["words"] / r["cycles"], fraction=frac, target=target)
-        print(f"{r['w']:3d} {r['lanes']:5d} {r['kind']:9s} {r['words_per_cycle']:9.2f} {frac:8.3f} {target:6.2f}"
+        print(f"{r['top']:8s} {r['w']:3d} {r['lanes']:5d} {r['kind']:9s} {r['words_per_cycle']:9.2f} {frac:8.3f} {target:6.2f}"
               f"{'' if ok else '  MISSED'}")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +195,9 @@ def main(argv=None) -> int:
     ap.add_argument("--sims", dest="sim_list", default="icarus,verilator",
                     help="--speed: simulators (comma list)")
     ap.add_argument("--lanes", action="store_true",
-                    help="the encoder's beats per cycle for every W and Lanes instead (see LANES_TARGET)")
+                    help="the beats per cycle of the --top tops (encoder, decoder) for every W and Lanes "
+                         "instead (see LANES_TARGET)")
+    ap.add_argument("--widths", default="8,16,32", help="--lanes: data widths (comma list)")
     args = ap.parse_args(argv)
     if args.speed:
         return speed_main(args)
