@@ -145,13 +145,15 @@ bench:
 	$(PYTHON) -m ebpc_tb.flow.perf --speed --json reports/bench_speed.json
 	$(PYTHON) -m ebpc_tb.flow.perf --lanes --json reports/bench_lanes.json
 
-# Soak (see docs/verification.md): SOAK_WORDS input words per top and W (default 10 million: about
-# 27 minutes with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
+# Soak (see docs/verification.md): SOAK_WORDS input words per top, W and Lanes (default 10 million: about
+# 27 minutes per Lanes value with JOBS=2 on this machine), SOAK_CORRUPT corrupted decoder streams, SEED to replay.
 SOAK_WORDS   ?= 10000000
 SOAK_CORRUPT ?= 1000
-## make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32 (not in test)
+# Lanes of the soak: one run per (W, top, Lanes) (SOAK_LANES=1: the single-lane runs only).
+SOAK_LANES   ?= 1,8
+## make soak [SOAK_WORDS=n]   long random + real-data + corrupted-stream runs, W=8,16,32, Lanes 1,8 (not in test)
 soak:
-	$(PYTHON) -m ebpc_tb.flow.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
+	$(PYTHON) -m ebpc_tb.flow.soak --words $(SOAK_WORDS) --corrupt $(SOAK_CORRUPT) --lanes $(SOAK_LANES) --jobs $(JOBS) $(if $(SEED),--seed $(SEED)) \
 	  $(if $(filter command line,$(origin SIM)),--sim $(SIM)) --json reports/soak.json
 
 ## make vectors               capture the feature maps of vectors/data with torch

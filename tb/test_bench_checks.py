@@ -5,7 +5,8 @@
 
 * No silent pass: each ``guard_*`` test misuses the bench in one way and must FAIL.
 * Parameter check: each ``wrong_*`` test builds a bench with a spec that differs from the
-  build in one parameter and must FAIL with the bench's one-line message naming it.
+  build in one parameter (W, N, PlanesPerCycle, Lanes) and must FAIL with the bench's
+  one-line message naming it.
 
 Not part of a simulation regression of its own: the pytest test checks every outcome here.
 """
@@ -87,3 +88,12 @@ async def wrong_planes(dut):
     planes = dict(cfg.params).get("PlanesPerCycle", rtl_defaults("encoder", cfg.width)["PlanesPerCycle"]) + 1
     EncoderBench(dut, _spec(params=tuple(sorted({**dict(cfg.params), "PlanesPerCycle": planes}.items()))),
                  "wrong_planes")
+
+
+@cocotb.test()
+async def wrong_lanes(dut):
+    """A spec saying Lanes=2 (its other parameters the build's) on a one-lane build: must fail
+    (a bench would pack two words per beat into a one-word port)."""
+    cfg = RunSpec.from_env()
+    params = {**rtl_defaults("encoder", cfg.width), **dict(cfg.params), "Lanes": 2}
+    EncoderBench(dut, _spec(params=tuple(sorted(params.items()))), "wrong_lanes")

@@ -72,9 +72,11 @@ async def test_bpc_link_full(dut, cfg):
     rng = tb.rng
     lo, hi = -(1 << (cfg.width - 1)), (1 << (cfg.width - 1)) - 1
     per_phase = 2 if cfg.quick else 3
-    # Enough dense words per phase to overfill the FIFO (ebpc_loopback's default BpcFifoDepth)
-    # and the decoder's own read-ahead (a block being parsed, one finished, one in its buffer).
-    fifo_depth = 1 << ((cfg.width // cfg.block + 2) * (cfg.block + 2) + 8 - 1).bit_length()
+    # Enough dense words per phase to overfill the FIFO (ebpc_loopback's default BpcFifoDepth,
+    # in words: it grows with the larger of Lanes and DecLanes) and the decoder's own
+    # read-ahead (a block being parsed, one finished, one in its buffer).
+    lanes = max(tb.lanes, tb.dec_lanes)
+    fifo_depth = 1 << ((lanes * cfg.width // cfg.block + 2) * (cfg.block + 2) + 8 * lanes - 1).bit_length()
     length = max((8 if cfg.quick else 16) * cfg.block + 3,
                  (fifo_depth + 4 * (cfg.block + 2)) // per_phase + cfg.block)
     length = min(length, cfg.max_length or 1 << 30)

@@ -84,6 +84,7 @@ WIDTHS = (8, 16, 32)
 ZERO_RUNS = tuple(1 << k for k in range(1, 9))        # Z: powers of two 2..256
 COUNT_WIDTH_MIN = 8      # the decoder's minimum (the encoder's is 1; the loopback shares one)
 COUNT_WIDTH_MAX = 32     # the decoder's maximum (the encoder's is 64)
+LANES = (1, 2, 4, 8)     # words per beat (every core's Lanes; the loopback's DecLanes)
 
 
 def enc_planes_per_cycle(width: int, lanes: int = 1) -> int:
@@ -124,7 +125,9 @@ def rtl_defaults(top: str, width: int, lanes: int = 1, dec_lanes: int | None = N
 @dataclasses.dataclass(frozen=True)
 class SampledConfig:
     """One point drawn from the whole legal space: W, N, Z, both cores' PlanesPerCycle,
-    CountWidth (shared, as in the loopback) and the encoder's EnableCounts."""
+    CountWidth (shared, as in the loopback), the encoder's EnableCounts and the words per
+    beat: ``lanes`` of the encoder (and the loopback's), ``dec_lanes`` of the decoder (the
+    loopback's DecLanes)."""
 
     config: tuple[int, int, int]
     enc_planes: int
@@ -132,22 +135,28 @@ class SampledConfig:
     count_width: int
     enable_counts: int
     enc_count_width: int     # the encoder's own: count_width with EnableCounts=1, else 1..64
+    lanes: int = 1
+    dec_lanes: int = 1
 
     def params(self, top: str) -> dict[str, int]:
         """The HDL parameters of ``top`` at this point (besides W/N/Z)."""
+        # (Lanes only where it is not 1: the single-lane builds keep their names)
         if top in ("encoder", "axis_encoder"):
             return {"PlanesPerCycle": self.enc_planes, "CountWidth": self.enc_count_width,
-                    "EnableCounts": self.enable_counts}
+                    "EnableCounts": self.enable_counts, **({"Lanes": self.lanes} if self.lanes > 1 else {})}
         if top in ("decoder", "axis_decoder"):
-            return {"PlanesPerCycle": self.dec_planes, "CountWidth": self.count_width}
+            return {"PlanesPerCycle": self.dec_planes, "CountWidth": self.count_width,
+                    **({"Lanes": self.dec_lanes} if self.dec_lanes > 1 else {})}
+        lanes = {"Lanes": self.lanes, "DecLanes": self.dec_lanes} if max(self.lanes, self.dec_lanes) > 1 else {}
         return {"PlanesPerCycle": self.dec_planes, "EncPlanesPerCycle": self.enc_planes,
-                "CountWidth": self.count_width}
+                "CountWidth": self.count_width, **lanes}
 
     def describe(self) -> str:
         w, n, z = self.config
         return (f"W={w} N={n} Z={z} enc PlanesPerCycle={self.enc_planes} dec PlanesPerCycle="
                 f"{self.dec_planes} CountWidth={self.count_width} EnableCounts={self.enable_counts}"
-                f" (encoder alone: CountWidth={self.enc_count_width})")
+                f" (encoder alone: CountWidth={self.enc_count_width}) Lanes={self.lanes}"
+                f" DecLanes={self.dec_lanes} (decoder alone: Lanes={self.dec_lanes})")
 
 
 # make test's budget for a sampled set: the encoder's PlanesPerCycle x BlockSize, which sets
@@ -163,7 +172,9 @@ def sample_configs(seed: int, count: int, max_encoder_plane_bits: int | None = N
     W uniform over 8/16/32, N uniform over 2..2W, Z over the eight powers of two, each
     PlanesPerCycle uniform over 1..W+1, CountWidth uniform over its minimum .. 32
     (COUNT_WIDTH_MIN: the bench then keeps every transmission and stream within it), and
-    EnableCounts 0/1; the encoder alone gets its own CountWidth, 1..64, when it does not count.
+    EnableCounts 0/1; the encoder alone gets its own CountWidth, 1..64, when it does not count;
+    Lanes and DecLanes each uniform over 1/2/4/8 (every PlanesPerCycle is legal at every Lanes:
+    rtl/ebpc_encoder.sv checks 1..W+1 only).
     With ``max_encoder_plane_bits``, a draw whose encoder PlanesPerCycle x N exceeds it is
     drawn again (from the same seeded stream): the legal space less its slowest builds.
     """
@@ -177,10 +188,11 @@ def sample_configs(seed: int, count: int, max_encoder_plane_bits: int | None = N
         enc_planes, dec_planes = rng.randint(1, w + 1), rng.randint(1, w + 1)
         count_width, enable_counts = rng.randint(COUNT_WIDTH_MIN, COUNT_WIDTH_MAX), rng.randint(0, 1)
         enc_count_width = count_width if enable_counts else rng.randint(1, 64)
+        lanes, dec_lanes = rng.choice(LANES), rng.choice(LANES)
         if max_encoder_plane_bits is not None and enc_planes * config[1] > max_encoder_plane_bits:
             continue
         out.append(SampledConfig(config, enc_planes, dec_planes, count_width, enable_counts,
-                                 enc_count_width))
+                                 enc_count_width, lanes, dec_lanes))
     return out
 
 
@@ -347,6 +359,23 @@ _FIELD_TYPES = {"width": int, "block": int, "max_zero_run": int, "params": tuple
 # the loopback (it holds encoder and decoder, instrumented for code coverage) over all 18 sets
 # under Verilator; encoder and decoder over all 18 under Icarus and over the 9 pairwise sets
 # under Verilator. That keeps `make test` under 15 minutes on two cores.
+# The Lanes part of the sweep (tb/tests/test_sim_cores.py): (top, sim, (W, N, Z), Lanes, DecLanes)
+# runs of the native benches at the sweep's scale; EBPC_FULL=1: every W x Lanes 2/4/8 for
+# each top (lanes_sweep). Verilator for 8 lanes and W=32 (Icarus is slowest there).
+SWEEP_LANES = [("encoder", "verilator", (8, 8, 16), 8, 8), ("encoder", "icarus", (16, 8, 16), 2, 2),
+               ("decoder", "icarus", (8, 8, 16), 4, 4), ("decoder", "verilator", (16, 16, 16), 8, 8),
+               ("loopback", "icarus", (8, 8, 16), 2, 4), ("loopback", "verilator", (16, 8, 2), 8, 8)]
+
+
+def lanes_sweep(full: bool) -> list[tuple[str, str, tuple[int, int, int], int, int]]:
+    """The Lanes runs of the regression's sweep: :data:`SWEEP_LANES`, or with ``full`` every
+    (W, Lanes) of WIDTHS x (2, 4, 8) for the encoder, decoder and loopback (DecLanes = Lanes)."""
+    if not full:
+        return list(SWEEP_LANES)
+    return [(top, "verilator" if lanes == 8 or w == 32 else "icarus", (w, 8, 16), lanes, lanes)
+            for top in ("encoder", "decoder", "loopback") for w in WIDTHS for lanes in LANES[1:]]
+
+
 DEFAULT_ICARUS_SWEEP = "encoder,decoder"
 DEFAULT_PAIRWISE = "encoder,decoder"
 

@@ -8,8 +8,8 @@ checks each test's outcome and message:
   scoreboard checked nothing, and one that builds a bench and leaves it all fail with the
   bench's message; a test failing on its own keeps its own message (the guard adds none);
 * parameter check (ebpc_tb.bench.params): a bench built with a spec that differs from the
-  build in W, N or a further parameter fails with a one-line message naming the parameter
-  and both values.
+  build in W, N or a further parameter (PlanesPerCycle, Lanes) fails with a one-line message
+  naming the parameter and both values.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ EXPECT = {
     "wrong_block": "DUT parameter BlockSize=8 (parameter) differs from the run's BlockSize=16",
     "wrong_width": "DUT parameter DataWidth=8 (parameter) differs from the run's DataWidth=16",
     "wrong_planes": "DUT parameter PlanesPerCycle=2 (parameter) differs from the run's PlanesPerCycle=3",
+    "wrong_lanes": "DUT parameter Lanes=1 (parameter) differs from the run's Lanes=2",
 }
 
 

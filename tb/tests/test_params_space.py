@@ -57,8 +57,13 @@ def test_sampled_configs_cover_the_space():
     assert any(p.dec_planes == 1 for p in points)
     for p in points:
         assert p.params("encoder")["CountWidth"] == (p.count_width if p.enable_counts else p.enc_count_width)
+        lanes = {"Lanes": p.lanes, "DecLanes": p.dec_lanes} if max(p.lanes, p.dec_lanes) > 1 else {}
         assert p.params("loopback") == {"PlanesPerCycle": p.dec_planes, "EncPlanesPerCycle": p.enc_planes,
-                                        "CountWidth": p.count_width}
+                                        "CountWidth": p.count_width, **lanes}
+        assert p.params("encoder").get("Lanes", 1) == p.lanes
+        assert p.params("decoder").get("Lanes", 1) == p.dec_lanes
+    # Lanes and DecLanes: every value, and every pair (the loopback joins any two)
+    assert {(p.lanes, p.dec_lanes) for p in points} == {(a, b) for a in spec.LANES for b in spec.LANES}
 
 
 def test_max_length_keeps_l_and_counts_in_count_width():

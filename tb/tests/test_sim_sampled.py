@@ -4,7 +4,7 @@
 Each regression draws K sets (EBPC_SAMPLED, default 2; EBPC_FULL=1: 8) with
 :func:`ebpc_tb.flow.spec.sample_configs`: W in {8, 16, 32}, N in 2..2W, Z a power of two in
 2..256, each core's PlanesPerCycle in 1..W+1, CountWidth from its minimum (8) to 32,
-EnableCounts 0/1. Each set's encoder, decoder and loopback run test_random, test_corners and
+EnableCounts 0/1, Lanes (encoder, loopback) and DecLanes (decoder, loopback) in 1/2/4/8. Each set's encoder, decoder and loopback run test_random, test_corners and
 test_coverage_closure with transmissions of at most 512 words (and, for the build time, an
 encoder PlanesPerCycle x N of at most spec.QUICK_ENCODER_PLANE_BITS) under the simulator that
 finishes them sooner (:func:`ebpc_tb.flow.runner.quicker_sim`: Icarus up to W*N = 256, Verilator
@@ -44,6 +44,8 @@ def test_sampled_sets_are_legal_and_seeded():
         assert 1 <= p.enc_planes <= w + 1 and 1 <= p.dec_planes <= w + 1
         assert spec.COUNT_WIDTH_MIN <= p.count_width <= spec.COUNT_WIDTH_MAX
         assert 1 <= p.enc_count_width <= 64 and p.enable_counts in (0, 1)
+        # every PlanesPerCycle is legal at every Lanes (rtl/ebpc_encoder.sv checks 1..W+1)
+        assert p.lanes in spec.LANES and p.dec_lanes in spec.LANES
 
 
 @pytest.mark.parametrize("index", range(K), ids=[f"set{i}" for i in range(K)])

@@ -40,8 +40,8 @@ from ..spec import RunSpec
 from .engine import CycleEngine
 from .params import check_parameters, expected_parameters
 from .signals import WatchedBit
-from .monitor import StreamMonitor
-from .stream import Beat, StreamSink, StreamSource
+from .monitor import LaneMonitor, StreamMonitor
+from .stream import Beat, LaneSource, StreamSink, StreamSource
 from .testing import reproduce_hint
 from .traffic import BackpressureConfig, GapConfig
 
@@ -181,28 +181,43 @@ class Bench:
 
     # -- building blocks (valid/ready streams) ------------------------------------------------
     def add_source(self, name: str, *, with_last: bool = True, gaps: GapConfig | None = None,
-                   callback: Callable[[Beat], None] | None = None) -> tuple[StreamSource, StreamMonitor]:
+                   callback: Callable[[Beat], None] | None = None,
+                   lanes: int = 1) -> tuple[StreamSource, StreamMonitor]:
         """A source driving the DUT's input stream ``name`` and its monitor (protocol checker,
-        ``callback`` per handshaken word)."""
-        src = StreamSource(self.dut, name, self.engine, with_last=with_last, gaps=gaps,
-                           rng=self.sub_rng(name))
+        ``callback`` per handshaken word). ``lanes`` > 1: the stream carries that many words
+        per beat (:class:`~ebpc_tb.bench.stream.LaneSource`,
+        :class:`~ebpc_tb.bench.monitor.LaneMonitor`); the callback still gets words."""
+        if lanes > 1:
+            src: StreamSource = LaneSource(self.dut, name, self.engine, lanes=lanes, word_width=self.cfg.width,
+                                           with_last=with_last, gaps=gaps, rng=self.sub_rng(name))
+        else:
+            src = StreamSource(self.dut, name, self.engine, with_last=with_last, gaps=gaps,
+                               rng=self.sub_rng(name))
         self.sources.append(src)
-        return src, self._monitor(name, with_last, callback, source=src)
+        return src, self._monitor(name, with_last, callback, source=src, lanes=lanes)
 
     def add_sink(self, name: str, *, with_last: bool = True, backpressure: BackpressureConfig | None = None,
-                 callback: Callable[[Beat], None] | None = None) -> tuple[StreamSink, StreamMonitor]:
+                 callback: Callable[[Beat], None] | None = None,
+                 lanes: int = 1) -> tuple[StreamSink, StreamMonitor]:
         """A sink with random backpressure on the DUT's output stream ``name`` and its monitor
-        (protocol checker, ``callback`` per handshaken word)."""
+        (protocol checker, ``callback`` per handshaken word; ``lanes`` words per beat as in
+        :meth:`add_source`)."""
         sink = StreamSink(self.dut, name, self.engine, with_last=with_last, backpressure=backpressure,
                           rng=self.sub_rng(name))
         self.sinks.append(sink)
-        return sink, self._monitor(name, with_last, callback, sink=sink)
+        return sink, self._monitor(name, with_last, callback, sink=sink, lanes=lanes)
 
     def _monitor(self, name: str, with_last: bool, callback: Callable[[Beat], None] | None, *,
-                 source: StreamSource | None = None, sink: StreamSink | None = None) -> StreamMonitor:
+                 source: StreamSource | None = None, sink: StreamSink | None = None,
+                 lanes: int = 1) -> StreamMonitor:
         """The protocol checker of the bench's ``source`` into, or ``sink`` out of, the DUT."""
-        mon = StreamMonitor(self.dut, name, self.engine, into_dut=source is not None, with_last=with_last,
-                            callback=callback, keep=False, source=source, sink=sink)
+        if lanes > 1:
+            mon: StreamMonitor = LaneMonitor(self.dut, name, self.engine, lanes=lanes, word_width=self.cfg.width,
+                                             into_dut=source is not None, with_last=with_last,
+                                             callback=callback, keep=False, source=source, sink=sink)
+        else:
+            mon = StreamMonitor(self.dut, name, self.engine, into_dut=source is not None, with_last=with_last,
+                                callback=callback, keep=False, source=source, sink=sink)
         self.monitors.append(mon)
         return mon
 

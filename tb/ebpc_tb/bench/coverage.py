@@ -8,7 +8,11 @@ The cover points and their bins are defined in :mod:`ebpc_tb.bench.bins`. Sampli
 * ``<top>.traffic``, every cycle, from the stream monitors' per-cycle handshake view
   (:class:`StreamActivity`): stalls while a word is held, mid-frame gaps, back-to-back
   frames, and from the bench (reset in flight, the loopback's internal links);
-* ``ebpc.decoder.error``, from ``error_o`` with each ``done_o``.
+* ``ebpc.decoder.error``, from ``error_o`` with each ``done_o``;
+* with ``Lanes > 1``, the lane points of :mod:`ebpc_tb.bench.lane_bins` (``ebpc.lanes<L>.*``:
+  where packets, zero runs and blocks fall on the beats), with the data points, per stream
+  the bench scores (encoder, decoder: data, ZNZ, BPC; loopback: the data at Lanes and at
+  DecLanes).
 
 The JSON file holds the parameters and, per cover point, size, covered bins, percentage and
 the hits of every bin; it is rewritten (cumulatively) at the end of every test.
@@ -23,6 +27,7 @@ from cocotb.simtime import get_sim_time
 from cocotb_coverage.coverage import CoverPoint, coverage_db
 
 from .bins import ERROR_BINS, JOINT_BINS, TRAFFIC_BINS, data_bins, transmission_bins
+from .lane_bins import lane_bins, transmission_lane_bins
 
 __all__ = ["Coverage", "StreamActivity"]
 
@@ -90,6 +95,16 @@ class StreamActivity:
             self.last_beat_was_end = False
 
 
+def lane_groups(top: str, params: dict[str, int]) -> dict[int, tuple[str, ...]]:
+    """Lanes -> the streams whose lane points a bench of ``top`` samples (none at one lane)."""
+    lanes = params.get("Lanes", 1)
+    if top == "loopback":
+        groups = {lanes: ("data",), params.get("DecLanes", lanes): ("data",)}
+    else:
+        groups = {lanes: ("data", "znz", "bpc")}
+    return {k: v for k, v in groups.items() if k > 1}
+
+
 class Coverage:
     """The coverage model of one simulation run (one top, one parameter set)."""
 
@@ -106,6 +121,8 @@ class Coverage:
         self.top = None
         self._joints: list[tuple[str, str, str]] = []
         self._event_time: dict[str, int] = {}
+        self.lane_groups: dict[int, tuple[str, ...]] = {}    # Lanes -> streams sampled
+        self.lane_points: dict[str, object] = {}
 
     @classmethod
     def get(cls, cfg) -> "Coverage":
@@ -123,6 +140,11 @@ class Coverage:
             self._joints = JOINT_BINS[top]
         if top == "decoder" and self.error is None:
             self.error = _point("ebpc.decoder.error", ERROR_BINS)
+        if not self.lane_points:
+            self.lane_groups = lane_groups(top, self.cfg.hdl_params)
+            for lanes, streams in self.lane_groups.items():
+                for name, bins in lane_bins(lanes, streams).items():
+                    self.lane_points[name] = _point(name, bins)
 
     def event(self, name: str) -> None:
         """A traffic event (ignored if it is not a bin of this top)."""
@@ -153,6 +175,9 @@ class Coverage:
         c = self.cfg
         for point, value in transmission_bins(values, c.width, c.block, c.max_zero_run):
             self.data_points[point](value)
+        for lanes, streams in self.lane_groups.items():
+            for point, value in transmission_lane_bins(values, c.width, c.block, c.max_zero_run, lanes, streams):
+                self.lane_points[point](value)
 
     # -- output -------------------------------------------------------------------
     def report(self) -> dict:

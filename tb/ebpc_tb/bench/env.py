@@ -55,9 +55,12 @@ class EncoderBench(Bench):
         self.sb = EncoderScoreboard(c.width, c.block, c.max_zero_run, self.log, self.context, c.inject_fault)
         # The word counts exist only in builds with EnableCounts=1 (checked against the spec).
         self.counts_enabled = self.params["EnableCounts"] == 1
-        self.src, self.in_mon = self.add_source("in", gaps=gaps)
-        self.znz_sink, self.znz_mon = self.add_sink("znz", backpressure=znz_bp, callback=self.sb.on_znz)
-        self.bpc_sink, self.bpc_mon = self.add_sink("bpc", backpressure=bpc_bp, callback=self.sb.on_bpc)
+        lanes = self.lanes = self.params["Lanes"]    # words per beat on every stream
+        self.src, self.in_mon = self.add_source("in", gaps=gaps, lanes=lanes)
+        self.znz_sink, self.znz_mon = self.add_sink("znz", backpressure=znz_bp, callback=self.sb.on_znz,
+                                                    lanes=lanes)
+        self.bpc_sink, self.bpc_mon = self.add_sink("bpc", backpressure=bpc_bp, callback=self.sb.on_bpc,
+                                                    lanes=lanes)
         self._read_counts = (int_reader(dut.znz_count_o), int_reader(dut.bpc_count_o))
         self.cover_streams({"in": (self.in_mon, True)}, {"znz": self.znz_mon, "bpc": self.bpc_mon})
 
@@ -104,6 +107,17 @@ class EncoderBench(Bench):
 
 
 
+def lane_slack(dec_lanes: int, lanes: int) -> dict[str, int]:
+    """The decoder scoreboard's allowances at ``dec_lanes`` > 1 words per beat: the decoder
+    adapts its beats to a one-word core (docs/integration.md, "Lanes"), so ``done_o`` may
+    come while the words of the final output beat are still held (up to a beat), and its ZNZ
+    input register takes up to one beat of ``lanes`` words before the transmission's length.
+    None at one lane: the documented single-lane timing, exactly."""
+    if dec_lanes <= 1:
+        return {}
+    return {"done_slack": dec_lanes, "znz_ahead": lanes}
+
+
 class DecoderBench(Bench):
     """ebpc_decoder: ``len`` + ``znz`` + ``bpc`` -> ``out``, ``done_o`` + ``error_o``."""
 
@@ -115,11 +129,15 @@ class DecoderBench(Bench):
                  out_bp: BackpressureConfig | None = None) -> None:
         super().__init__(dut, cfg, test_name, rng)
         c = self.cfg
-        self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault)
+        # Lanes words per beat on the ZNZ, BPC and output streams; one length per transmission
+        lanes = self.lanes = self.params["Lanes"]
+        self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault,
+                                    **lane_slack(lanes, lanes))
         self.len_src, self.len_mon = self.add_source("len", with_last=False, gaps=len_gaps, callback=self.sb.on_len)
-        self.znz_src, self.znz_mon = self.add_source("znz", gaps=znz_gaps, callback=self.sb.on_znz)
-        self.bpc_src, self.bpc_mon = self.add_source("bpc", gaps=bpc_gaps)
-        self.out_sink, self.out_mon = self.add_sink("out", backpressure=out_bp, callback=self.sb.on_out)
+        self.znz_src, self.znz_mon = self.add_source("znz", gaps=znz_gaps, callback=self.sb.on_znz, lanes=lanes)
+        self.bpc_src, self.bpc_mon = self.add_source("bpc", gaps=bpc_gaps, lanes=lanes)
+        self.out_sink, self.out_mon = self.add_sink("out", backpressure=out_bp, callback=self.sb.on_out,
+                                                    lanes=lanes)
         self._read_error = int_reader(dut.error_o)
         self.cover_streams({"len": (self.len_mon, False), "znz": (self.znz_mon, True),
                             "bpc": (self.bpc_mon, True)}, {"out": self.out_mon})
@@ -207,10 +225,14 @@ class LoopbackBench(Bench):
                  znz_stall: BackpressureConfig | None = None,
                  bpc_stall: BackpressureConfig | None = None) -> None:
         super().__init__(dut, cfg, test_name, rng)
-        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault)
-        self.src, self.in_mon = self.add_source("in", gaps=gaps)
+        # Lanes words per input beat, DecLanes per output beat; one length per transmission
+        self.lanes, self.dec_lanes = self.params["Lanes"], self.params["DecLanes"]
+        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault,
+                                    **lane_slack(self.dec_lanes, self.dec_lanes))
+        self.src, self.in_mon = self.add_source("in", gaps=gaps, lanes=self.lanes)
         self.len_src, self.len_mon = self.add_source("len", with_last=False, gaps=len_gaps)
-        self.out_sink, self.out_mon = self.add_sink("out", backpressure=out_bp, callback=self.sb.on_out)
+        self.out_sink, self.out_mon = self.add_sink("out", backpressure=out_bp, callback=self.sb.on_out,
+                                                    lanes=self.dec_lanes)
         self._stall_drivers = {name: RandomLevel(getattr(dut, f"{name}_stall_i"), self.engine)
                                for name in ("znz", "bpc")}
         self._read_error = int_reader(dut.error_o)

@@ -21,11 +21,11 @@ import logging
 from typing import Any, Callable, Optional
 
 from .engine import CycleEngine
-from .protocol import ProtocolChecker
+from .protocol import ProtocolChecker, ProtocolError
 from .signals import StreamBus, WatchedBit, bit_reader, int_reader, stream_bus
 from .stream import Beat, StreamSink, StreamSource
 
-__all__ = ["StreamMonitor", "CycleCallback"]
+__all__ = ["StreamMonitor", "LaneMonitor", "CycleCallback"]
 
 _BITS = {"0": 0, "1": 1}
 
@@ -97,8 +97,15 @@ class StreamMonitor:
         self._data = int_reader(bus.data)
         # (last changes twice per frame: watched where frames are long, polled where short;
         # no need to sample its cycle on a change: it is read only with valid high)
-        self._last = WatchedBit(bus.last) if bus.has_last and source is None else None
+        self._last = self._last_reader(bus) if bus.has_last and source is None else None
         engine.add(sample=self.sample)
+
+    # The value of ``last`` by its state string (one bit here; a LaneMonitor's is a vector).
+    _last_bits: dict[str, int] = _BITS
+
+    def _last_reader(self, bus: StreamBus) -> Callable[[], str]:
+        """The reader of an output's ``last`` (its state string)."""
+        return WatchedBit(bus.last)
 
     def add_callback(self, callback: Callable[[Beat], None]) -> None:
         self.callbacks.append(callback)
@@ -230,7 +237,7 @@ class StreamMonitor:
         ready = level.level if level is not None else _BITS.get(self._ready())
         if valid:
             data = self._data()
-            last = _BITS.get(self._last()) if self._last is not None else 0
+            last = self._last_bits.get(self._last()) if self._last is not None else 0
         else:
             data = last = None
         if chk is not None:
@@ -257,3 +264,61 @@ class StreamMonitor:
                 self.beats.append(beat)
             for cb in self.callbacks:
                 cb(beat)
+
+
+class LaneMonitor(StreamMonitor):
+    """A :class:`StreamMonitor` of a stream of ``lanes`` words of ``word_width`` bits per beat
+    (a build with ``Lanes > 1``): each handshaken beat is checked and unpacked into its words.
+
+    The check of a beat (:class:`~ebpc_tb.bench.protocol.ProtocolError` otherwise): ``last``
+    is zero or one-hot; the lanes above a final beat's last word are zero. The words go on as
+    the single-word monitor hands them (one :class:`~ebpc_tb.bench.stream.Beat` per word,
+    ``last`` on the frame's final word): the scoreboards see words whatever the beat size.
+    :attr:`words_seen` counts words, :attr:`beats_seen` beats.
+    """
+
+    def __init__(self, entity: Any, name: str, engine: CycleEngine, *, lanes: int, word_width: int,
+                 into_dut: bool, with_last: bool = True, callback: Callable[[Beat], None] | None = None,
+                 check: bool = True, keep: bool = True, source: StreamSource | None = None,
+                 sink: StreamSink | None = None, bus: StreamBus | None = None) -> None:
+        self.lanes = lanes
+        self.word_width = word_width
+        self.word_mask = (1 << word_width) - 1
+        self.beats_seen = 0
+        # every state string of an L-bit last without X/Z -> its value
+        self._last_bits = {format(v, f"0{lanes}b"): v for v in range(1 << lanes)}
+        super().__init__(entity, name, engine, into_dut=into_dut, with_last=with_last, callback=callback,
+                         check=check, keep=keep, source=source, sink=sink, bus=bus)
+
+    def _last_reader(self, bus: StreamBus) -> Callable[[], str]:
+        return bit_reader(bus.last)         # (a vector: read with each handshake)
+
+    def _fail(self, msg: str) -> None:
+        if self.checker is not None:
+            self.checker._fail(msg)
+        raise ProtocolError(f"{self.name}: {msg}")
+
+    def _take(self, data: Optional[int], last: Optional[int]) -> None:
+        """A handshaken beat: checked, then its words one by one."""
+        lanes, width = self.lanes, self.word_width
+        last = last or 0
+        if last & (last - 1):
+            self._fail(f"last={last:0{lanes}b} is not one-hot (beat data=0x{data or 0:x})")
+        used = last.bit_length() if last else lanes
+        data = data or 0
+        if data >> (used * width):
+            self._fail(f"the lanes above the final word (lane {used - 1}) are not zero: "
+                       f"data=0x{data:x} last={last:0{lanes}b}")
+        self.beats_seen += 1
+        self.words_seen += used
+        if last:
+            self.frames += 1
+        if self.keep or self.callbacks:
+            cycle = self.engine.cycle
+            mask = self.word_mask
+            for j in range(used):
+                beat = Beat((data >> (j * width)) & mask, bool(last) and j == used - 1, cycle)
+                if self.keep:
+                    self.beats.append(beat)
+                for cb in self.callbacks:
+                    cb(beat)

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from cocotb.triggers import ClockCycles
 
 from . import suites
+from .lane_bins import lane_closure
 from .testing import ebpc_test
 from .traffic import BackpressureConfig
 
@@ -149,12 +150,14 @@ async def back_to_back(tb, count: int) -> None:
 async def reset_mid_transmission(tb, repeats: int, max_delay: int = 120) -> None:
     """Reset at a random point with transmissions in flight; clean ones after it must be exact.
 
-    Each victim is padded to more than ``max_delay`` words: a bench moves at most one word
-    per cycle on the uncompressed side, so the reset always lands mid-transmission
+    Each victim is padded to more than ``max_delay`` words per lane: a bench moves at most
+    Lanes words per cycle on the uncompressed side, so the reset always lands mid-transmission
     (reset.mid_transmission on every repeat, not on most)."""
     cfg = tb.cfg
     rng = tb.rng
-    pad = max(3 * cfg.block, max_delay + 1)
+    # (Lanes > 1: up to Lanes words per cycle on the uncompressed side)
+    lanes = max(tb.params.get("Lanes", 1), tb.params.get("DecLanes", 1))
+    pad = max(3 * cfg.block, lanes * (max_delay + 1))
     await tb.start()
     for rep in range(repeats):
         tb.random_traffic()
@@ -169,11 +172,18 @@ async def reset_mid_transmission(tb, repeats: int, max_delay: int = 120) -> None
 
 
 async def coverage_closure(tb) -> None:
-    """The coverage-directed set (every data bin of these parameters), under random traffic."""
+    """The coverage-directed set (every data bin of these parameters; with Lanes > 1 also
+    every lane bin the bench samples), under random traffic."""
     await tb.start()
     tb.random_traffic()
     for t in suites.closure(tb.cfg, tb.rng, tb.log):
         tb.send(t.values, t.name)
+    cfg = tb.cfg
+    groups = tb.coverage.lane_groups if tb.coverage is not None else {}
+    for lanes, streams in groups.items():
+        chosen = lane_closure(cfg.width, cfg.block, cfg.max_zero_run, lanes, tb.rng, streams)
+        for i, values in enumerate(v for v in chosen if cfg.fits(len(v))):
+            tb.send(values, f"lane closure L={lanes} #{i}")
     await tb.finish()
 
 

@@ -48,6 +48,7 @@ class SoakResult:
     sim: str = ""
     ok: bool = False
     error: str = ""
+    lanes: int = 1                # words per beat (Lanes; the loopback's DecLanes too)
 
     @property
     def words_per_second(self) -> float:
@@ -141,7 +142,7 @@ async def soak_test(dut, top: str) -> SoakResult:
     corrupt = cfg.corrupt if top == "decoder" else 0
     bench_cls = {"encoder": EncoderBench, "decoder": DecoderBench, "loopback": LoopbackBench}[top]
     tb = bench_cls(dut, cfg, f"soak_{top}")
-    res = SoakResult(top, cfg.width, cfg.block, cfg.max_zero_run, cfg.seed)
+    res = SoakResult(top, cfg.width, cfg.block, cfg.max_zero_run, cfg.seed, lanes=cfg.hdl_params.get("Lanes", 1))
     rng = tb.rng
     real = RealData(cfg.width)
     garbage = hasattr(ebpc, "decode_with_flags")
@@ -190,9 +191,9 @@ async def soak_test(dut, top: str) -> SoakResult:
     res.longest_stall = tb.longest_stall
     res.watchdog = tb.watchdog_limit
     res.ok = True
-    tb.log.info("soak %s W=%d N=%d Z=%d seed=%d: %d words (%d transmissions, %d real-data, %d corrupted) "
+    tb.log.info("soak %s W=%d N=%d Z=%d Lanes=%d seed=%d: %d words (%d transmissions, %d real-data, %d corrupted) "
                 "in %d cycles, %.1f s: %.0f words/s, %d output words checked, 0 mismatches",
-                top, w, n, z, cfg.seed, res.words, res.transmissions, res.real, res.corrupted, res.cycles,
+                top, w, n, z, res.lanes, cfg.seed, res.words, res.transmissions, res.real, res.corrupted, res.cycles,
                 res.seconds, res.words_per_second, res.words_checked)
     if cfg.results:
         with open(cfg.results, "a") as f:

@@ -11,6 +11,11 @@ with an ``_i``/``_o`` suffix that tells the direction seen from the DUT.
     idle cycles before a word come from a :class:`~ebpc_tb.bench.traffic.GapConfig`.
     ``valid`` never depends on ``ready``; once raised it stays high with stable data until
     the handshake.
+:class:`LaneSource`
+    A :class:`StreamSource` of a build with ``Lanes > 1`` words per beat: a frame's words
+    are packed into beats (word k in lane k mod Lanes, the final beat's words in the low
+    lanes, the lanes above them zero) and ``last`` is one-hot on the final beat (bit j: the
+    final word is in lane j). Used only where Lanes > 1: the single-word path is untouched.
 :class:`StreamSink`
     Drives ``ready`` of a stream out of the DUT with random backpressure
     (:class:`~ebpc_tb.bench.traffic.BackpressureConfig`). It does not collect data: pair
@@ -28,10 +33,10 @@ from typing import Any, Callable, NamedTuple, Optional, Sequence
 from cocotb.triggers import Event
 
 from .engine import CycleEngine
-from .signals import StreamBus, WatchedBit, Writer, stream_bus
+from .signals import StreamBus, WatchedBit, Writer, _width, stream_bus
 from .traffic import BackpressureConfig, GapConfig, LevelDriver
 
-__all__ = ["Beat", "StreamSource", "StreamSink"]
+__all__ = ["Beat", "StreamSource", "LaneSource", "StreamSink", "pack_beats"]
 
 
 class Beat(NamedTuple):
@@ -77,9 +82,9 @@ class StreamSource:
         self.gap_cycles = 0
         self.offered = False                     # valid high in this cycle
         self.offer: tuple[int, int] = (0, 0)     # (data, last) while offered
-        self._queue: collections.deque[tuple[list[int], bool]] = collections.deque()
+        self._queue: collections.deque[tuple[list[int], int]] = collections.deque()
         self._words: list[int] | None = None    # current frame
-        self._frame_last = True
+        self._frame_last = 1                    # last's value on the frame's final word
         self._pos = 0
         self._draw = False     # the current word's gap is still to be drawn
         self._wake: Optional[int] = None        # edge key of the scheduled drive()
@@ -101,7 +106,7 @@ class StreamSource:
         if not words:
             return
         self._idle_event.clear()
-        self._queue.append((words, last))
+        self._queue.append((words, 1 if last else 0))
         if not self.offered:
             self._schedule(1)
 
@@ -185,7 +190,7 @@ class StreamSource:
             self._data(word)
         last = 0
         if self._last is not None:
-            last = 1 if (self._frame_last and pos == len(words) - 1) else 0
+            last = self._frame_last if pos == len(words) - 1 else 0
             if last != self._last.current:
                 self._last(last)
         if not self._valid.current:
@@ -228,6 +233,53 @@ class StreamSource:
         if self.engine.in_edge_phase:
             self.drive()
         else:
+            self._schedule(1)
+
+
+def pack_beats(words: Sequence[int], lanes: int, width: int, last: bool = True) -> tuple[list[int], int]:
+    """A frame's ``width``-bit words as beats of ``lanes`` words (word k in lane k mod lanes,
+    the lanes above the final word zero) and the value of ``last`` on its final beat (one-hot:
+    the final word's lane; 0 when ``last`` is false)."""
+    mask = (1 << width) - 1
+    beats = []
+    for i in range(0, len(words), lanes):
+        data = 0
+        for j, word in enumerate(words[i:i + lanes]):
+            data |= (int(word) & mask) << (j * width)
+        beats.append(data)
+    final = 1 << ((len(words) - 1) % lanes) if (words and last) else 0
+    return beats, final
+
+
+class LaneSource(StreamSource):
+    """A :class:`StreamSource` for a stream of ``lanes`` words of ``word_width`` bits per beat.
+
+    :meth:`send_frame` takes words, as the single-word source does, and queues their beats;
+    :attr:`words_sent` and :attr:`queued_words` count beats (the paired
+    :class:`~ebpc_tb.bench.monitor.LaneMonitor` counts the words).
+    """
+
+    def __init__(self, entity: Any, name: str, engine: CycleEngine, *, lanes: int, word_width: int,
+                 with_last: bool = True, gaps: GapConfig | None = None,
+                 rng: random.Random | None = None) -> None:
+        super().__init__(entity, name, engine, with_last=with_last, gaps=gaps, rng=rng)
+        if self.width != lanes * word_width:
+            raise ValueError(f"stream '{name}': {name} data is {self.width} bits, {lanes} lanes of "
+                             f"{word_width} bits need {lanes * word_width}")
+        last_bits = _width(self.bus.last) if self.bus.has_last else lanes
+        if last_bits not in (0, lanes):     # (0: a test double without a width)
+            raise ValueError(f"stream '{name}': last is {last_bits} bits, {lanes} lanes need {lanes}")
+        self.lanes = lanes
+        self.word_width = word_width
+
+    def send_frame(self, words: Sequence[int], last: bool = True) -> None:
+        """Queue a frame of words as beats (one-hot ``last`` on its final beat if ``last``)."""
+        if not words:
+            return
+        beats, final = pack_beats(words, self.lanes, self.word_width, last)
+        self._idle_event.clear()
+        self._queue.append((beats, final))
+        if not self.offered:
             self._schedule(1)
 
 

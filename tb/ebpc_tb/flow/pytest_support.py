@@ -140,6 +140,17 @@ def sim_matrix(top: str) -> list[tuple[str, tuple[int, int, int], float | None]]
     return out
 
 
+def lanes_matrix() -> list[tuple[str, str, tuple[int, int, int], int, int]]:
+    """(top, sim, config, Lanes, DecLanes) native-bench runs at Lanes > 1 (spec.lanes_sweep):
+    none without the sweep (EBPC_SWEEP=0); a run whose simulator is not in EBPC_SIMS goes
+    to the other one."""
+    opts = options()
+    if not opts.sweep or not opts.sims:
+        return []
+    return [(top, sim if sim in opts.sims else opts.sims[0], config, lanes, dec_lanes)
+            for top, sim, config, lanes, dec_lanes in spec.lanes_sweep(opts.full)]
+
+
 def matrix_id(item) -> str:
     sim, (w, n, z), scale = item
     return f"{sim}-W{w}N{n}Z{z}" + ("" if scale is None else "-sweep")

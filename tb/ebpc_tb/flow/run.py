@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
                                    max_length=job.max_length, inject_fault=args.inject_fault)
         r = runner.run(job.sim, job.top, run_spec, testcase=job.testcase, waves=args.waves)
         if cov:
-            record_params(cov, {**spec.rtl_defaults(job.top, w), **job.params})
+            record_params(cov, {**spec.rtl_defaults(job.top, w, int(job.params.get("Lanes", 1))), **job.params})
         print(f"[ebpc_tb] {r.line()}", flush=True)
         return r
 
