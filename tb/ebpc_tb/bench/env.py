@@ -106,18 +106,6 @@ class EncoderBench(Bench):
             self.coverage.sample_transmission(self.sb.last_done.values)
 
 
-
-def lane_slack(dec_lanes: int, lanes: int) -> dict[str, int]:
-    """The decoder scoreboard's allowances at ``dec_lanes`` > 1 words per beat: the decoder
-    adapts its beats to a one-word core (docs/integration.md, "Lanes"), so ``done_o`` may
-    come while the words of the final output beat are still held (up to a beat), and its ZNZ
-    input register takes up to one beat of ``lanes`` words before the transmission's length.
-    None at one lane: the documented single-lane timing, exactly."""
-    if dec_lanes <= 1:
-        return {}
-    return {"done_slack": dec_lanes, "znz_ahead": lanes}
-
-
 class DecoderBench(Bench):
     """ebpc_decoder: ``len`` + ``znz`` + ``bpc`` -> ``out``, ``done_o`` + ``error_o``."""
 
@@ -131,8 +119,7 @@ class DecoderBench(Bench):
         c = self.cfg
         # Lanes words per beat on the ZNZ, BPC and output streams; one length per transmission
         lanes = self.lanes = self.params["Lanes"]
-        self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault,
-                                    **lane_slack(lanes, lanes))
+        self.sb = DecoderScoreboard(c.width, self.log, self.context, c.inject_fault)
         self.len_src, self.len_mon = self.add_source("len", with_last=False, gaps=len_gaps, callback=self.sb.on_len)
         self.znz_src, self.znz_mon = self.add_source("znz", gaps=znz_gaps, callback=self.sb.on_znz, lanes=lanes)
         self.bpc_src, self.bpc_mon = self.add_source("bpc", gaps=bpc_gaps, lanes=lanes)
@@ -227,8 +214,7 @@ class LoopbackBench(Bench):
         super().__init__(dut, cfg, test_name, rng)
         # Lanes words per input beat, DecLanes per output beat; one length per transmission
         self.lanes, self.dec_lanes = self.params["Lanes"], self.params["DecLanes"]
-        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault,
-                                    **lane_slack(self.dec_lanes, self.dec_lanes))
+        self.sb = DecoderScoreboard(self.cfg.width, self.log, self.context, self.cfg.inject_fault)
         self.src, self.in_mon = self.add_source("in", gaps=gaps, lanes=self.lanes)
         self.len_src, self.len_mon = self.add_source("len", with_last=False, gaps=len_gaps)
         self.out_sink, self.out_mon = self.add_sink("out", backpressure=out_bp, callback=self.sb.on_out,

@@ -303,16 +303,9 @@ class DecoderScoreboard(BaseScoreboard):
     """Checks the decoder's output words, ``last``, ``done_o`` and ``error_o``."""
 
     def __init__(self, width: int, log: logging.Logger | None = None, context: str = "",
-                 inject_fault: str | None = None, *, done_slack: int = 0, znz_ahead: int = 0):
+                 inject_fault: str | None = None):
         super().__init__(log or logging.getLogger("cocotb.scoreboard.decoder"), context)
         self.w = width
-        # Lanes > 1 (the decoder's beat adapters around its one-word core): done_o may come
-        # before the last ``done_slack`` output words are handed over (they wait in the output
-        # beat), and up to ``znz_ahead`` ZNZ words may be taken ahead of their length (the
-        # input beat register). 0: the single-lane rules, exactly.
-        self.done_slack = done_slack
-        self.znz_ahead = znz_ahead
-        self._ahead = 0                # ZNZ words taken with no length for them yet
         self.inject_fault = inject_fault
         self.mask = (1 << width) - 1
         self._out_q: collections.deque[ExpectedDecoding] = collections.deque()
@@ -353,20 +346,17 @@ class DecoderScoreboard(BaseScoreboard):
         """Forget every outstanding transmission (after a reset)."""
         self._out_q.clear()
         self._done_q.clear()
-        self._lengths_taken = self._znz_streams_taken = self._ahead = 0
+        self._lengths_taken = self._znz_streams_taken = 0
 
     def on_len(self, beat) -> None:
         """A length taken: one more transmission whose ZNZ stream the decoder may read."""
         if beat.data != 0:
             self._lengths_taken += 1
-            self._ahead = 0
 
     def on_znz(self, beat) -> None:
         """The decoder takes ZNZ words only for a transmission whose length L >= 1 it has taken
         (README / ebpc_decoder.sv: each ZNZ stream belongs, in order, to one such length)."""
         if self._znz_streams_taken >= self._lengths_taken:
-            self._ahead += 1
-        if self._ahead > self.znz_ahead:
             self._fail(f"ZNZ word {_fmt_word(beat.data, self.w)} taken before its transmission's length "
                        f"({self._lengths_taken} length(s) L >= 1 taken, {self._znz_streams_taken} ZNZ "
                        f"stream(s) complete)")
@@ -401,8 +391,7 @@ class DecoderScoreboard(BaseScoreboard):
             self._fail(f"done_o pulse (error_o={error:#04x} {error_names(error)}) with no transmission outstanding")
         exp = self._done_q.popleft()
         problems = []
-        early = exp.length - exp.seen
-        if early > self.done_slack or (not self.done_slack and cycle is not None and (exp.end or 0) > cycle):
+        if exp.seen != exp.length or (cycle is not None and (exp.end or 0) > cycle):
             problems.append(f"done_o before the final output word ({exp.seen} of {exp.length} seen by then)")
         if ((error & exp.error) != exp.error or (error & ~(exp.error | exp.allowed | exp.any_of))
                 or (exp.any_of and not error & exp.any_of)):
