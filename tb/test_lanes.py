@@ -325,8 +325,8 @@ async def lanes_dec_throughput(dut):
     dut.out_ready_i.value = 1
     await start(dut)
     length = SPEC.words or 4096
-    for kind in ("relu", "smooth", "dense"):
-        values = stimulus(kind, length, rng)
+    for kind, shared_kind in LANES_KINDS.items():
+        values = throughput_values(shared_kind, W, length, rng)
         enc = ebpc.encode(values, W, N, Z)
         bound = max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
         queues = {"znz": beats(enc.znz.tolist(), LANES), "bpc": beats(enc.bpc.tolist(), LANES)}
