@@ -6,7 +6,9 @@
 
 Every combination of the given values is one configuration. Prints per configuration
 flip-flops, cells, GE (total, sequential, combinational), depth and each module's share;
-writes <out>/synth.md and <out>/synth.json. With --check, synthesizes the configurations of the
+writes <out>/synth.md and <out>/synth.json, and per configuration its gate-level netlist
+(build/synth/<label>/<label>.v, sky130_fd_sc_hd cells, and <label>.params.json; make gls
+simulates such netlists). With --check, synthesizes the configurations of the
 budget file instead and exits 1 when one fails to synthesize or its GE or depth exceeds its
 budget by more than the budget's tolerance.
 """
@@ -27,7 +29,8 @@ from .flow import Config, SynthError, SynthResult, synthesize
 
 REPO = Path(__file__).resolve().parents[2]
 WORK = REPO / "build" / "synth"
-SHORT_TOPS = {"encoder": "ebpc_encoder", "decoder": "ebpc_decoder"}
+SHORT_TOPS = {"encoder": "ebpc_encoder", "decoder": "ebpc_decoder", "loopback": "ebpc_loopback",
+              "axis_encoder": "ebpc_axis_encoder", "axis_decoder": "ebpc_axis_decoder"}
 # The authors' stream-ebpc in this same flow (issue #11's measurement) and the paper's
 # Table II (Synopsys DC, UMC 65 nm, 600 MHz), N=8, Z=16: GE / depth.
 AUTHORS_FLOW = {("ebpc_encoder", 8): (3817, 19), ("ebpc_encoder", 16): (6283, 20),
@@ -58,7 +61,7 @@ def configs_from_args(args: argparse.Namespace) -> list[Config]:
     tops = [SHORT_TOPS.get(t, t) for t in args.tops.split(",") if t]
     for top in tops:
         if top not in SHORT_TOPS.values():
-            raise ValueError(f"unknown top {top!r}: use encoder, decoder")
+            raise ValueError(f"unknown top {top!r}: use {', '.join(SHORT_TOPS)}")
     extra = list(args.param)
     if args.P:
         extra.append(("PlanesPerCycle", args.P))

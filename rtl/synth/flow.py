@@ -10,6 +10,11 @@ Area is the sum of the LEF areas of the mapped cells; 1 GE = the area of nand2_1
 (3.7536 um^2). Depth is the largest number of logic cells on a path from a register output or
 input port to a register input or output port (every cell counts 1): there is no timing
 library, so it is a cell count, not a delay.
+
+The flat run also writes the design as a gate-level Verilog netlist in sky130_fd_sc_hd cells
+(``<label>.v``, ``write_verilog -noattr``; flip-flops dfxtp_1/dfrtp_1/dfstp_1) and a sidecar
+``<label>.params.json`` with its top and parameters: what ``make gls`` simulates
+(tb/ebpc_tb/flow/gls.py). :func:`write_netlist` writes only those two.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .cells import FLOPS, Library, build_library
+from .cells import FLOPS, PREFIX, Library, build_library
 
 # ABC script: the classic Yosys liberty/genlib script with `map` (ABC's &nf does not run in
 # the WebAssembly build of the wheel). `map` minimises delay (unit delay here: depth), then
@@ -94,7 +99,10 @@ def yosys_command() -> list[str]:
 
 
 def _script(config: Config, files: Sequence[str], genlib: str, flatten: bool, netlist: str,
-            include_dirs: Sequence[str] = ()) -> str:
+            include_dirs: Sequence[str] = (), verilog: tuple[str, str, Sequence[str]] | None = None) -> str:
+    """The Yosys script of one run; ``verilog`` = (netlist.v, cell map.v, genlib cell names): also
+    write the mapped design as a Verilog netlist in sky130_fd_sc_hd cells (:func:`gls_commands`),
+    from a copy, so the JSON is the same with or without it."""
     params = " ".join(f"-G {k}={v}" for k, v in config.params)
     includes = "".join(f"-I {d} " for d in include_dirs)
     lines = [
@@ -104,10 +112,85 @@ def _script(config: Config, files: Sequence[str], genlib: str, flatten: bool, ne
         f"synth {'-flatten ' if flatten else ''}-top {config.top}",
         "dfflegalize " + " ".join(f"-cell {t} 01" for t in FLOPS),
         f"abc -genlib {genlib} -script {ABC_SCRIPT}",
+    ]
+    if verilog is not None:
+        lines += ["design -save ebpc_mapped", *gls_commands(*verilog), "design -load ebpc_mapped"]
+    lines += [
         "opt_clean -purge",
         f"write_json {netlist}",
     ]
     return "\n".join(lines) + "\n"
+
+
+# -- the gate-level netlist (Verilog, sky130_fd_sc_hd cells) for gate-level simulation ----------
+
+# The flip-flops the flow maps to, as sky130_fd_sc_hd cells (same names as FLOPS' values), and
+# ABC's constant gates as plain constants: a Yosys techmap file.
+GLS_CELL_MAP = f"""// yosys techmap: the flow's flip-flops and ABC's constant gates onto sky130_fd_sc_hd
+(* techmap_celltype = "$_DFF_P_" *)
+module ebpc_map_dff_p (input C, input D, output Q);
+  {PREFIX}{FLOPS["$_DFF_P_"]} _TECHMAP_REPLACE_ (.CLK(C), .D(D), .Q(Q));
+endmodule
+(* techmap_celltype = "$_DFF_PN0_" *)
+module ebpc_map_dff_pn0 (input C, input D, input R, output Q);
+  {PREFIX}{FLOPS["$_DFF_PN0_"]} _TECHMAP_REPLACE_ (.CLK(C), .D(D), .RESET_B(R), .Q(Q));
+endmodule
+(* techmap_celltype = "$_DFF_PN1_" *)
+module ebpc_map_dff_pn1 (input C, input D, input R, output Q);
+  {PREFIX}{FLOPS["$_DFF_PN1_"]} _TECHMAP_REPLACE_ (.CLK(C), .D(D), .SET_B(R), .Q(Q));
+endmodule
+(* techmap_celltype = "ZERO" *)
+module ebpc_map_zero (output Y);
+  assign Y = 1'b0;
+endmodule
+(* techmap_celltype = "ONE" *)
+module ebpc_map_one (output Y);
+  assign Y = 1'b1;
+endmodule
+"""
+
+
+def gls_commands(verilog: str, cell_map: str, cell_names: Sequence[str]) -> list[str]:
+    """Yosys commands that turn the ABC-mapped design (genlib gate names, the flow's $_DFF_*
+    flip-flops) into sky130_fd_sc_hd cells and write it with ``write_verilog -noattr``. No
+    ``-purge``: wires with RTL names that survive flattening stay (handy in waveforms)."""
+    return ["opt_clean", f"techmap -map {cell_map}",
+            *(f"chtype -map {name} {PREFIX}{name}" for name in cell_names),
+            "opt_clean", f"write_verilog -noattr {verilog}"]
+
+
+def netlist_paths(workdir: Path, config: Config) -> tuple[Path, Path]:
+    """Where the flat run writes the gate-level netlist and its sidecar JSON (top, parameters)."""
+    return workdir / f"{config.label}.v", workdir / f"{config.label}.params.json"
+
+
+def write_sidecar(path: Path, config: Config) -> None:
+    """The netlist's sidecar: the top and the parameters it was synthesized with (a netlist has
+    no parameters left; the GLS bench reads them from here)."""
+    path.write_text(json.dumps({"top": config.top, "params": {k: v for k, v in config.params},
+                                "cells": "sky130_fd_sc_hd"}, indent=1) + "\n")
+
+
+def write_netlist(config: Config, files: Sequence[Path], repo: Path, workdir: Path,
+                  library: Library | None = None) -> Path:
+    """Synthesize ``config`` flat and write only its gate-level Verilog netlist (sky130_fd_sc_hd
+    cells) and sidecar JSON into ``workdir``; returns the netlist's path."""
+    library = library or build_library()
+    workdir.mkdir(parents=True, exist_ok=True)
+    genlib = workdir / "sky130_hd_area.genlib"
+    genlib.write_text(library.genlib())
+    cell_map = workdir / "gls_cell_map.v"
+    cell_map.write_text(GLS_CELL_MAP)
+    verilog, sidecar = netlist_paths(workdir, config)
+    rel = [os.path.relpath(f, repo) for f in files]
+    incdirs = sorted({os.path.relpath(Path(f).parent, repo) for f in files})
+    flat_json = workdir / f"{config.label}.gls.json"
+    _run_yosys(workdir, repo, _script(config, rel, os.path.relpath(genlib, repo), True,
+                                      os.path.relpath(flat_json, repo), incdirs,
+                                      (os.path.relpath(verilog, repo), os.path.relpath(cell_map, repo),
+                                       [c.name for c in library.cells])), config.label + ".gls")
+    write_sidecar(sidecar, config)
+    return verilog
 
 
 def _run_yosys(workdir: Path, repo: Path, script_text: str, name: str) -> None:
@@ -204,8 +287,15 @@ def synthesize(config: Config, files: Sequence[Path], repo: Path, workdir: Path,
     # The sources' directories are the include directories (rtl/: ebpc_assert.svh).
     incdirs = sorted({os.path.relpath(Path(f).parent, repo) for f in files})
     flat_json = workdir / f"{config.label}.flat.json"
+    # The flat run also writes the gate-level netlist (sky130_fd_sc_hd cells) and its sidecar.
+    cell_map = workdir / "gls_cell_map.v"
+    cell_map.write_text(GLS_CELL_MAP)
+    verilog, sidecar = netlist_paths(workdir, config)
     _run_yosys(workdir, repo, _script(config, rel, os.path.relpath(genlib, repo), True,
-                                      os.path.relpath(flat_json, repo), incdirs), config.label + ".flat")
+                                      os.path.relpath(flat_json, repo), incdirs,
+                                      (os.path.relpath(verilog, repo), os.path.relpath(cell_map, repo),
+                                       [c.name for c in library.cells])), config.label + ".flat")
+    write_sidecar(sidecar, config)
     design = json.loads(flat_json.read_text())
     top = design["modules"][config.top]
     area, seq, flops, logic, counts = _areas(top, library)

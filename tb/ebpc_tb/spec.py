@@ -266,6 +266,7 @@ class RunSpec:
     transmissions: int = 0          # throughput: back-to-back transmissions
     corrupt: int = 0                # soak: corrupted decoder transmissions
     results: str | None = None      # JSON-lines file the soak and throughput tests append to
+    netlist: str | None = None      # the DUT is this gate-level netlist (ebpc_tb.flow.gls), not the RTL
 
     @classmethod
     def of(cls, config: Sequence[int], params: Mapping[str, object] | None = None, **fields) -> "RunSpec":
@@ -334,6 +335,7 @@ class RunSpec:
                 f"--testcase {test_name}"
                 + "".join(f" --param {k}={v}" for k, v in self.params)
                 + (f" --vectors {self.vectors}" if self.vectors else "")
+                + (f" --netlist {self.netlist}" if self.netlist else "")
                 + (" --full" if self.full else "")
                 + (f" --scale {self.scale}" if self.scale != 1 else ""))
 
@@ -346,11 +348,12 @@ RUN_VARIABLES = {
     "vectors_exact": "EBPC_VECTORS_EXACT", "coverage": "EBPC_COVERAGE", "max_length": "EBPC_MAX_LENGTH",
     "inject_fault": "EBPC_INJECT_FAULT", "select": "EBPC_SELECT", "words": "EBPC_WORDS",
     "transmissions": "EBPC_TRANSMISSIONS", "corrupt": "EBPC_CORRUPT", "results": "EBPC_RESULTS",
+    "netlist": "EBPC_NETLIST",
 }
 _FIELD_TYPES = {"width": int, "block": int, "max_zero_run": int, "params": tuple, "seed": int, "full": bool,
                 "scale": float, "vectors": str, "vectors_exact": bool, "coverage": str, "max_length": int,
                 "inject_fault": str, "select": str, "words": int, "transmissions": int, "corrupt": int,
-                "results": str}
+                "results": str, "netlist": str}
 
 
 # -- the knobs of make test (pytest and its simulations) ----------------------------------------

