@@ -57,7 +57,7 @@ VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilat
 
 RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_decoder
 
-.PHONY: setup test test-model sim lint synth formal mutate bench soak vectors report coverage coverage-report regress regress-merge dashboard clean help
+.PHONY: setup test test-model sim gls lint synth equiv formal signoff mutate bench soak vectors report coverage coverage-report regress regress-merge dashboard clean help
 
 ## make help                  this list
 help:
@@ -92,10 +92,25 @@ VECTOR_TOPS := encoder,decoder,loopback
 ## make sim SIM=icarus|verilator TOP=encoder|decoder|loopback|axis_encoder|axis_decoder
 ##                            [VECTORS=f.json] [WAVES=1] [SEED=n] [SWEEP=1]   one bench (VECTORS alone: every case
 ##                            at its own W, N, Z on encoder, decoder, loopback)
+##                            [NETLIST=x.v PARAMS="DataWidth=16 ..."]  the bench on a gate-level netlist of TOP
+##                            (sky130_fd_sc_hd or Yosys cells; parameters from x.params.json and PARAMS)
 sim:
-	$(PYTHON) -m ebpc_tb.flow.run --sim $(SIM) --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP)) \
+	$(PYTHON) -m ebpc_tb.flow.run --sim $(SIM) \
+	  $(if $(NETLIST),--netlist $(NETLIST) $(if $(filter command line,$(origin TOP)),--top $(TOP)),\
+	  --top $(if $(and $(VECTORS),$(filter file,$(origin TOP))),$(VECTOR_TOPS),$(TOP))) \
 	  $(if $(VECTORS),--vectors $(VECTORS)) $(if $(filter 1,$(WAVES)),--waves) \
-	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep)
+	  $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(SWEEP)),--sweep) $(foreach p,$(PARAMS),--param $(p))
+
+# Gate-level simulation (docs/verification.md): each top at W = 8, 16, 32 (and Lanes = 2 at W = 8)
+# synthesized onto sky130_fd_sc_hd (the flow of make synth), its bench run on the netlist.
+GLS_SIM   ?= icarus
+GLS_TOPS  ?= encoder,decoder,loopback,axis_encoder,axis_decoder
+GLS_SCALE ?= 0.1
+## make gls [GLS_SIM=icarus|verilator GLS_TOPS=.. W=8,16,32 GLS_SCALE=0.1 SEED=n]
+##                            the benches on synthesized netlists -> reports/gls.json (per-run times)
+gls:
+	$(PYTHON) -m ebpc_tb.flow.gls --sim $(GLS_SIM) --tops $(GLS_TOPS) $(if $(W),-W $(W)) --scale $(GLS_SCALE) \
+	  $(if $(SEED),--seed $(SEED)) --json reports/gls.json
 
 # The package first (it must be compiled before the modules that import it), then every file.
 RTL_LINT_FILES := rtl/ebpc_pkg.sv $(filter-out rtl/ebpc_pkg.sv,$(sort $(wildcard rtl/*.sv)))
@@ -120,13 +135,34 @@ synth:
 	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) $(if $(LANES),-L $(LANES)) \
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
-# Formal (docs/verification.md): BMC of every RTL assertion to DEPTH cycles under the
-# input-protocol assumptions, the covers, and a deliberately broken property that must fail.
-DEPTH       ?= 24
-FORMAL_JOBS ?= encoder,decoder
-## make formal [DEPTH=24]     SymbiYosys, encoder and decoder: assertions (BMC), covers, a broken property
+# Formal (docs/verification.md): unbounded proofs (abc pdr) of the RTL assertions of the encoder
+# and decoder (W = 8, 16) under the input-protocol assumptions, BMC backups, the encoder with word
+# counts (BMC), the end-to-end loopback property (BMC), the covers, and deliberately broken
+# properties that must fail; writes build/formal/summary.json. DEPTH overrides every job's BMC
+# depth (default: the job's own).
+DEPTH       ?=
+FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,loopback
+## make formal [DEPTH=n]      SymbiYosys: proofs, e2e loopback BMC, covers, broken properties -> build/formal/summary.json
 formal:
-	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) --depth $(DEPTH)
+	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) $(if $(DEPTH),--depth $(DEPTH))
+
+# RTL-to-netlist equivalence (docs/signoff.md): each top at W = 8, 16, 32 (N = 8, Z = 16)
+# synthesized as make synth does, then proven equal to its RTL with Yosys' equiv_* passes.
+## make equiv [W=8,16,32 TOPS=encoder,decoder]
+##                            the synthesized netlists proven equivalent to the RTL -> build/equiv/summary.json
+equiv:
+	$(PYTHON) -m ebpc_synth.equiv $(if $(W),-W $(W)) $(if $(TOPS),--tops $(TOPS))
+
+# Sign-off (docs/signoff.md): every check of the table, each run even when one before it
+# failed; the failed ones are named at the end and make the target fail.
+## make signoff               formal + equiv + gls (docs/signoff.md): proofs, equivalence, gate-level simulation
+signoff:
+	@failed=""; \
+	for target in formal equiv gls; do \
+	  $(MAKE) --no-print-directory $$target || failed="$$failed $$target"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make signoff: FAILED:$$failed (see docs/signoff.md)"; exit 1; fi; \
+	echo "make signoff: formal, equiv and gls passed (summaries: build/formal/summary.json, build/equiv/summary.json, reports/gls.json)"
 
 # Mutation score: MUTANTS sampled single-operator faults (MUTANT_SEED picks them), each run
 # against the benches of its module in a scratch copy; MUTANT_FILES narrows the RTL files.

@@ -95,7 +95,7 @@ module ebpc_decoder_formal #(
 
   always @(posedge clk_i) begin
     if (rst_ni) begin
-      if (out_stall_q) assert (out_valid && {out_last, out_data} == out_q);
+      if (out_stall_q) assert (out_valid && {out_last, out_data} == out_q);  // out_hold
       cover (out_valid && out_ready_i && out_last);
       cover (done && error == '0);
       cover (done && error != '0);
@@ -105,7 +105,7 @@ module ebpc_decoder_formal #(
 `ifdef EBPC_FORMAL_BROKEN
   // Deliberately false: malformed streams are flagged.
   always @(posedge clk_i) begin
-    if (rst_ni) assert (!done || error == '0);
+    if (rst_ni) assert (!done || error == '0);  // planted_no_error
   end
 `endif
 endmodule
