@@ -273,6 +273,15 @@ async def lanes_loopback(dut):
 LANES_KINDS = {"relu": "relu_50", "smooth": "dense_smooth", "dense": "random_dense"}
 
 
+def long_packets(rng: random.Random):
+    """The throughput tests' packets of SPEC.words (default 4096) words: (kind, values, their
+    encoding, the port bound: the most beats any stream needs)."""
+    for kind, shared_kind in LANES_KINDS.items():
+        values = throughput_values(shared_kind, W, SPEC.words or 4096, rng)
+        enc = ebpc.encode(values, W, N, Z)
+        yield kind, values, enc, max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
+
+
 @cocotb.test(skip=SPEC.select != "throughput")
 async def lanes_throughput(dut):
     """Encoder beats per cycle on long packets, outputs always ready, against the port bound
@@ -281,11 +290,8 @@ async def lanes_throughput(dut):
     dut.in_valid_i.value = 0
     dut.znz_ready_i.value = dut.bpc_ready_i.value = 1
     await start(dut)
-    length = SPEC.words or 4096
-    for kind, shared_kind in LANES_KINDS.items():
-        values = throughput_values(shared_kind, W, length, rng)
-        enc = ebpc.encode(values, W, N, Z)
-        bound = max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
+    for kind, values, enc, bound in long_packets(rng):
+        length = len(values)
         queue = beats(values, LANES)
         cycle, first, taken, ends = 0, None, 0, {}
         while len(ends) < 2:
@@ -324,11 +330,8 @@ async def lanes_dec_throughput(dut):
         getattr(dut, f"{prefix}_valid_i").value = 0
     dut.out_ready_i.value = 1
     await start(dut)
-    length = SPEC.words or 4096
-    for kind, shared_kind in LANES_KINDS.items():
-        values = throughput_values(shared_kind, W, length, rng)
-        enc = ebpc.encode(values, W, N, Z)
-        bound = max(-(-n // LANES) for n in (len(values), enc.znz.size, enc.bpc.size))
+    for kind, values, enc, bound in long_packets(rng):
+        length = len(values)
         queues = {"znz": beats(enc.znz.tolist(), LANES), "bpc": beats(enc.bpc.tolist(), LANES)}
         taken = {"len": 0, "znz": 0, "bpc": 0}
         words: list[int] = []

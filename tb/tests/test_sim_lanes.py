@@ -20,6 +20,7 @@ code-coverage gate); under ``make test`` each run writes its lane coverage point
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,37 +71,22 @@ def test_lanes(top, sim, config, lanes, dec_lanes, monkeypatch, tmp_path):
         f"reproduce: make test SEED={seed} PYTEST_ARGS='tb/tests/test_sim_lanes.py'\n{text[-3000:]}")
 
 
-def test_encoder_throughput_with_lanes(tmp_path, monkeypatch):
-    """The encoder at W=8 with 8 lanes: at least 0.95 of the port bound on long ReLU, smooth
-    and dense packets (make bench prints the whole table)."""
+# (top, Lanes, the cocotb test's select): at W=8, long ReLU, smooth and dense packets
+THROUGHPUT = [("encoder", 8, "throughput"), ("decoder", 4, "dec_throughput")]
+
+
+@pytest.mark.parametrize("top,lanes,select", THROUGHPUT, ids=[f"{t}-L{a}" for t, a, _ in THROUGHPUT])
+def test_throughput_with_lanes(top, lanes, select, tmp_path, monkeypatch):
+    """The encoder with 8 lanes and the multi-word decoder with 4 at W=8: at least 0.95 of
+    the port bound (the most beats any of its streams needs) on long ReLU, smooth and dense
+    packets, every word checked (make bench prints the whole table)."""
     monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
     sim = "verilator" if "verilator" in sims() else sims()[0]
     results = tmp_path / "tput.jsonl"
-    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": 8}, seed=1, select="throughput", results=str(results),
+    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": lanes}, seed=1, select=select, results=str(results),
                                words=2048)
-    res = runner.run(sim, "encoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
-    assert res.ok, res.line()
-    import json  # noqa: PLC0415
-
-    rows = [json.loads(line) for line in results.read_text().splitlines()]
-    assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
-    fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
-    assert all(f >= 0.95 for f in fractions.values()), fractions
-
-
-def test_decoder_throughput_with_lanes(tmp_path, monkeypatch):
-    """The multi-word decoder at W=8 with 4 lanes: at least 0.95 of the port bound (ZNZ, BPC
-    or output beats) on long ReLU, smooth and dense packets, every word checked (make bench
-    prints the whole table)."""
-    monkeypatch.setenv(*next(iter(spec.NO_CODE_COVERAGE.items())))
-    sim = "verilator" if "verilator" in sims() else sims()[0]
-    results = tmp_path / "tput.jsonl"
-    run_spec = spec.RunSpec.of((8, 8, 16), {"Lanes": 4}, seed=1, select="dec_throughput", results=str(results),
-                               words=2048)
-    res = runner.run(sim, "decoder", run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
+    res = runner.run(sim, top, run_spec, test_module="test_lanes", log_file=tmp_path / "sim.log")
     assert res.ok and res.tests - res.skipped == 1, res.line()
-    import json  # noqa: PLC0415
-
     rows = [json.loads(line) for line in results.read_text().splitlines()]
     assert [r["kind"] for r in rows] == ["relu", "smooth", "dense"]
     fractions = {r["kind"]: r["bound_cycles"] / r["cycles"] for r in rows}
