@@ -141,7 +141,7 @@ synth:
 # properties that must fail; writes build/formal/summary.json. DEPTH overrides every job's BMC
 # depth (default: the job's own).
 DEPTH       ?=
-FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,loopback
+FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,encoder_l2,decoder_l2,loopback
 ## make formal [DEPTH=n]      SymbiYosys: proofs, e2e loopback BMC, covers, broken properties -> build/formal/summary.json
 formal:
 	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) $(if $(DEPTH),--depth $(DEPTH))

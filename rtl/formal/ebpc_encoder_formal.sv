@@ -10,29 +10,34 @@
 // that does not hold (the input is stalled by the ZNZ port only): the flow expects it to FAIL.
 // EnableCounts defaults to the encoder's 0 (proven unboundedly); EnableCounts = 1 adds the word
 // counts (formal.py's encoder_counts job, bounded: see ebpc_enc_packer.count_wrap there).
+// Lanes > 1 (formal.py's encoder_l2 job): beats of Lanes words; an offered beat's last is
+// assumed zero or one-hot (the contract), the outputs' last is checked to be.
 module ebpc_encoder_formal #(
   parameter int DataWidth    = 8,
   parameter int BlockSize    = 8,
   parameter int MaxZeroRun   = 16,
-  parameter int EnableCounts = 0
+  parameter int EnableCounts = 0,
+  parameter int Lanes        = 1
 ) (
-  input  logic                 clk_i,
-  input  logic                 rst_ni,
-  input  logic                 in_valid_i,
-  input  logic [DataWidth-1:0] in_data_i,
-  input  logic                 in_last_i,
-  input  logic                 znz_ready_i,
-  input  logic                 bpc_ready_i
+  input  logic                       clk_i,
+  input  logic                       rst_ni,
+  input  logic                       in_valid_i,
+  input  logic [Lanes*DataWidth-1:0] in_data_i,
+  input  logic [Lanes-1:0]           in_last_i,
+  input  logic                       znz_ready_i,
+  input  logic                       bpc_ready_i
 );
-  logic                 in_ready, znz_valid, znz_last, bpc_valid, bpc_last, done;
-  logic [DataWidth-1:0] znz_data, bpc_data;
-  logic [15:0]          znz_count, bpc_count;
+  logic                       in_ready, znz_valid, bpc_valid, done;
+  logic [Lanes-1:0]           znz_last, bpc_last;
+  logic [Lanes*DataWidth-1:0] znz_data, bpc_data;
+  logic [15:0]                znz_count, bpc_count;
 
   ebpc_encoder #(
     .DataWidth   (DataWidth),
     .BlockSize   (BlockSize),
     .MaxZeroRun  (MaxZeroRun),
-    .EnableCounts(EnableCounts)
+    .EnableCounts(EnableCounts),
+    .Lanes       (Lanes)
   ) dut (
     .clk_i,
     .rst_ni,
@@ -64,7 +69,7 @@ module ebpc_encoder_formal #(
 
   // Input protocol: an offered word holds until taken.
   logic                 stall_q = 1'b0;
-  logic [DataWidth:0]   word_q;
+  logic [Lanes*DataWidth+Lanes-1:0] word_q;
   always_ff @(posedge clk_i) begin
     stall_q <= rst_ni && in_valid_i && !in_ready;
     word_q  <= {in_last_i, in_data_i};
@@ -72,13 +77,16 @@ module ebpc_encoder_formal #(
 
   always_comb begin
     if (stall_q) assume (in_valid_i && {in_last_i, in_data_i} == word_q);
+    if (in_valid_i) assume ($onehot0(in_last_i));
   end
 
   // A transmission completes on every output.
   always @(posedge clk_i) begin
     if (rst_ni) begin
-      cover (znz_valid && znz_ready_i && znz_last);
-      cover (bpc_valid && bpc_ready_i && bpc_last);
+      if (znz_valid) assert ($onehot0(znz_last));  // znz_last_onehot
+      if (bpc_valid) assert ($onehot0(bpc_last));  // bpc_last_onehot
+      cover (znz_valid && znz_ready_i && znz_last != '0);
+      cover (bpc_valid && bpc_ready_i && bpc_last != '0);
       if (EnableCounts == 1) begin
         cover (done && znz_count != '0 && bpc_count != '0);
         cover (done && bpc_count == '0);   // an all-zero transmission: no BPC word

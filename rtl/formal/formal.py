@@ -105,6 +105,11 @@ JOBS: dict[str, Job] = {
                           ("bmc", "cover"), "bmc"),
     "decoder": Job("ebpc_decoder_formal", DEC_FILES),
     "decoder_w16": Job("ebpc_decoder_formal", DEC_FILES, (("DataWidth", 16),)),
+    # Lanes = 2 (beats of two words, W = 8): bounded, BMC to 24 cycles from reset, and the
+    # covers; the planted property must be refuted by the BMC.
+    "encoder_l2": Job("ebpc_encoder_formal", ENC_FILES, (("Lanes", 2),), ("bmc", "cover", "broken"), "bmc",
+                      absent=NO_COUNTS),
+    "decoder_l2": Job("ebpc_decoder_formal", DEC_FILES, (("Lanes", 2),), ("bmc", "cover", "broken"), "bmc"),
     # End to end, bounded: BMC to LOOPBACK_DEPTH (smtbmc, which reports each step: a run cut
     # off by --timeout still gives the depth it reached); the covers and the planted wrong
     # property are reached within 24 cycles.

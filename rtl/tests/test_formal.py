@@ -4,7 +4,7 @@
 property is refuted (by the prove engine for the cores, by BMC for the loopback's wrong
 end-to-end property), the encoder with word counts holds to a short BMC depth, and the summary
 lists each job's properties with its verdict. The default regression runs what takes seconds to
-a minute (REGRESSION); FULL=1 (EBPC_FULL=1) adds the encoder's and the W = 16 proofs, the
+a minute (REGRESSION), Lanes = 2 included (BMC, planted property, covers); FULL=1 (EBPC_FULL=1) adds the encoder's and the W = 16 proofs, the
 encoder with counts to 24 cycles and the loopback's end-to-end BMC to its full depth (the long
 runs of `make formal`)."""
 
@@ -40,12 +40,15 @@ REGRESSION = [
     ("decoder", "prove", 24), ("decoder", "broken", 24), ("decoder", "cover", 24),
     ("encoder", "broken", 24), ("encoder", "cover", 24), ("encoder_counts", "bmc", 10),
     ("loopback", "broken", 24), ("loopback", "cover", 24),
+    ("decoder_l2", "bmc", 10), ("decoder_l2", "broken", 24), ("encoder_l2", "broken", 24),
+    ("encoder_l2", "cover", 24),
 ]
 # FULL=1: the encoder's proofs, the W = 16 jobs and the loopback's end-to-end BMC.
 FULL_ONLY = [
     ("encoder", "prove", 24), ("encoder_w16", "prove", 24), ("encoder_w16", "broken", 24),
     ("decoder_w16", "prove", 24), ("decoder_w16", "broken", 24),
     ("encoder_counts", "bmc", 24), ("loopback", "bmc", formal.LOOPBACK_DEPTH),
+    ("decoder_l2", "bmc", 24), ("encoder_l2", "bmc", 24), ("decoder_l2", "cover", 24),
 ]
 CASES = REGRESSION + (FULL_ONLY if FULL else [])
 
