@@ -38,6 +38,8 @@
 //   u_param_error in the generate block gen_name stops Icarus 11, which has no
 //   elaboration-time $fatal, and Verilator, whose $fatal is a USERFATAL warning that
 //   -Wno-fatal would let pass.
+// - TKEEP checks: EBPC_ASSERT_KEEP(name, port) between the block macros of an AXI4-Stream top
+//   (one line per data stream; the rule is ebpc_pkg::keep_legal).
 // - Handshake checks: EBPC_ASSERT_HOLD(inst, name, width, valid, ready, payload), in the
 //   `ifndef SYNTHESIS block of a module with clk_i and rst_ni: an ebpc_hold_check instance inst
 //   that fails "EBPC_ASSERT <name>" when a payload (width bits; a concatenation is one
@@ -81,6 +83,13 @@
 `define EBPC_ASSERT_MSG(__name, __prop, __msg)
 
 `endif  // SYNTHESIS
+
+// The TKEEP rule of an AXI4-Stream port (ebpc_pkg::keep_legal), between the block macros of
+// a module with the parameter Lanes and the localparam WordBytes: EBPC_ASSERT_KEEP(name,
+// prefix) checks <prefix>_tkeep with <prefix>_tvalid and <prefix>_tlast.
+`define EBPC_ASSERT_KEEP(__name, __port) \
+  `EBPC_ASSERT_MSG(__name, !__port``_tvalid || keep_legal(32'(__port``_tkeep), __port``_tlast, Lanes, WordBytes), \
+                   $sformatf("tkeep %b with tlast %b", __port``_tkeep, __port``_tlast))
 
 // -----------------------------------------------------------------------------------------
 // Handshake checks (instances of ebpc_hold_check; the callers keep them out of synthesis).

@@ -123,15 +123,9 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
     // TKEEP: whole words; every beat full but a packet's final one, whose kept words are
     // the low lanes (docs/integration.md). Inputs: the upstream's side of the contract.
     `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
-      `EBPC_ASSERT_MSG("ebpc_axis_decoder.s_axis_znz_tkeep", !s_axis_znz_tvalid ||
-                       keep_legal(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes),
-                       $sformatf("tkeep %b with tlast %b", s_axis_znz_tkeep, s_axis_znz_tlast))
-      `EBPC_ASSERT_MSG("ebpc_axis_decoder.s_axis_bpc_tkeep", !s_axis_bpc_tvalid ||
-                       keep_legal(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes),
-                       $sformatf("tkeep %b with tlast %b", s_axis_bpc_tkeep, s_axis_bpc_tlast))
-      `EBPC_ASSERT_MSG("ebpc_axis_decoder.m_axis_tkeep", !m_axis_tvalid ||
-                       keep_legal(32'(m_axis_tkeep), m_axis_tlast, Lanes, WordBytes),
-                       $sformatf("tkeep %b with tlast %b", m_axis_tkeep, m_axis_tlast))
+      `EBPC_ASSERT_KEEP("ebpc_axis_decoder.s_axis_znz_tkeep", s_axis_znz)
+      `EBPC_ASSERT_KEEP("ebpc_axis_decoder.s_axis_bpc_tkeep", s_axis_bpc)
+      `EBPC_ASSERT_KEEP("ebpc_axis_decoder.m_axis_tkeep", m_axis)
     `EBPC_ASSERT_BLOCK_END
   end
   /* verilator coverage_on */
