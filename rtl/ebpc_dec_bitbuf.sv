@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// EBPC decoder: bit buffer between a W-bit word stream and a symbol parser.
+// EBPC decoder: bit buffer between a stream of W-bit words (beats of Words words) and a
+// symbol parser.
 //
 // Contract:
 // - Holds up to BufBits bits, MSB-aligned: win_o[BufBits-1] is the next unread bit,
@@ -14,14 +15,19 @@
 // - drain_i: discard the contents and accept-and-discard words until the `last` word has
 //   been accepted (last_in_o then goes high). flush_i: empty the buffer and clear
 //   last_in_o (no word accepted in that cycle). flush_i wins over drain_i and take_i.
-// - Throughput: one word per cycle in, any number of bits out per cycle.
+// - Beats (Words > 1, the multi-word decoder): data_i holds Words words (word j, the j-th in
+//   stream order, in data_i[j*DataWidth +: DataWidth]); last_i is one-hot on the final word
+//   of a stream (the lanes above it are not stored), zero on other beats. A beat is accepted
+//   while at least Words*DataWidth bits are free (a "word" above is a beat).
+// - Throughput: one word (beat) per cycle in, any number of bits out per cycle.
 
 `include "ebpc_assert.svh"
 
-module ebpc_dec_bitbuf #(
+module ebpc_dec_bitbuf import ebpc_pkg::*; #(
   parameter int DataWidth = 8,   // W
-  parameter int BufBits   = 32,  // buffer size in bits, > DataWidth
-  parameter int CntWidth  = 8    // width of cnt_o/take_i, must hold BufBits
+  parameter int BufBits   = 32,  // buffer size in bits, > Words*DataWidth
+  parameter int CntWidth  = 8,   // width of cnt_o/take_i, must hold BufBits
+  parameter int Words     = 1    // words per beat (1, 2, 4, 8)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -31,21 +37,27 @@ module ebpc_dec_bitbuf #(
   input  logic [CntWidth-1:0]  take_i,
   input  logic                 valid_i,
   output logic                 ready_o,
-  input  logic [DataWidth-1:0] data_i,
-  input  logic                 last_i,
+  input  logic [Words*DataWidth-1:0] data_i,
+  input  logic [Words-1:0]     last_i,
   output logic [BufBits-1:0]   win_o,
   output logic [CntWidth-1:0]  cnt_o,
   output logic                 last_in_o
 );
   // Illegal parameters stop elaboration (rtl/ebpc_assert.svh).
-  `EBPC_PARAM_CHECK(gen_param_error, BufBits > DataWidth && (1 << CntWidth) > BufBits,
-                    $sformatf("ebpc_dec_bitbuf: BufBits=%0d, CntWidth=%0d is illegal: need DataWidth (%0d) < BufBits < 2**CntWidth", BufBits, CntWidth, DataWidth),
-                    ebpc_dec_bitbuf_ERROR_need_DataWidth_lt_BufBits_lt_2_pow_CntWidth)
+  localparam int InBits = Words * DataWidth;
+
+  `EBPC_PARAM_CHECK(gen_param_error, BufBits > InBits && (1 << CntWidth) > BufBits,
+                    $sformatf("ebpc_dec_bitbuf: BufBits=%0d, CntWidth=%0d is illegal: need Words*DataWidth (%0d) < BufBits < 2**CntWidth", BufBits, CntWidth, InBits),
+                    ebpc_dec_bitbuf_ERROR_need_InBits_lt_BufBits_lt_2_pow_CntWidth)
+  `EBPC_PARAM_CHECK(gen_bad_words, lanes_ok(Words),
+                    $sformatf("ebpc_dec_bitbuf: Words=%0d is illegal: must be 1, 2, 4 or 8", Words),
+                    ebpc_dec_bitbuf_ERROR_Words_must_be_1_2_4_or_8)
 
   logic [BufBits-1:0]  buf_q, buf_d;
   logic [CntWidth-1:0] cnt_q, cnt_d, cnt_in;
   logic                last_q, last_d;
   logic                accept;
+  logic                in_last;     // the accepted word (beat) carries `last`
   logic [BufBits-1:0]  word_aligned, buf_in;
 
   assign win_o     = buf_q;
@@ -53,7 +65,7 @@ module ebpc_dec_bitbuf #(
   assign last_in_o = last_q;
 
   assign ready_o = !flush_i && !last_q &&
-                   (drain_i || (en_i && ({1'b0, cnt_q} + (CntWidth+1)'(DataWidth) <=
+                   (drain_i || (en_i && ({1'b0, cnt_q} + (CntWidth+1)'(InBits) <=
                                          (CntWidth+1)'(BufBits))));
   assign accept  = valid_i && ready_o;
 
@@ -61,9 +73,23 @@ module ebpc_dec_bitbuf #(
   // is only accepted with DataWidth bits free), then everything moves up by take_i. This
   // keeps the take (the parser's result, late in the cycle) to one shifter in front of the
   // register: (buf | word >> cnt) << take == (buf << take) | word >> (cnt - take).
-  assign word_aligned = {data_i, {(BufBits-DataWidth){1'b0}}} >> cnt_q;
+  // Word j of a beat goes to the j-th place from the top; lanes above `last` read 0 (a
+  // single word is always whole).
+  logic [Words-1:0]    kept;
+  logic [InBits-1:0]   in_bits;   // the beat's words, MSB first, clean past them
+  logic [CntWidth-1:0] in_cnt;    // their number of bits
+  assign kept    = (Words == 1 || last_i == '0) ? '1 : (last_i | (last_i - 1'b1));
+  assign in_last = (last_i != '0);
+  always_comb begin
+    in_cnt = '0;
+    for (int j = 0; j < Words; j++) begin
+      in_bits[InBits-1-j*DataWidth -: DataWidth] = kept[j] ? data_i[j*DataWidth +: DataWidth] : '0;
+      if (kept[j]) in_cnt = in_cnt + CntWidth'(DataWidth);
+    end
+  end
+  assign word_aligned = {in_bits, {(BufBits-InBits){1'b0}}} >> cnt_q;
   assign buf_in       = accept ? (buf_q | word_aligned) : buf_q;
-  assign cnt_in       = accept ? cnt_q + CntWidth'(DataWidth) : cnt_q;
+  assign cnt_in       = accept ? cnt_q + in_cnt : cnt_q;
 
   always_comb begin
     buf_d  = buf_q;
@@ -76,11 +102,11 @@ module ebpc_dec_bitbuf #(
     end else if (drain_i) begin
       buf_d = '0;
       cnt_d = '0;
-      if (accept && last_i) last_d = 1'b1;
+      if (accept && in_last) last_d = 1'b1;
     end else begin
       buf_d = buf_in << take_i;
       cnt_d = cnt_in - take_i;
-      if (accept) last_d = last_i;
+      if (accept) last_d = in_last;
     end
   end
 

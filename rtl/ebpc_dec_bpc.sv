@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// EBPC decoder: BPC stream parser (base, then up to PlanesPerCycle plane symbols per cycle).
+// EBPC decoder: BPC stream parser (base, then up to PlanesPerCycle plane symbols per cycle),
+// of the single-word decoder (Words = 1) and of the multi-word one (beats of Words words in;
+// the differences under "Words > 1" below).
 //
 // Contract:
 // - Parses the BPC word stream block after block, stream after stream, without waiting for
@@ -24,7 +26,18 @@
 //   ErrBpcTruncated (the stream's `last` word consumed before the block's symbols were
 //   complete). Its planes are not defined. After a bad block the rest of the stream is
 //   discarded through `last`.
-// - Throughput: one word per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
+// - Words > 1: the stream comes in beats of Words
+//   words (one-hot last, ebpc_dec_bitbuf) and the chain of plane decoders goes on behind the
+//   base too (stage s at W + s*N in a base cycle): a block of uncompressed planes (dense data)
+//   or of uncompressed planes ending in any one symbol (smooth, ReLU data: the all-zero
+//   high planes are one run symbol) is parsed in one cycle when PlanesPerCycle = W + 1; the
+//   chain goes on behind any one-plane symbol of N bits (at N = 8 also a single/pair
+//   position symbol). At Words = 8 a second chain (half as many stages at W = 8, as many
+//   at W >= 16) goes on behind the symbol the first chain stopped at, through one shifter.
+//   At Words >= 4 a block starts once its whole base-cycle window
+//   (W + (P-1)*N + the longest symbol) is in the buffer, or the stream's `last` word is; the
+//   buffer then holds two windows and a beat.
+// - Throughput: one word (beat) per cycle in; a block needs 1 + ceil((symbols - 1) / PlanesPerCycle)
 //   cycles at most (a run of all-zero planes is one symbol; PlanesPerCycle > 1 speeds up
 //   uncompressed planes only); input-bound blocks go at one word per cycle.
 
@@ -33,14 +46,15 @@
 module ebpc_dec_bpc import ebpc_pkg::*; #(
   parameter int DataWidth      = 8,
   parameter int BlockSize      = 8,
-  parameter int PlanesPerCycle = 1
+  parameter int PlanesPerCycle = 1,
+  parameter int Words          = 1   // words per input beat (1, 2, 4, 8)
 ) (
   input  logic                                    clk_i,
   input  logic                                    rst_ni,
   input  logic                                    bpc_valid_i,
   output logic                                    bpc_ready_o,
-  input  logic [DataWidth-1:0]                    bpc_data_i,
-  input  logic                                    bpc_last_i,
+  input  logic [Words*DataWidth-1:0]              bpc_data_i,
+  input  logic [Words-1:0]                        bpc_last_i,
   output logic                                    blk_valid_o,
   input  logic                                    blk_ready_i,
   input  logic                                    blk_empty_i,
@@ -59,16 +73,27 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   localparam int SymMax  = bpc_symbol_max_bits(W, N);
   // Bits one cycle may parse: a base and a symbol, or PlanesPerCycle symbols of which all
   // but the last are uncompressed planes (N bits each).
-  localparam int WinA    = W + SymMax;
+  // (Words > 1: the chain goes on behind a base.)
+  localparam int WinA    = W + ((Words > 1) ? (P - 1) * N : 0) + SymMax;
   localparam int WinB    = (P - 1) * N + SymMax;
   localparam int Window  = (WinA > WinB) ? WinA : WinB;
   // The buffer takes a word while at most BufBits-W bits are in it (before this cycle's
   // take): with 2W-1 bits beyond the window, a cycle can both take a full window of
   // symbols and a word at any alignment (one window per cycle when input-bound).
-  localparam int BufBits = Window + 2 * W - 1;
+  // Words >= 4: a beat is refused only with two windows in (a beat taken lands for the next
+  // cycle, so the cycle after a full window still finds one); Words = 2 (a block per two or
+  // more cycles): a beat at any alignment behind a window.
+  localparam int BufBits = (Words >= 4) ? 2 * Window + Words * W : Window + (Words + 1) * W - 1;
   localparam int CntW    = $clog2(BufBits + 1);
   localparam int PlW     = $clog2(W + 2);      // plane index 0..W+1
   localparam int LenW    = $clog2(SymMax + 1);
+  // Stages of the second chain (behind a shorter symbol; Lanes = 8 needs about a block per
+  // cycle): half the first chain's at W = 8 (>= 0.96 of the bound), as many at W >= 16.
+  localparam int P2      = (Words < 8) ? 0 : (W <= 8) ? (P + 1) / 2 : P;
+
+  `EBPC_PARAM_CHECK(gen_bad_words, lanes_ok(Words),
+                    $sformatf("ebpc_dec_bpc: Words=%0d is illegal: must be 1, 2, 4 or 8", Words),
+                    ebpc_dec_bpc_ERROR_Words_must_be_1_2_4_or_8)
 
   typedef enum logic [1:0] {SBase, SPlanes, SFull, SDrain} state_e;
   state_e state_q, state_d;
@@ -89,7 +114,8 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   ebpc_dec_bitbuf #(
     .DataWidth(W),
     .BufBits  (BufBits),
-    .CntWidth (CntW)
+    .CntWidth (CntW),
+    .Words    (Words)
   ) u_buf (
     .clk_i,
     .rst_ni,
@@ -155,7 +181,9 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   // empty block buffer (blk_empty_i: registered, keeps the buffer's control off this path).
   logic base_now, base_ok, planes_on;
   assign base_now  = (state_q == SBase) || (state_q == SFull && blk_empty_i && err_q == '0);
-  assign base_ok   = base_now && (cnt >= CntW'(W));
+  // (Words >= 4: a block starts with a whole base-cycle window in, or with the stream's `last`
+  // in: a block started on fewer bits takes a second cycle that the next base cannot use.)
+  assign base_ok   = base_now && (cnt >= CntW'(W)) && (Words < 4 || last_in || cnt >= CntW'(WinA));
   assign planes_on = (state_q == SPlanes) || base_ok;
 
   // The PlanesPerCycle symbol decoders: stage s runs if all earlier stages decoded a
@@ -178,8 +206,10 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
     logic [CntW-1:0]     off, start;
     logic [PlW-1:0]      pl, np, left;
     logic [LenW-1:0]     len, len_b;
-    logic                stg_en, fit_ok, ok, fit, err;
+    logic                stg_en, fit_ok, ok, fit, err, run2;
     logic [N-2:0]        dbp, prv;
+    logic [CntW-1:0]     base2;
+    logic [BufBits-1:0]  win2;
     res_b    = '0;
     len_b    = '0;
     any_pos  = 1'b0;
@@ -191,26 +221,52 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
     off      = '0;
     pl       = base_ok ? '0 : plane_q;
     stg_en   = planes_on;
-    for (int s = 0; s < P; s++) begin
-      // Every stage reads at a fixed place, so no shifter sits in front of a decoder: stage
-      // 0 at the window top or behind a base (plane 0, no previous plane), stage s > 0 at
-      // s*N, reached only while all earlier symbols of the cycle are uncompressed planes
-      // (one plane each). Fit checks and planes left come from registers, beside the decoders.
-      left = PlW'(W + 1 - s) - plane_q;
-      res  = dec_sym(win[BufBits-1-s*N -: SymMax], left, prv);
-      len  = res[N-1+PlW +: LenW];
-      fit  = (CntW'(len) <= room(cnt, CntW'(s * N)));
-      start = CntW'(s * N);
-      if (s == 0) begin
-        res_b = dec_sym(win[BufBits-1-W -: SymMax], PlW'(W + 1), '0);
-        len_b = res_b[N-1+PlW +: LenW];
-        if (base_ok) begin
-          res   = res_b;
-          len   = len_b;
-          fit   = (CntW'(len_b) <= room(cnt, CntW'(W)));
-          left  = PlW'(W + 1);
-          start = CntW'(W);
+    run2     = 1'b0;
+    base2    = '0;
+    win2     = '0;
+    for (int s = 0; s < P + P2; s++) begin
+      if (s < P) begin
+        // First chain. Every stage reads at a fixed place, so no shifter sits in front of a
+        // decoder: stage 0 at the window top or behind a base (plane 0, no previous plane),
+        // stage s > 0 at s*N, reached only while all earlier symbols of the cycle are
+        // uncompressed planes (one plane each; Words > 1: also behind a base, at W + s*N).
+        // Fit checks and planes left come from registers, beside the decoders.
+        left = PlW'(W + 1 - s) - plane_q;
+        res  = dec_sym(win[BufBits-1-s*N -: SymMax], left, prv);
+        len  = res[N-1+PlW +: LenW];
+        fit  = (CntW'(len) <= room(cnt, CntW'(s * N)));
+        start = CntW'(s * N);
+        if (Words > 1 && s > 0 && base_ok) begin
+          left  = PlW'(W + 1 - s);
+          res   = dec_sym(win[BufBits-1-W-s*N -: SymMax], left, prv);
+          len   = res[N-1+PlW +: LenW];
+          fit   = (CntW'(len) <= room(cnt, CntW'(W + s * N)));
+          start = CntW'(W + s * N);
         end
+        if (s == 0) begin
+          res_b = dec_sym(win[BufBits-1-W -: SymMax], PlW'(W + 1), '0);
+          len_b = res_b[N-1+PlW +: LenW];
+          if (base_ok) begin
+            res   = res_b;
+            len   = len_b;
+            fit   = (CntW'(len_b) <= room(cnt, CntW'(W)));
+            left  = PlW'(W + 1);
+            start = CntW'(W);
+          end
+        end
+      end else begin
+        // Second chain (Words = 8): behind the symbol the first chain stopped at, through
+        // one shifter, P2 more stages at fixed places of the shifted window.
+        if (s == P) begin
+          base2  = off;
+          win2   = win << off;
+          stg_en = run2;
+        end
+        left  = PlW'(W + 1) - pl;
+        res   = dec_sym(win2[BufBits-1-(s-P)*N -: SymMax], left, prv);
+        len   = res[N-1+PlW +: LenW];
+        start = base2 + CntW'((s - P) * N);
+        fit   = (CntW'(len) <= room(cnt, start));
       end
       np      = res[N-1 +: PlW];
       dbp     = res[N-2:0];
@@ -222,6 +278,9 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
       any_run = any_run || (fit_ok && res[SymRes-2]);
       ok      = fit_ok && !err;
       complete = complete || (ok && (np == left));
+      // (The last first-chain stage that ran decoded a symbol and left planes: the second
+      // chain goes on.)
+      if (s < P && stg_en) run2 = ok && (np != left);
       if (ok) begin
         for (int r = 0; r < W; r++) begin
           if (32'(r) >= 32'(pl) && 32'(r) < 32'(pl) + 32'(np)) rows_new[r*(N-1) +: N-1] = dbp;
@@ -231,8 +290,11 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
         prv      = dbp;
         progress = 1'b1;
       end
-      // (An uncompressed plane starts with `1` and covers one plane.)
-      stg_en = ok && (np != left) && !base_ok && win[BufBits-1-s*N];
+      // The next stage runs behind an uncompressed plane (it starts with `1` and covers one
+      // plane; Words > 1: behind any symbol of N bits and one plane, e.g. a `0001x` +
+      // position at N = 8, and not in a base cycle's single-word way).
+      if (Words == 1) stg_en = ok && (np != left) && !base_ok && win[BufBits-1-s*N];
+      else            stg_en = ok && (np != left) && 32'(len) == N && np == PlW'(1);
     end
     take_sum  = off;
     plane_end = pl;

@@ -3,7 +3,7 @@
 // buffer + the first Lanes symbols at its head.
 //
 // Contract:
-// - Beats of Lanes words (one-hot last, ebpc_dec_bitbuf_lanes) are accepted while en_i is high
+// - Beats of Lanes words (one-hot last, ebpc_dec_bitbuf) are accepted while en_i is high
 //   and until the beat carrying `last` is in the buffer.
 // - Symbol j (0 = the head) of the buffer, j < Lanes: sym_valid_o[j] (complete, and every
 //   symbol before it complete), sym_nz_o[j] (a non-zero word) or a zero run of
@@ -64,7 +64,7 @@ module ebpc_dec_znz_lanes import ebpc_pkg::*; #(
   logic [IdxW-1:0]    tlast;   // the last symbol taken (with ntake_i != 0)
   assign tlast = IdxW'(ntake_i - 1'b1);
 
-  ebpc_dec_bitbuf_lanes #(
+  ebpc_dec_bitbuf #(
     .DataWidth(W),
     .BufBits  (BufBits),
     .CntWidth (CntW),

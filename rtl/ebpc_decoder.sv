@@ -32,15 +32,15 @@
 //   ebpc_dec_out   : length, ZNZ symbol use, block buffer (rebuilds b[i] = b[i-1] + d[i], one
 //                    word per cycle, refilled in the cycle its last word goes out), pairing
 //                    of BPC streams with transmissions, output register, done/error.
-//   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window (both buffers).
+//   ebpc_dec_bitbuf: word (beat) stream -> MSB-aligned bit window (both buffers).
 // Lanes > 1 (the multi-word core; every stream in beats of Lanes words, no beat adapters):
 //   ebpc_dec_znz_lanes : ZNZ buffer of Lanes*(SymBits+W) bits taking a beat per cycle; the
 //                        first Lanes symbols at its head, each behind the earlier ones.
-//   ebpc_dec_bpc_lanes : (Words = Lanes) a beat per cycle into the bit buffer (two parse
-//                        windows and a beat at Lanes >= 4); the plane chain goes on behind the base and behind any
-//                        one-plane symbol of N bits, and at Lanes = 8 a second chain behind
-//                        the symbol the first stopped at, so a block is usually parsed in one
-//                        cycle.
+//   ebpc_dec_bpc (Words = Lanes): a beat per cycle into the bit buffer (two parse windows
+//                        and a beat at Lanes >= 4); the plane chain goes on behind the base
+//                        and behind any one-plane symbol of N bits, and at Lanes = 8 a second
+//                        chain behind the symbol the first stopped at, so a block is usually
+//                        parsed in one cycle.
 //   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
 //                        one word: same symbol and block use, same error flags), a queue of
 //                        three blocks (two at Lanes = 2) of which the first two feed the steps
@@ -274,7 +274,7 @@ module ebpc_decoder import ebpc_pkg::*; #(
       .busy_o     (znz_busy)
     );
 
-    ebpc_dec_bpc_lanes #(
+    ebpc_dec_bpc #(
       .DataWidth     (W),
       .BlockSize     (N),
       .PlanesPerCycle(PlanesPerCycle),
