@@ -57,7 +57,7 @@ VERILATOR      := $(if $(VERILATOR_ROOT),$(VERILATOR_ROOT)/bin/verilator,verilat
 
 RTL_TOPS := ebpc_encoder ebpc_decoder ebpc_loopback ebpc_axis_encoder ebpc_axis_decoder
 
-.PHONY: setup test test-model sim gls lint synth equiv formal signoff mutate bench soak vectors report coverage coverage-report regress regress-merge dashboard clean help
+.PHONY: setup test test-model sim gls lint synth equiv equiv-rtl formal signoff mutate bench soak vectors report coverage coverage-report regress regress-merge dashboard clean help
 
 ## make help                  this list
 help:
@@ -152,6 +152,14 @@ formal:
 ##                            the synthesized netlists proven equivalent to the RTL -> build/equiv/summary.json
 equiv:
 	$(PYTHON) -m ebpc_synth.equiv $(if $(W),-W $(W)) $(if $(TOPS),--tops $(TOPS))
+
+# A refactoring that must not change function, checked: this tree's RTL proven equal to that of
+# git revision REV (ports and registers paired; docs/signoff.md).
+## make equiv-rtl REV=main [W=8,16,32 LANES=1,2,4,8 TOPS=encoder,decoder]
+##                            the RTL proven equivalent to the RTL of revision REV -> build/equiv_rtl/summary.json
+equiv-rtl:
+	$(PYTHON) -m ebpc_synth.equiv_rtl --rev $(or $(REV),$(error make equiv-rtl needs REV=<git revision>)) \
+	  $(if $(W),-W $(W)) $(if $(LANES),-L $(LANES)) $(if $(TOPS),--tops $(TOPS))
 
 # Sign-off (docs/signoff.md): every check of the table, each run even when one before it
 # failed; the failed ones are named at the end and make the target fail.
