@@ -81,3 +81,16 @@ def test_a_parameter_shown_nowhere_fails() -> None:
     dut = _Dut({k: v for k, v in ENCODER.items() if k != "MaxZeroRun"})
     with pytest.raises(ParameterMismatch, match="neither parameter MaxZeroRun"):
         check_parameters(dut, expected_parameters(spec.RunSpec(), "encoder"))
+
+
+# A netlist (make gls) shows ports and no parameters: its port widths are checked instead.
+def test_the_bench_checks_a_netlists_port_widths() -> None:
+    expected = expected_parameters(spec.RunSpec.of((16, 8, 16), {"Lanes": 2}), "decoder")
+    ports = {"znz_data_i": 32, "bpc_data_i": 32, "out_data_o": 32, "znz_last_i": 2, "out_last_o": 2,
+             "len_data_i": 16}
+    assert check_parameters(_Dut({}, ports), expected) == expected
+    for port, width in (("out_data_o", 16), ("znz_last_i", 1), ("len_data_i", 8)):
+        with pytest.raises(ParameterMismatch, match=f"netlist port {port} is {width} bits wide"):
+            check_parameters(_Dut({}, {**ports, port: width}), expected)
+    with pytest.raises(ParameterMismatch, match="none of the ports"):
+        check_parameters(_Dut({}, {"clk_i": 1}), expected)

@@ -7,7 +7,8 @@
 * a netlist in Yosys' internal cells (``write_verilog -noexpr`` after ``synth``), without a
   sidecar: the parameters from the command line, checked against its port widths;
 * the GLS can fail: the encoder netlist with one output inverted fails its bench, a wrong
-  DataWidth fails the port-width check, and bad input is a one-line error.
+  DataWidth fails the port-width check (checked on its own in test_bench_params), and bad
+  input is a one-line error.
 
 ``make gls`` runs every top at W = 8, 16, 32 (and Lanes = 2); see docs/verification.md.
 """
@@ -22,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from ebpc_tb import spec
-from ebpc_tb.bench.params import ParameterMismatch, check_parameters, expected_parameters
 from ebpc_tb.flow import gls
 from ebpc_tb.flow.pytest_support import session_seed
 
@@ -120,34 +120,6 @@ def test_invert_output_changes_only_the_port() -> None:
     assert "output y;" in out and "module m(a, y, z);" in out
     with pytest.raises(gls.NetlistError, match="no 1-bit output q"):
         gls.invert_output(text, "q")
-
-
-class _Port:
-    def __init__(self, width: int) -> None:
-        self.width = width
-
-    def __len__(self) -> int:
-        return self.width
-
-
-class _NetlistDut:
-    """A DUT handle with ports and no parameters (what cocotb shows of a netlist)."""
-
-    def __init__(self, ports: dict[str, int]) -> None:
-        for name, width in ports.items():
-            setattr(self, name, _Port(width))
-
-
-def test_the_bench_checks_a_netlists_port_widths() -> None:
-    expected = expected_parameters(spec.RunSpec.of((16, 8, 16), {"Lanes": 2}), "decoder")
-    ports = {"znz_data_i": 32, "bpc_data_i": 32, "out_data_o": 32, "znz_last_i": 2, "out_last_o": 2,
-             "len_data_i": 16}
-    assert check_parameters(_NetlistDut(ports), expected) == expected
-    for port, width in (("out_data_o", 16), ("znz_last_i", 1), ("len_data_i", 8)):
-        with pytest.raises(ParameterMismatch, match=f"netlist port {port} is {width} bits wide"):
-            check_parameters(_NetlistDut({**ports, port: width}), expected)
-    with pytest.raises(ParameterMismatch, match="none of the ports"):
-        check_parameters(_NetlistDut({"clk_i": 1}), expected)
 
 
 def test_bad_netlist_input_is_one_line(tmp_path: Path) -> None:
