@@ -65,28 +65,15 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
 
   localparam int WordBytes = DataWidth / 8;
 
-  // TKEEP <-> the core's one-hot last (the lane of a packet's final word).
+  localparam int KeepWidth = Lanes * WordBytes;
+
+  // TKEEP <-> the core's one-hot last (the lane of a packet's final word; with Lanes = 1 TLAST
+  // alone, TKEEP ignored on the inputs and all ones on the output).
   logic [Lanes-1:0] znz_last, bpc_last, out_last;
-  if (Lanes == 1) begin : gen_word
-    logic unused_keep;
-    assign unused_keep  = ^{s_axis_znz_tkeep, s_axis_bpc_tkeep};  // every beat is one whole word
-    assign znz_last     = s_axis_znz_tlast;
-    assign bpc_last     = s_axis_bpc_tlast;
-    assign m_axis_tlast = out_last[0];
-    assign m_axis_tkeep = '1;
-  end else begin : gen_lanes
-    logic [Lanes-1:0] znz_kept, bpc_kept;
-    logic [Lanes-1:0] out_kept;
-    for (genvar j = 0; j < Lanes; j++) begin : gen_lane
-      assign znz_kept[j] = s_axis_znz_tkeep[j*WordBytes];
-      assign bpc_kept[j] = s_axis_bpc_tkeep[j*WordBytes];
-      assign m_axis_tkeep[j*WordBytes +: WordBytes] = {WordBytes{out_kept[j]}};
-    end
-    assign znz_last     = Lanes'(keep_last(8'(znz_kept), s_axis_znz_tlast));
-    assign bpc_last     = Lanes'(keep_last(8'(bpc_kept), s_axis_bpc_tlast));
-    assign out_kept     = Lanes'(beat_lanes(8'(out_last)));
-    assign m_axis_tlast = |out_last;
-  end
+  assign znz_last     = Lanes'(axis_last(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes));
+  assign bpc_last     = Lanes'(axis_last(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes));
+  assign m_axis_tkeep = KeepWidth'(axis_keep(8'(out_last), Lanes, WordBytes));
+  assign m_axis_tlast = |out_last;
 
   ebpc_decoder #(
     .DataWidth      (DataWidth),
