@@ -64,16 +64,24 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
 );
 
   localparam int WordBytes = DataWidth / 8;
-
   localparam int KeepWidth = Lanes * WordBytes;
 
-  // TKEEP <-> the core's one-hot last (the lane of a packet's final word; with Lanes = 1 TLAST
-  // alone, TKEEP ignored on the inputs and all ones on the output).
+  // TKEEP <-> the core's one-hot last (the lane of a packet's final word).
   logic [Lanes-1:0] znz_last, bpc_last, out_last;
-  assign znz_last     = Lanes'(axis_last(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes));
-  assign bpc_last     = Lanes'(axis_last(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes));
-  assign m_axis_tkeep = KeepWidth'(axis_keep(8'(out_last), Lanes, WordBytes));
-  assign m_axis_tlast = |out_last;
+  if (Lanes == 1) begin : gen_word
+    logic unused_keep;
+    assign unused_keep  = ^{s_axis_znz_tkeep, s_axis_bpc_tkeep};  // every beat is one whole word
+    assign znz_last     = s_axis_znz_tlast;
+    assign bpc_last     = s_axis_bpc_tlast;
+    assign m_axis_tlast = out_last[0];
+    assign m_axis_tkeep = '1;
+  end else begin : gen_lanes
+    // ebpc_pkg: axis_last (TKEEP and TLAST -> one-hot last), axis_keep (one-hot last -> TKEEP).
+    assign znz_last     = Lanes'(axis_last(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes));
+    assign bpc_last     = Lanes'(axis_last(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes));
+    assign m_axis_tkeep = KeepWidth'(axis_keep(8'(out_last), Lanes, WordBytes));
+    assign m_axis_tlast = |out_last;
+  end
 
   ebpc_decoder #(
     .DataWidth      (DataWidth),

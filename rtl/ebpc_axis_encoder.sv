@@ -64,17 +64,26 @@ module ebpc_axis_encoder import ebpc_pkg::*; #(
 );
 
   localparam int WordBytes = DataWidth / 8;
-
   localparam int KeepWidth = Lanes * WordBytes;
 
-  // TKEEP <-> the core's one-hot last (the lane of a packet's final word; with Lanes = 1 TLAST
-  // alone, TKEEP ignored on the input and all ones on the outputs).
+  // TKEEP <-> the core's one-hot last (the lane of a packet's final word).
   logic [Lanes-1:0] in_last, znz_last, bpc_last;
-  assign in_last          = Lanes'(axis_last(32'(s_axis_tkeep), s_axis_tlast, Lanes, WordBytes));
-  assign m_axis_znz_tkeep = KeepWidth'(axis_keep(8'(znz_last), Lanes, WordBytes));
-  assign m_axis_bpc_tkeep = KeepWidth'(axis_keep(8'(bpc_last), Lanes, WordBytes));
-  assign m_axis_znz_tlast = |znz_last;
-  assign m_axis_bpc_tlast = |bpc_last;
+  if (Lanes == 1) begin : gen_word
+    logic unused_keep;
+    assign unused_keep      = ^s_axis_tkeep;  // every beat is one whole word
+    assign in_last          = s_axis_tlast;
+    assign m_axis_znz_tlast = znz_last[0];
+    assign m_axis_bpc_tlast = bpc_last[0];
+    assign m_axis_znz_tkeep = '1;
+    assign m_axis_bpc_tkeep = '1;
+  end else begin : gen_lanes
+    // ebpc_pkg: axis_last (TKEEP and TLAST -> one-hot last), axis_keep (one-hot last -> TKEEP).
+    assign in_last          = Lanes'(axis_last(32'(s_axis_tkeep), s_axis_tlast, Lanes, WordBytes));
+    assign m_axis_znz_tkeep = KeepWidth'(axis_keep(8'(znz_last), Lanes, WordBytes));
+    assign m_axis_bpc_tkeep = KeepWidth'(axis_keep(8'(bpc_last), Lanes, WordBytes));
+    assign m_axis_znz_tlast = |znz_last;
+    assign m_axis_bpc_tlast = |bpc_last;
+  end
 
   ebpc_encoder #(
     .DataWidth      (DataWidth),

@@ -95,19 +95,17 @@ package ebpc_pkg;
   endfunction
 
   // An AXI4-Stream beat's TKEEP and TLAST -> the cores' one-hot last (the lane of a packet's
-  // final word): TLAST alone with one lane (TKEEP ignored), else the highest kept word of a
-  // TLAST beat (keep_last). The AXI4-Stream tops' inputs.
+  // final word): the highest kept word of a TLAST beat (keep_last of keep_words).
   function automatic logic [7:0] axis_last(logic [31:0] keep, logic tlast, int lanes, int word_bytes);
-    return (lanes == 1) ? 8'(tlast) : keep_last(keep_words(keep, lanes, word_bytes), tlast);
+    return keep_last(keep_words(keep, lanes, word_bytes), tlast);
   endfunction
 
-  // The cores' one-hot last -> an AXI4-Stream beat's TKEEP (lanes words of word_bytes bytes):
-  // all bytes with one lane, else the whole words of beat_lanes. The AXI4-Stream tops' outputs
-  // (their TLAST is the OR of last).
+  // The cores' one-hot last -> the TKEEP of an AXI4-Stream beat of lanes words of word_bytes
+  // bytes: the whole words of beat_lanes (the AXI4-Stream tops' outputs).
   function automatic logic [31:0] axis_keep(logic [7:0] last, int lanes, int word_bytes);
     logic [7:0]  kept;
     logic [31:0] keep;
-    kept = (lanes == 1) ? 8'd1 : beat_lanes(last);
+    kept = beat_lanes(last);
     keep = '0;
     for (int i = 0; i < lanes * word_bytes; i++) keep[i] = kept[i / word_bytes];
     return keep;
