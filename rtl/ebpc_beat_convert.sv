@@ -51,23 +51,6 @@ module ebpc_beat_convert import ebpc_pkg::*; #(
                               InLanes, OutLanes),
                     ebpc_beat_convert_ERROR_Lanes_must_be_1_2_4_or_8)
 
-  // Join: the word goes to its lane; a packet's final word clears the lanes above it.
-  function automatic logic [Lanes*DataWidth-1:0] put_word(
-    input logic [Lanes*DataWidth-1:0] beat,
-    input logic                       en,
-    input logic                       last,
-    input logic [LaneWidth-1:0]       lane,
-    input logic [DataWidth-1:0]       word
-  );
-    logic [Lanes*DataWidth-1:0] res;
-    res = beat;
-    for (int j = 0; j < Lanes; j++) begin
-      if (en && lane == LaneWidth'(j)) res[j*DataWidth +: DataWidth] = word;
-      if (en && last && LaneWidth'(j) > lane) res[j*DataWidth +: DataWidth] = '0;
-    end
-    return res;
-  endfunction
-
   if (InLanes == OutLanes) begin : gen_wire
     logic unused_clk;
     assign unused_clk  = clk_i ^ rst_ni;  // (no state: plain wiring)
@@ -139,6 +122,23 @@ module ebpc_beat_convert import ebpc_pkg::*; #(
       assign valid_d = in_fire || (valid_q && !beat_done);
     end else begin : gen_join
       logic closes;
+
+      // The word goes to its lane; a packet's final word clears the lanes above it.
+      function automatic logic [Lanes*DataWidth-1:0] put_word(
+        input logic [Lanes*DataWidth-1:0] beat,
+        input logic                       en,
+        input logic                       last,
+        input logic [LaneWidth-1:0]       lane,
+        input logic [DataWidth-1:0]       word
+      );
+        logic [Lanes*DataWidth-1:0] res;
+        res = beat;
+        for (int j = 0; j < Lanes; j++) begin
+          if (en && lane == LaneWidth'(j)) res[j*DataWidth +: DataWidth] = word;
+          if (en && last && LaneWidth'(j) > lane) res[j*DataWidth +: DataWidth] = '0;
+        end
+        return res;
+      endfunction
 
       assign out_data_o = beat_q;
       assign out_last_o = last_q;
