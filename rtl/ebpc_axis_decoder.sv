@@ -64,6 +64,7 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
 );
 
   localparam int WordBytes = DataWidth / 8;
+  localparam int KeepWidth = Lanes * WordBytes;
 
   // TKEEP <-> the core's one-hot last (the lane of a packet's final word).
   logic [Lanes-1:0] znz_last, bpc_last, out_last;
@@ -75,16 +76,10 @@ module ebpc_axis_decoder import ebpc_pkg::*; #(
     assign m_axis_tlast = out_last[0];
     assign m_axis_tkeep = '1;
   end else begin : gen_lanes
-    logic [Lanes-1:0] znz_kept, bpc_kept;
-    logic [Lanes-1:0] out_kept;
-    for (genvar j = 0; j < Lanes; j++) begin : gen_lane
-      assign znz_kept[j] = s_axis_znz_tkeep[j*WordBytes];
-      assign bpc_kept[j] = s_axis_bpc_tkeep[j*WordBytes];
-      assign m_axis_tkeep[j*WordBytes +: WordBytes] = {WordBytes{out_kept[j]}};
-    end
-    assign znz_last     = Lanes'(keep_last(8'(znz_kept), s_axis_znz_tlast));
-    assign bpc_last     = Lanes'(keep_last(8'(bpc_kept), s_axis_bpc_tlast));
-    assign out_kept     = Lanes'(beat_lanes(8'(out_last)));
+    // ebpc_pkg: axis_last (TKEEP and TLAST -> one-hot last), axis_keep (one-hot last -> TKEEP).
+    assign znz_last     = Lanes'(axis_last(32'(s_axis_znz_tkeep), s_axis_znz_tlast, Lanes, WordBytes));
+    assign bpc_last     = Lanes'(axis_last(32'(s_axis_bpc_tkeep), s_axis_bpc_tlast, Lanes, WordBytes));
+    assign m_axis_tkeep = KeepWidth'(axis_keep(8'(out_last), Lanes, WordBytes));
     assign m_axis_tlast = |out_last;
   end
 

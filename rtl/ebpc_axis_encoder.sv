@@ -64,6 +64,7 @@ module ebpc_axis_encoder import ebpc_pkg::*; #(
 );
 
   localparam int WordBytes = DataWidth / 8;
+  localparam int KeepWidth = Lanes * WordBytes;
 
   // TKEEP <-> the core's one-hot last (the lane of a packet's final word).
   logic [Lanes-1:0] in_last, znz_last, bpc_last;
@@ -76,16 +77,10 @@ module ebpc_axis_encoder import ebpc_pkg::*; #(
     assign m_axis_znz_tkeep = '1;
     assign m_axis_bpc_tkeep = '1;
   end else begin : gen_lanes
-    logic [Lanes-1:0] in_kept;
-    logic [Lanes-1:0] znz_kept, bpc_kept;
-    for (genvar j = 0; j < Lanes; j++) begin : gen_lane
-      assign in_kept[j] = s_axis_tkeep[j*WordBytes];
-      assign m_axis_znz_tkeep[j*WordBytes +: WordBytes] = {WordBytes{znz_kept[j]}};
-      assign m_axis_bpc_tkeep[j*WordBytes +: WordBytes] = {WordBytes{bpc_kept[j]}};
-    end
-    assign in_last          = Lanes'(keep_last(8'(in_kept), s_axis_tlast));
-    assign znz_kept         = Lanes'(beat_lanes(8'(znz_last)));
-    assign bpc_kept         = Lanes'(beat_lanes(8'(bpc_last)));
+    // ebpc_pkg: axis_last (TKEEP and TLAST -> one-hot last), axis_keep (one-hot last -> TKEEP).
+    assign in_last          = Lanes'(axis_last(32'(s_axis_tkeep), s_axis_tlast, Lanes, WordBytes));
+    assign m_axis_znz_tkeep = KeepWidth'(axis_keep(8'(znz_last), Lanes, WordBytes));
+    assign m_axis_bpc_tkeep = KeepWidth'(axis_keep(8'(bpc_last), Lanes, WordBytes));
     assign m_axis_znz_tlast = |znz_last;
     assign m_axis_bpc_tlast = |bpc_last;
   end

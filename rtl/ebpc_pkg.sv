@@ -85,16 +85,41 @@ package ebpc_pkg;
     return tlast ? (words_kept & ~(words_kept >> 1)) : '0;
   endfunction
 
+  // The words an AXI4-Stream TKEEP keeps (up to 8 lanes of word_bytes bytes): bit j is the
+  // keep bit of word j's first byte.
+  function automatic logic [7:0] keep_words(logic [31:0] keep, int lanes, int word_bytes);
+    logic [7:0] kept;
+    kept = '0;
+    for (int j = 0; j < lanes; j++) kept[j] = keep[j*word_bytes];
+    return kept;
+  endfunction
+
+  // An AXI4-Stream beat's TKEEP and TLAST -> the cores' one-hot last (the lane of a packet's
+  // final word): the highest kept word of a TLAST beat (keep_last of keep_words).
+  function automatic logic [7:0] axis_last(logic [31:0] keep, logic tlast, int lanes, int word_bytes);
+    return keep_last(keep_words(keep, lanes, word_bytes), tlast);
+  endfunction
+
+  // The cores' one-hot last -> the TKEEP of an AXI4-Stream beat of lanes words of word_bytes
+  // bytes: the whole words of beat_lanes (the AXI4-Stream tops' outputs).
+  function automatic logic [31:0] axis_keep(logic [7:0] last, int lanes, int word_bytes);
+    logic [7:0]  kept;
+    logic [31:0] keep;
+    kept = beat_lanes(last);
+    keep = '0;
+    for (int i = 0; i < lanes * word_bytes; i++) keep[i] = kept[i / word_bytes];
+    return keep;
+  endfunction
+
   // The TKEEP rule of the AXI4-Stream tops (for their assertions): a beat of `lanes` words of
   // `word_bytes` bytes keeps whole words; every beat is full but a packet's final one (tlast),
   // whose kept words are the low lanes, at least one.
   function automatic bit keep_legal(logic [31:0] keep, logic tlast, int lanes, int word_bytes);
     logic [7:0] kept;
     bit         whole;
-    kept  = '0;
+    kept  = keep_words(keep, lanes, word_bytes);
     whole = 1'b1;
     for (int j = 0; j < lanes; j++) begin
-      kept[j] = keep[j*word_bytes];
       for (int b = 1; b < word_bytes; b++) whole &= keep[j*word_bytes+b] == kept[j];
     end
     if (!tlast) return whole && kept == 8'((1 << lanes) - 1);

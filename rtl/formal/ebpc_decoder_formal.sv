@@ -10,6 +10,8 @@
 // RTL (`ifndef SYNTHESIS blocks read with FORMAL defined), if any, are proven along.
 // Lanes > 1 (formal.py's decoder_l2 job): beats of Lanes words; an offered beat's last is
 // assumed zero or one-hot (the contract), the output's last is checked to be.
+`include "ebpc_formal.svh"
+
 module ebpc_decoder_formal #(
   parameter int DataWidth  = 8,
   parameter int BlockSize  = 8,
@@ -63,42 +65,15 @@ module ebpc_decoder_formal #(
   );
 
   // Reset in the first cycle only.
-  logic init_q = 1'b1;
-  always_ff @(posedge clk_i) init_q <= 1'b0;
+  `EBPC_FORMAL_RESET_FIRST_CYCLE
 
-  always_comb begin
-    if (init_q) assume (!rst_ni);
-    else        assume (rst_ni);
-  end
-
-  // Input protocol: an offered word holds until taken.
-  logic                  len_stall_q = 1'b0, znz_stall_q = 1'b0, bpc_stall_q = 1'b0;
-  logic [CountWidth-1:0] len_q;
-  logic [Lanes*DataWidth+Lanes-1:0] znz_q, bpc_q;
-  always_ff @(posedge clk_i) begin
-    len_stall_q <= rst_ni && len_valid_i && !len_ready;
-    znz_stall_q <= rst_ni && znz_valid_i && !znz_ready;
-    bpc_stall_q <= rst_ni && bpc_valid_i && !bpc_ready;
-    len_q       <= len_data_i;
-    znz_q       <= {znz_last_i, znz_data_i};
-    bpc_q       <= {bpc_last_i, bpc_data_i};
-  end
-
-  always_comb begin
-    if (len_stall_q) assume (len_valid_i && len_data_i == len_q);
-    if (znz_stall_q) assume (znz_valid_i && {znz_last_i, znz_data_i} == znz_q);
-    if (bpc_stall_q) assume (bpc_valid_i && {bpc_last_i, bpc_data_i} == bpc_q);
-    if (znz_valid_i) assume ($onehot0(znz_last_i));
-    if (bpc_valid_i) assume ($onehot0(bpc_last_i));
-  end
+  // Input protocol: an offered word holds until taken; a beat's last is zero or one-hot.
+  `EBPC_FORMAL_ASSUME_HOLD(len, CountWidth, len_valid_i, len_ready, len_data_i)
+  `EBPC_FORMAL_ASSUME_BEAT(znz, Lanes, DataWidth, znz_valid_i, znz_ready, znz_data_i, znz_last_i)
+  `EBPC_FORMAL_ASSUME_BEAT(bpc, Lanes, DataWidth, bpc_valid_i, bpc_ready, bpc_data_i, bpc_last_i)
 
   // Output protocol: a waiting word holds valid, data and last until taken.
-  logic               out_stall_q = 1'b0;
-  logic [Lanes*DataWidth+Lanes-1:0] out_q;
-  always_ff @(posedge clk_i) begin
-    out_stall_q <= rst_ni && out_valid && !out_ready_i;
-    out_q       <= {out_last, out_data};
-  end
+  `EBPC_FORMAL_HOLD_REGS(out, Lanes * DataWidth + Lanes, out_valid, out_ready_i, {out_last, out_data})
 
   always @(posedge clk_i) begin
     if (rst_ni) begin

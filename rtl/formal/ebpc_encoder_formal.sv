@@ -12,6 +12,8 @@
 // counts (formal.py's encoder_counts job, bounded: see ebpc_enc_packer.count_wrap there).
 // Lanes > 1 (formal.py's encoder_l2 job): beats of Lanes words; an offered beat's last is
 // assumed zero or one-hot (the contract), the outputs' last is checked to be.
+`include "ebpc_formal.svh"
+
 module ebpc_encoder_formal #(
   parameter int DataWidth    = 8,
   parameter int BlockSize    = 8,
@@ -59,26 +61,10 @@ module ebpc_encoder_formal #(
   );
 
   // Reset in the first cycle only.
-  logic init_q = 1'b1;
-  always_ff @(posedge clk_i) init_q <= 1'b0;
+  `EBPC_FORMAL_RESET_FIRST_CYCLE
 
-  always_comb begin
-    if (init_q) assume (!rst_ni);
-    else        assume (rst_ni);
-  end
-
-  // Input protocol: an offered word holds until taken.
-  logic                 stall_q = 1'b0;
-  logic [Lanes*DataWidth+Lanes-1:0] word_q;
-  always_ff @(posedge clk_i) begin
-    stall_q <= rst_ni && in_valid_i && !in_ready;
-    word_q  <= {in_last_i, in_data_i};
-  end
-
-  always_comb begin
-    if (stall_q) assume (in_valid_i && {in_last_i, in_data_i} == word_q);
-    if (in_valid_i) assume ($onehot0(in_last_i));
-  end
+  // Input protocol: an offered word holds until taken; a beat's last is zero or one-hot.
+  `EBPC_FORMAL_ASSUME_BEAT(in, Lanes, DataWidth, in_valid_i, in_ready, in_data_i, in_last_i)
 
   // A transmission completes on every output.
   always @(posedge clk_i) begin

@@ -25,6 +25,8 @@
 // EBPC_FORMAL_BROKEN replaces e2e_value with a wrong one (the K-th word leaves incremented):
 // the flow expects it to FAIL, which shows that the tracked comparison is live.
 // Words and indices: the counters are IdxWidth bits wide (no wrap within the bounds run).
+`include "ebpc_formal.svh"
+
 module ebpc_loopback_formal #(
   parameter int DataWidth    = 8,
   parameter int BlockSize    = 8,
@@ -91,26 +93,15 @@ module ebpc_loopback_formal #(
   );
 
   // Reset in the first cycle only.
-  logic init_q = 1'b1;
-  always_ff @(posedge clk_i) init_q <= 1'b0;
-
-  always_comb begin
-    if (init_q) assume (!rst_ni);
-    else        assume (rst_ni);
-  end
+  `EBPC_FORMAL_RESET_FIRST_CYCLE
 
   logic in_fire, out_fire;
   assign in_fire  = rst_ni && in_valid_i && in_ready;
   assign out_fire = rst_ni && out_valid && out_ready_i;
 
-  // Input protocol: an offered word (and an offered length) holds until taken.
-  logic                 stall_q = 1'b0, len_stall_q = 1'b0;
-  logic [DataWidth:0]   word_q;
-  always_ff @(posedge clk_i) begin
-    stall_q     <= rst_ni && in_valid_i && !in_ready;
-    len_stall_q <= rst_ni && len_valid_i && !len_ready;
-    word_q      <= {in_last_i, in_data_i};
-  end
+  // Input protocol: an offered word (and an offered length, always L) holds until taken.
+  `EBPC_FORMAL_ASSUME_HOLD(in, DataWidth + 1, in_valid_i, in_ready, {in_last_i, in_data_i})
+  `EBPC_FORMAL_ASSUME_HOLD(len, CountWidth, len_valid_i, len_ready, len_c)
 
   // Word counters: over all words since reset, and the position in the transmission.
   logic [IdxWidth-1:0]   in_cnt_q = '0, out_cnt_q = '0, in_tx_q = '0, done_cnt_q = '0;
@@ -136,8 +127,6 @@ module ebpc_loopback_formal #(
 
   always_comb begin
     assume (len_c != '0);
-    if (stall_q) assume (in_valid_i && {in_last_i, in_data_i} == word_q);
-    if (len_stall_q) assume (len_valid_i);
     // Each transmission has L words.
     if (in_valid_i) assume (in_last_i == (in_pos_q == len_c - 1'b1));
     // The counters do not wrap within the bound (IdxWidth wide enough for the depth run).

@@ -116,9 +116,11 @@ JOBS: dict[str, Job] = {
     "loopback": Job("ebpc_loopback_formal", LOOP_FILES, (), ("bmc", "cover", "broken"), "bmc",
                     LOOPBACK_DEPTH, 24),
 }
-# Headers the RTL includes (`include "ebpc_assert.svh"): copied into the task's work directory
-# with the sources ([files]) and found there (read_slang -I .), not read as sources themselves.
-INCLUDES = ("ebpc_assert.svh",)
+# Headers the RTL and the harnesses include (`include "ebpc_assert.svh"; the harnesses'
+# input-protocol assumptions, `include "ebpc_formal.svh"), relative to the repository: copied
+# into the task's work directory with the sources ([files]) and found there (read_slang -I .),
+# not read as sources themselves.
+INCLUDES = ("rtl/ebpc_assert.svh", "rtl/formal/ebpc_formal.svh")
 TASKS = ("prove", "bmc", "cover", "broken")
 EXPECT = {"prove": "PASS", "bmc": "PASS", "cover": "PASS", "broken": "FAIL"}
 
@@ -180,10 +182,10 @@ def job_files(job: str) -> list[Path]:
 
 
 def include_files() -> list[Path]:
-    headers = [REPO_DIR / "rtl" / name for name in INCLUDES]
-    missing = [h.name for h in headers if not h.exists()]
+    headers = [REPO_DIR / name for name in INCLUDES]
+    missing = [name for name, h in zip(INCLUDES, headers) if not h.exists()]
     if missing:
-        raise FormalError(f"include file(s) missing from rtl/: {', '.join(missing)}")
+        raise FormalError(f"include file(s) missing: {', '.join(missing)}")
     return headers
 
 

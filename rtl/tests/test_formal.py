@@ -78,6 +78,8 @@ def test_sby_file_lists_the_manifest_files_and_the_harness():
     assert f"bmc: depth {formal.LOOPBACK_DEPTH}" in loop and "broken: mode bmc" in loop
     for name in ("ebpc_encoder.sv", "ebpc_decoder.sv", "ebpc_loopback.sv", "ebpc_loopback_formal.sv"):
         assert name in loop
+    for text in (formal.sby_text(job, 24, 24) for job in formal.JOBS):
+        assert "ebpc_assert.svh" in text and "formal/ebpc_formal.svh" in text   # the headers
 
 
 def test_property_names_and_summary(tmp_path):

@@ -44,8 +44,6 @@ COVERING: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     # DecLanes): the native benches with beats.
     "ebpc_enc_znz_lanes": [("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
     "ebpc_enc_collector_lanes": [("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
-    "ebpc_beat_split": [("loopback", ("Lanes=4", "DecLanes=1"))],
-    "ebpc_beat_join": [("loopback", ("Lanes=1", "DecLanes=4"))],
     "ebpc_beat_convert": [("loopback", ("Lanes=4", "DecLanes=1")), ("loopback", ("Lanes=1", "DecLanes=4"))],
 }
 # The decoder's stages serve the single-word core and the multi-word one: the decoder bench,
