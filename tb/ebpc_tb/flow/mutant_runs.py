@@ -40,10 +40,11 @@ COVERING: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "ebpc_axis_decoder": [("axis_decoder", ())],
     # (its Lanes = 1 core and its multi-word core)
     "ebpc_decoder": [("decoder", ()), ("axis_decoder", ("Lanes=8",))],
-    # The encoder's lane modules (Lanes > 1 only) and the loopback's beat conversion (Lanes !=
-    # DecLanes): the native benches with beats.
-    "ebpc_enc_znz_lanes": [("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
-    "ebpc_enc_collector_lanes": [("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
+    # The encoder's symbol generator and collector (a Lanes = 1 branch and a Lanes > 1 one):
+    # the native bench with words and with beats. The loopback's beat conversion (Lanes !=
+    # DecLanes): the loopback bench with beats.
+    "ebpc_enc_znz": [("encoder", ()), ("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
+    "ebpc_enc_collector": [("encoder", ()), ("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
     "ebpc_beat_convert": [("loopback", ("Lanes=4", "DecLanes=1")), ("loopback", ("Lanes=1", "DecLanes=4"))],
 }
 # The decoder's stages serve the single-word core and the multi-word one: the decoder bench,
