@@ -10,7 +10,9 @@ renamed signal, a moved assertion): per configuration (every top x W x Lanes, th
 otherwise) both RTL trees are read by yosys-slang as `make synth` reads them, elaborated only
 (``proc``, ``flatten``, ``memory_map``; no optimisation), and ``equiv_make`` pairs them by
 signal name (ports and registers: every other wire is made anonymous, as a refactoring may
-rename or drop it), then ``async2sync``, ``equiv_simple -seq N``,
+rename or drop it; a register is paired by its path without generate-if scopes ``gen_*``, as a
+fold moves registers into and out of them, and ``--rename OLD=NEW`` pairs one the refactoring
+renamed), then ``async2sync``, ``equiv_simple -seq N``,
 ``equiv_induct -seq N``, ``equiv_status``. ``proven``: from any state in which the paired
 registers agree, both give equal outputs and register values for ever (so from reset). A
 register that was renamed is simply unpaired; its outputs still have to agree. ``not proven``:
@@ -31,11 +33,12 @@ import argparse
 import dataclasses
 import itertools
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from . import RTL_DIR
 from .__main__ import SHORT_TOPS, _csv_ints, _param
@@ -72,22 +75,61 @@ def _sources(rtl_dir: Path) -> list[str]:
     return [_rel(f) for f in files]
 
 
-def _read(top: str, rtl_dir: Path, params: str, name: str) -> list[str]:
-    """Yosys commands that elaborate ``top`` from ``rtl_dir`` and stash it as module ``name``."""
+_GENERATE_SCOPE = re.compile(r"^gen_\w+$")   # a generate-if block (a loop's has an index)
+_REGISTERS = "t:*dff* %co w:* %i"
+
+
+def pairing_name(register: str, renames: Mapping[str, str]) -> str:
+    """The name a register is paired by: its path without generate-if scopes (a fold moves
+    registers into and out of them), then as ``renames`` maps it."""
+    name = ".".join(p for p in register.split(".") if not _GENERATE_SCOPE.match(p))
+    return renames.get(name, name)
+
+
+def _elaborate(top: str, rtl_dir: Path, params: str) -> list[str]:
     return [f"read_slang --threads 1 --top {top} -I {_rel(rtl_dir)} {params} {' '.join(_sources(rtl_dir))}",
             f"hierarchy -check -top {top}", "proc", "flatten", "opt_clean", "chformal -remove",
-            "memory -nomap", "memory_map", "opt_clean",
+            "memory -nomap", "memory_map", "opt_clean"]
+
+
+def _registers(config: Config, rtl_dir: Path, params: str, workdir: Path, name: str) -> list[str]:
+    """The register (flip-flop output) names of ``config`` elaborated from ``rtl_dir``."""
+    listing = workdir / f"{name}.registers"
+    _run(workdir, f"{config.label}.{name}.registers",
+         "\n".join([*_elaborate(config.top, rtl_dir, params),
+                    f"tee -q -o {_rel(listing)} select -list {_REGISTERS}"]) + "\n")
+    return [line.split("/", 1)[1] for line in listing.read_text().split() if "/" in line]
+
+
+def _read(config: Config, rtl_dir: Path, params: str, name: str, registers: Sequence[str],
+          renames: Mapping[str, str]) -> list[str]:
+    """Yosys commands that elaborate ``config`` from ``rtl_dir``, give its registers their
+    pairing names and stash it as module ``name``."""
+    taken = set(registers)
+    moves = []
+    for register in registers:
+        target = pairing_name(register, renames)
+        if target != register and target not in taken:
+            moves.append(f"rename {register} {target}")
+            taken.add(target)
+    return [*_elaborate(config.top, rtl_dir, params), f"cd {config.top}", *moves, "cd ..",
             # Only ports and registers are paired: a refactoring may rename or drop any
             # combinational wire (a loop variable, an intermediate of a folded block).
-            "select -set regs t:*dff* %co w:* %i", "rename -hide w:* @regs %d i:* %d o:* %d",
-            f"rename {top} {name}", f"design -stash {name}"]
+            f"select -set regs {_REGISTERS}", "rename -hide w:* @regs %d i:* %d o:* %d",
+            f"rename {config.top} {name}", f"design -stash {name}"]
 
 
-def check(config: Config, gold_dir: Path, gate_dir: Path, workdir: Path, seq: int = 2) -> RtlEquivResult:
-    """Prove ``config`` of the RTL in ``gate_dir`` equivalent to the one in ``gold_dir``."""
+def check(config: Config, gold_dir: Path, gate_dir: Path, workdir: Path, seq: int = 2,
+          renames: Mapping[str, str] | None = None) -> RtlEquivResult:
+    """Prove ``config`` of the RTL in ``gate_dir`` equivalent to the one in ``gold_dir``;
+    ``renames``: gold register (pairing name) -> gate register, for a register the refactoring
+    renamed."""
     workdir.mkdir(parents=True, exist_ok=True)
     params = " ".join(f"-G {k}={v}" for k, v in config.params)
-    script = [*_read(config.top, gold_dir, params, "gold"), *_read(config.top, gate_dir, params, "gate"),
+    gold = _read(config, gold_dir, params, "gold", _registers(config, gold_dir, params, workdir, "gold"),
+                 renames or {})
+    gate = _read(config, gate_dir, params, "gate", _registers(config, gate_dir, params, workdir, "gate"), {})
+    script = [*gold, *gate,
               "design -copy-from gold -as gold gold", "design -copy-from gate -as gate gate",
               "equiv_make gold gate equiv", "hierarchy -top equiv", "async2sync",
               f"equiv_simple -seq {seq}", f"equiv_induct -seq {seq}", "equiv_status"]
@@ -138,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("-W", type=_csv_ints, default=[8, 16, 32])
     parser.add_argument("-L", "--lanes", type=_csv_ints, default=[1])
     parser.add_argument("--param", type=_param, action="append", default=[], metavar="Name=Value")
+    parser.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
+                        help="a register the refactoring renamed: its gold name (without gen_* scopes) = its gate name")
     parser.add_argument("--seq", type=int, default=2, help="time steps of equiv_simple / equiv_induct")
     parser.add_argument("--out", type=Path, default=WORK)
     args = parser.parse_args(argv)
@@ -149,6 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise ValueError(f"unknown top {unknown[0]!r}: use {', '.join(SHORT_TOPS)}")
         if args.seq < 1:
             raise ValueError("--seq must be at least 1")
+        renames = dict(r.split("=", 1) for r in args.rename if "=" in r)
+        if len(renames) != len(args.rename):
+            raise ValueError(f"--rename takes OLD=NEW: {args.rename}")
         work = args.out.resolve()
         if not work.is_relative_to(REPO):
             raise ValueError(f"--out must be inside the repository ({REPO}): Yosys reads from there")
@@ -159,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"equiv-rtl: gold {args.rev or args.gold_dir}, gate {args.gate_dir}")
         print(HEADER, flush=True)
         for config in configs(tops, args.W, args.lanes, args.param):
-            result = check(config, gold_dir, gate_dir, work / config.label, args.seq)
+            result = check(config, gold_dir, gate_dir, work / config.label, args.seq, renames)
             results.append(result)
             print(result.row(), flush=True)
             if result.unproven_signals:

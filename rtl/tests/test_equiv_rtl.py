@@ -54,3 +54,11 @@ def test_cli_rejects_bad_input(capsys):
     assert equiv_rtl.main(["--rev", "HEAD", "--tops", "nonsense"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("equiv-rtl: error: unknown top")
+
+
+def test_registers_pair_without_generate_if_scopes():
+    renames = {"u_collector.blk_q": "u_collector.q_q"}
+    assert equiv_rtl.pairing_name("gen_word.u_collector.blk_q", renames) == "u_collector.q_q"
+    assert equiv_rtl.pairing_name("gen_word.u_znz.run_q", renames) == "u_znz.run_q"
+    # A generate loop's scope has an index and stays: its iterations are different registers.
+    assert equiv_rtl.pairing_name("u_out.gen_lane[2].word_q", {}) == "u_out.gen_lane[2].word_q"
