@@ -32,19 +32,21 @@
 //   ebpc_dec_out   : length, ZNZ symbol use, block buffer (rebuilds b[i] = b[i-1] + d[i], one
 //                    word per cycle, refilled in the cycle its last word goes out), pairing
 //                    of BPC streams with transmissions, output register, done/error.
-//   ebpc_dec_bitbuf: word (beat) stream -> MSB-aligned bit window (both buffers).
+//   ebpc_dec_bitbuf: word stream -> MSB-aligned bit window (both buffers).
 // Lanes > 1 (the multi-word core; every stream in beats of Lanes words, no beat adapters):
-//   ebpc_dec_znz_lanes : ZNZ buffer of Lanes*(SymBits+W) bits taking a beat per cycle; the
-//                        first Lanes symbols at its head, each behind the earlier ones.
-//   ebpc_dec_bpc (Words = Lanes): a beat per cycle into the bit buffer (two parse windows
-//                        and a beat at Lanes >= 4); the plane chain goes on behind the base
-//                        and behind any one-plane symbol of N bits, and at Lanes = 8 a second
-//                        chain behind the symbol the first stopped at, so a block is usually
-//                        parsed in one cycle.
-//   ebpc_dec_out_lanes : up to Lanes steps of the single-word output stage per cycle (each
-//                        one word: same symbol and block use, same error flags), a queue of
-//                        three blocks (two at Lanes = 2) of which the first two feed the steps
-//                        (one block boundary per cycle), the words assembled into a beat.
+//   ebpc_dec_znz       : (Lanes) ZNZ buffer of Lanes*(SymBits+W) bits taking a beat per
+//                        cycle; the first Lanes symbols at its head, each behind the
+//                        earlier ones.
+//   ebpc_dec_bpc       : (Words = Lanes) a beat per cycle into the bit buffer (two parse
+//                        windows and a beat at Lanes >= 4); the plane chain goes on behind
+//                        the base and behind any one-plane symbol of N bits, and at Lanes = 8
+//                        a second chain behind the symbol the first stopped at, so a block is
+//                        usually parsed in one cycle.
+//   ebpc_dec_out       : (Lanes) up to Lanes steps of the single-word output stage per
+//                        cycle (each one word: same symbol and block use, same error flags),
+//                        a queue of three blocks (two at Lanes = 2) of which the first two
+//                        feed the steps (one block boundary per cycle), the words assembled
+//                        into a beat.
 // BPC streams are paired, in order, with the transmissions that decode a non-zero word; the
 // parser may read ahead into the BPC stream of a later transmission (up to one block and the
 // one being parsed) while an earlier one is still going out.
@@ -148,190 +150,101 @@ module ebpc_decoder import ebpc_pkg::*; #(
                     $sformatf("ebpc_decoder: Lanes=%0d is illegal: must be 1, 2, 4 or 8", Lanes),
                     ebpc_decoder_ERROR_Lanes_must_be_1_2_4_or_8)
 
-  if (Lanes == 1) begin : gen_word
-    // The single-word core: ZNZ front end, BPC parser, output stage.
-    // ZNZ front end <-> output stage.
-    logic                  znz_en, sym_valid, sym_nz, sym_take, sym_final, sym_clean;
-    logic                  znz_trunc, znz_drain, znz_busy;
-    logic [$clog2(MaxZeroRun)-1:0] sym_run;
-    // BPC parser -> output stage.
-    logic                  blk_valid, blk_ready, blk_empty, blk_end;
-    bpc_err_t              blk_err;
-    logic [W-1:0]          blk_base;
-    logic [W*(N-1)-1:0]    blk_planes;
+  // The core: ZNZ front end, BPC parser, output stage (Lanes words per beat and per cycle;
+  // Lanes = 1: the single-word core).
+  localparam int LogZ  = $clog2(MaxZeroRun);
+  localparam int TakeW = $clog2(Lanes + 1);
+  // ZNZ front end <-> output stage.
+  logic                  znz_en, sym_final, znz_drain, znz_busy;
+  logic [Lanes-1:0]      sym_valid, sym_nz, sym_clean, sym_trunc;
+  logic [Lanes*LogZ-1:0] sym_run;
+  logic [TakeW-1:0]      sym_ntake;
+  // BPC parser -> output stage.
+  logic                  blk_valid, blk_ready, blk_empty, blk_end;
+  bpc_err_t              blk_err;
+  logic [W-1:0]          blk_base;
+  logic [W*(N-1)-1:0]    blk_planes;
 
-    ebpc_dec_znz #(
-      .DataWidth (W),
-      .MaxZeroRun(MaxZeroRun)
-    ) u_znz (
-      .clk_i,
-      .rst_ni,
-      .en_i       (znz_en),
-      .znz_valid_i(znz_valid_i),
-      .znz_ready_o(znz_ready_o),
-      .znz_data_i (znz_data_i),
-      .znz_last_i (znz_last_i[0]),
-      .sym_valid_o(sym_valid),
-      .sym_nz_o   (sym_nz),
-      .sym_run_o  (sym_run),
-      .sym_take_i (sym_take),
-      .sym_final_i(sym_final),
-      .sym_clean_o(sym_clean),
-      .trunc_o    (znz_trunc),
-      .drain_i    (znz_drain),
-      .busy_o     (znz_busy)
-    );
+  ebpc_dec_znz #(
+    .DataWidth (W),
+    .MaxZeroRun(MaxZeroRun),
+    .Lanes     (Lanes)
+  ) u_znz (
+    .clk_i,
+    .rst_ni,
+    .en_i       (znz_en),
+    .znz_valid_i(znz_valid_i),
+    .znz_ready_o(znz_ready_o),
+    .znz_data_i (znz_data_i),
+    .znz_last_i (znz_last_i),
+    .sym_valid_o(sym_valid),
+    .sym_nz_o   (sym_nz),
+    .sym_run_o  (sym_run),
+    .sym_clean_o(sym_clean),
+    .sym_trunc_o(sym_trunc),
+    .ntake_i    (sym_ntake),
+    .final_i    (sym_final),
+    .drain_i    (znz_drain),
+    .busy_o     (znz_busy)
+  );
 
-    ebpc_dec_bpc #(
-      .DataWidth     (W),
-      .BlockSize     (N),
-      .PlanesPerCycle(PlanesPerCycle)
-    ) u_bpc (
-      .clk_i,
-      .rst_ni,
-      .bpc_valid_i (bpc_valid_i),
-      .bpc_ready_o (bpc_ready_o),
-      .bpc_data_i  (bpc_data_i),
-      .bpc_last_i  (bpc_last_i),
-      .blk_valid_o (blk_valid),
-      .blk_ready_i (blk_ready),
-      .blk_empty_i (blk_empty),
-      .blk_end_o   (blk_end),
-      .blk_err_o   (blk_err),
-      .blk_base_o  (blk_base),
-      .blk_planes_o(blk_planes)
-    );
+  ebpc_dec_bpc #(
+    .DataWidth     (W),
+    .BlockSize     (N),
+    .PlanesPerCycle(PlanesPerCycle),
+    .Words         (Lanes)
+  ) u_bpc (
+    .clk_i,
+    .rst_ni,
+    .bpc_valid_i (bpc_valid_i),
+    .bpc_ready_o (bpc_ready_o),
+    .bpc_data_i  (bpc_data_i),
+    .bpc_last_i  (bpc_last_i),
+    .blk_valid_o (blk_valid),
+    .blk_ready_i (blk_ready),
+    .blk_empty_i (blk_empty),
+    .blk_end_o   (blk_end),
+    .blk_err_o   (blk_err),
+    .blk_base_o  (blk_base),
+    .blk_planes_o(blk_planes)
+  );
 
-    ebpc_dec_out #(
-      .DataWidth (W),
-      .BlockSize (N),
-      .MaxZeroRun(MaxZeroRun),
-      .CountWidth(CountWidth)
-    ) u_out (
-      .clk_i,
-      .rst_ni,
-      .len_valid_i,
-      .len_ready_o,
-      .len_data_i,
-      .znz_en_o    (znz_en),
-      .sym_valid_i (sym_valid),
-      .sym_nz_i    (sym_nz),
-      .sym_run_i   (sym_run),
-      .sym_take_o  (sym_take),
-      .sym_final_o (sym_final),
-      .sym_clean_i (sym_clean),
-      .trunc_i     (znz_trunc),
-      .znz_drain_o (znz_drain),
-      .znz_busy_i  (znz_busy),
-      .blk_valid_i (blk_valid),
-      .blk_ready_o (blk_ready),
-      .blk_empty_o (blk_empty),
-      .blk_end_i   (blk_end),
-      .blk_err_i   (blk_err),
-      .blk_base_i  (blk_base),
-      .blk_planes_i(blk_planes),
-      .out_valid_o,
-      .out_ready_i,
-      .out_data_o,
-      .out_last_o  (out_last_o[0]),
-      .done_o,
-      .error_o
-    );
-  end else begin : gen_lanes
-    // The multi-word core: Lanes ZNZ symbols, Lanes output words and a block of up to
-    // PlanesPerCycle planes behind its base per cycle.
-    localparam int LogZ  = $clog2(MaxZeroRun);
-    localparam int TakeW = $clog2(Lanes + 1);
-    logic                  znz_en, sym_final, znz_drain, znz_busy;
-    logic [Lanes-1:0]      sym_valid, sym_nz, sym_clean, sym_trunc;
-    logic [Lanes*LogZ-1:0] sym_run;
-    logic [TakeW-1:0]      sym_ntake;
-    logic                  blk_valid, blk_ready, blk_empty, blk_end;
-    bpc_err_t              blk_err;
-    logic [W-1:0]          blk_base;
-    logic [W*(N-1)-1:0]    blk_planes;
-
-    ebpc_dec_znz_lanes #(
-      .DataWidth (W),
-      .MaxZeroRun(MaxZeroRun),
-      .Lanes     (Lanes)
-    ) u_znz (
-      .clk_i,
-      .rst_ni,
-      .en_i       (znz_en),
-      .znz_valid_i(znz_valid_i),
-      .znz_ready_o(znz_ready_o),
-      .znz_data_i (znz_data_i),
-      .znz_last_i (znz_last_i),
-      .sym_valid_o(sym_valid),
-      .sym_nz_o   (sym_nz),
-      .sym_run_o  (sym_run),
-      .sym_clean_o(sym_clean),
-      .sym_trunc_o(sym_trunc),
-      .ntake_i    (sym_ntake),
-      .final_i    (sym_final),
-      .drain_i    (znz_drain),
-      .busy_o     (znz_busy)
-    );
-
-    ebpc_dec_bpc #(
-      .DataWidth     (W),
-      .BlockSize     (N),
-      .PlanesPerCycle(PlanesPerCycle),
-      .Words         (Lanes)
-    ) u_bpc (
-      .clk_i,
-      .rst_ni,
-      .bpc_valid_i (bpc_valid_i),
-      .bpc_ready_o (bpc_ready_o),
-      .bpc_data_i  (bpc_data_i),
-      .bpc_last_i  (bpc_last_i),
-      .blk_valid_o (blk_valid),
-      .blk_ready_i (blk_ready),
-      .blk_empty_i (blk_empty),
-      .blk_end_o   (blk_end),
-      .blk_err_o   (blk_err),
-      .blk_base_o  (blk_base),
-      .blk_planes_o(blk_planes)
-    );
-
-    ebpc_dec_out_lanes #(
-      .DataWidth (W),
-      .BlockSize (N),
-      .MaxZeroRun(MaxZeroRun),
-      .CountWidth(CountWidth),
-      .Lanes     (Lanes)
-    ) u_out (
-      .clk_i,
-      .rst_ni,
-      .len_valid_i,
-      .len_ready_o,
-      .len_data_i,
-      .znz_en_o    (znz_en),
-      .sym_valid_i (sym_valid),
-      .sym_nz_i    (sym_nz),
-      .sym_run_i   (sym_run),
-      .sym_clean_i (sym_clean),
-      .sym_trunc_i (sym_trunc),
-      .ntake_o     (sym_ntake),
-      .final_o     (sym_final),
-      .znz_drain_o (znz_drain),
-      .znz_busy_i  (znz_busy),
-      .blk_valid_i (blk_valid),
-      .blk_ready_o (blk_ready),
-      .blk_empty_o (blk_empty),
-      .blk_end_i   (blk_end),
-      .blk_err_i   (blk_err),
-      .blk_base_i  (blk_base),
-      .blk_planes_i(blk_planes),
-      .out_valid_o,
-      .out_ready_i,
-      .out_data_o,
-      .out_last_o,
-      .done_o,
-      .error_o
-    );
-  end
+  ebpc_dec_out #(
+    .DataWidth (W),
+    .BlockSize (N),
+    .MaxZeroRun(MaxZeroRun),
+    .CountWidth(CountWidth),
+    .Lanes     (Lanes)
+  ) u_out (
+    .clk_i,
+    .rst_ni,
+    .len_valid_i,
+    .len_ready_o,
+    .len_data_i,
+    .znz_en_o    (znz_en),
+    .sym_valid_i (sym_valid),
+    .sym_nz_i    (sym_nz),
+    .sym_run_i   (sym_run),
+    .sym_clean_i (sym_clean),
+    .sym_trunc_i (sym_trunc),
+    .ntake_o     (sym_ntake),
+    .final_o     (sym_final),
+    .znz_drain_o (znz_drain),
+    .znz_busy_i  (znz_busy),
+    .blk_valid_i (blk_valid),
+    .blk_ready_o (blk_ready),
+    .blk_empty_o (blk_empty),
+    .blk_end_i   (blk_end),
+    .blk_err_i   (blk_err),
+    .blk_base_i  (blk_base),
+    .blk_planes_i(blk_planes),
+    .out_valid_o,
+    .out_ready_i,
+    .out_data_o,
+    .out_last_o,
+    .done_o,
+    .error_o
+  );
 `ifndef SYNTHESIS
   /* verilator coverage_off */  // unreachable in a passing run: the assertions' failure branches
   // Assertions (simulation and formal, not synthesized; docs/verification.md). A
