@@ -269,14 +269,14 @@ module ebpc_decoder import ebpc_pkg::*; #(
                      "X/Z on an input valid or out_ready_i")
     `EBPC_ASSERT_MSG("ebpc_decoder.len_known", !len_valid_i || ((^len_data_i) !== 1'bx),
                      "X/Z on len_data_i while len_valid_i")
-    `EBPC_ASSERT_MSG("ebpc_decoder.znz_known", !znz_valid_i || ((^{znz_last_i, beat_words(256'(znz_data_i), 8'(znz_last_i), W, Lanes)}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.znz_known", !znz_valid_i || `EBPC_BEAT_KNOWN(znz_data_i, znz_last_i, W, Lanes),
                      "X/Z on znz_data_i/znz_last_i while znz_valid_i")
-    `EBPC_ASSERT_MSG("ebpc_decoder.bpc_known", !bpc_valid_i || ((^{bpc_last_i, beat_words(256'(bpc_data_i), 8'(bpc_last_i), W, Lanes)}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.bpc_known", !bpc_valid_i || `EBPC_BEAT_KNOWN(bpc_data_i, bpc_last_i, W, Lanes),
                      "X/Z on bpc_data_i/bpc_last_i while bpc_valid_i")
     `EBPC_ASSERT_MSG("ebpc_decoder.out_ctrl_known",
                      (^{len_ready_o, znz_ready_o, bpc_ready_o, out_valid_o, done_o}) !== 1'bx,
                      "X/Z on a ready, out_valid_o or done_o")
-    `EBPC_ASSERT_MSG("ebpc_decoder.out_data_known", !out_valid_o || ((^{out_last_o, beat_words(256'(out_data_o), 8'(out_last_o), W, Lanes)}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_decoder.out_data_known", !out_valid_o || `EBPC_BEAT_KNOWN(out_data_o, out_last_o, W, Lanes),
                      "X/Z on out_data_o/out_last_o while out_valid_o")
     `EBPC_ASSERT_MSG("ebpc_decoder.error_known", !done_o || ((^error_o) !== 1'bx),
                      "X/Z on error_o with done_o")

@@ -393,7 +393,7 @@ module ebpc_encoder import ebpc_pkg::*; #(
     // No X/Z on any valid after reset, nor on a payload while its valid is high.
     `EBPC_ASSERT_MSG("ebpc_encoder.in_ctrl_known", (^{in_valid_i, znz_ready_i, bpc_ready_i}) !== 1'bx,
                      "X/Z on in_valid_i, znz_ready_i or bpc_ready_i")
-    `EBPC_ASSERT_MSG("ebpc_encoder.in_data_known", !in_valid_i || ((^{in_last_i, beat_words(256'(in_data_i), 8'(in_last_i), DataWidth, Lanes)}) !== 1'bx),
+    `EBPC_ASSERT_MSG("ebpc_encoder.in_data_known", !in_valid_i || `EBPC_BEAT_KNOWN(in_data_i, in_last_i, DataWidth, Lanes),
                      "X/Z on in_data_i/in_last_i while in_valid_i")
     `EBPC_ASSERT_MSG("ebpc_encoder.out_ctrl_known",
                      (^{in_ready_o, znz_valid_o, bpc_valid_o, done_o}) !== 1'bx,

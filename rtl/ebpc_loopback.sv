@@ -243,7 +243,7 @@ module ebpc_loopback import ebpc_pkg::*; #(
     `EBPC_ASSERT_MSG("ebpc_loopback.len_known", !len_valid_i || ((^len_data_i) !== 1'bx),
                      "X/Z on len_data_i while len_valid_i")
     `EBPC_ASSERT_MSG("ebpc_loopback.out_known",
-                     !out_valid_o || ((^{out_last_o, beat_words(256'(out_data_o), 8'(out_last_o), DataWidth, DecLanes)}) !== 1'bx),
+                     !out_valid_o || `EBPC_BEAT_KNOWN(out_data_o, out_last_o, DataWidth, DecLanes),
                      "X/Z on out_data_o/out_last_o while out_valid_o")
     `EBPC_ASSERT_MSG("ebpc_loopback.error_known", !done_o || ((^error_o) !== 1'bx),
                      "X/Z on error_o with done_o")

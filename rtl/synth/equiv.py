@@ -14,7 +14,7 @@ Per configuration (the RTL defaults N = 8, Z = 16 at each W, as `make synth` bui
    ``flatten``, ``memory_map``), no optimisation;
 3. ``equiv_make`` pairs the two by signal name: every port, every register and every named
    wire that survives synthesis. The one state register the flow re-encodes (``fsm``: the
-   decoder's ``gen_word.u_bpc.state_q`` goes one-hot) is paired through its encoding, read from the
+   decoder's ``u_bpc.state_q`` goes one-hot) is paired through its encoding, read from the
    synthesis log, as ``equiv_make -encfile`` takes it, plus one extra pair "the register's next
    value is a legal code" (gate) = 1 (gold) and a check that it resets to a legal code;
 4. ``async2sync``, ``equiv_simple -seq N``, ``equiv_induct -seq N``, ``equiv_status``. An
