@@ -81,9 +81,13 @@ _REGISTERS = "t:*dff* %co w:* %i"
 
 def pairing_name(register: str, renames: Mapping[str, str]) -> str:
     """The name a register is paired by: its path without generate-if scopes (a fold moves
-    registers into and out of them), then as ``renames`` maps it."""
+    registers into and out of them), then as ``renames`` maps it (an OLD path also below an
+    instance: u_encoder.OLD)."""
     name = ".".join(p for p in register.split(".") if not _GENERATE_SCOPE.match(p))
-    return renames.get(name, name)
+    for old, new in renames.items():   # (a path inside the top, also below an instance of it)
+        if name == old or name.endswith("." + old):
+            return name[:len(name) - len(old)] + new
+    return name
 
 
 def _elaborate(top: str, rtl_dir: Path, params: str) -> list[str]:

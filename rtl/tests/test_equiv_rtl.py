@@ -60,5 +60,7 @@ def test_registers_pair_without_generate_if_scopes():
     renames = {"u_collector.blk_q": "u_collector.q_q"}
     assert equiv_rtl.pairing_name("gen_word.u_collector.blk_q", renames) == "u_collector.q_q"
     assert equiv_rtl.pairing_name("gen_word.u_znz.run_q", renames) == "u_znz.run_q"
+    assert equiv_rtl.pairing_name("u_encoder.gen_word.u_collector.blk_q", renames) == "u_encoder.u_collector.q_q"
+    assert equiv_rtl.pairing_name("u_xu_collector.blk_q", renames) == "u_xu_collector.blk_q"
     # A generate loop's scope has an index and stays: its iterations are different registers.
     assert equiv_rtl.pairing_name("u_out.gen_lane[2].word_q", {}) == "u_out.gen_lane[2].word_q"
