@@ -604,7 +604,10 @@ module ebpc_dec_out import ebpc_pkg::*; #(
     // Block registers: what the steps left, in order (h, h2, h3), then the parser's block,
     // packed again into h, h2, h3. h keeps the steps' position when it comes from h or h2.
     assign blk_ready_o = !(hv_f && h2v_f && (Slots == 2 || h3valid_q));
-    assign blk_empty_o = (Slots == 2) ? !h2valid_q : !h3valid_q;
+    // (The last slot's valid, by a constant index: no branch that one Lanes never takes.)
+    logic [1:0] tail_valid;
+    assign tail_valid  = {h3valid_q, h2valid_q};
+    assign blk_empty_o = !tail_valid[Slots-2];
 
     always_comb begin : p_queue
       // (Flat vectors: Icarus 11 does not take multi-dimensional packed locals here.)

@@ -46,7 +46,7 @@ module ebpc_enc_collector #(
   output logic                           in_ready_o,
   input  logic                           in_fire_i,
   input  logic [Lanes*DataWidth-1:0]     in_data_i,
-  /* verilator coverage_off */  // Lanes = 1: constant 1 (not read: a beat's one word always is)
+  /* verilator coverage_off */  // unreachable at Lanes = 1: a constant 1 (a beat's one word always is)
   input  logic [Lanes-1:0]               in_valid_i,
   /* verilator coverage_on */
   input  logic                           in_last_i,
@@ -103,7 +103,7 @@ module ebpc_enc_collector #(
     // registers alone. When the coder takes the block in the cycle its final chunk leaves, the
     // input pauses for that cycle, which only happens while the BPC output, not the input,
     // limits the throughput.
-    /* verilator coverage_off */  // constant: in_valid_i is not read at Lanes = 1
+    /* verilator coverage_off */  // unreachable at Lanes = 1: in_valid_i is not read there
     logic unused_valid;
     assign unused_valid = ^in_valid_i;
     /* verilator coverage_on */

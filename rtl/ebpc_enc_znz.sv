@@ -33,7 +33,7 @@ module ebpc_enc_znz import ebpc_pkg::*; #(
   input  logic                clk_i,
   input  logic                rst_ni,
   input  logic                beat_fire_i,
-  /* verilator coverage_off */  // Lanes = 1: constant 1 (not read: a beat's one word always is)
+  /* verilator coverage_off */  // unreachable at Lanes = 1: a constant 1 (a beat's one word always is)
   input  logic [Lanes-1:0]    word_valid_i,
   /* verilator coverage_on */
   input  logic [Lanes-1:0]    word_zero_i,
@@ -72,7 +72,7 @@ module ebpc_enc_znz import ebpc_pkg::*; #(
   if (Lanes == 1) begin : gen_word
     // One word per beat: the word of a fired beat, the final word that of a final beat; its
     // symbol as it is (zero without a fired beat).
-    /* verilator coverage_off */  // constant: word_valid_i is not read at Lanes = 1
+    /* verilator coverage_off */  // unreachable at Lanes = 1: word_valid_i is not read there
     logic unused_valid;
     assign unused_valid = ^word_valid_i;
     /* verilator coverage_on */
