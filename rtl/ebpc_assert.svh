@@ -94,7 +94,8 @@
 // No X/Z on a beat's kept words and its last (a word stream at Lanes = 1): true when known.
 // (At Lanes = 1 no function is called: Icarus evaluates these checks every cycle.)
 `define EBPC_BEAT_KNOWN(__data, __last, __width, __lanes) \
-  ((^{__last, ((__lanes) == 1) ? 256'(__data) : beat_words(256'(__data), 8'(__last), __width, __lanes)}) !== 1'bx)
+  (((__lanes) == 1) ? ((^{__last, __data}) !== 1'bx) \
+                    : ((^{__last, beat_words(256'(__data), 8'(__last), __width, __lanes)}) !== 1'bx))
 
 // -----------------------------------------------------------------------------------------
 // Handshake checks (instances of ebpc_hold_check; the callers keep them out of synthesis).

@@ -73,18 +73,23 @@ module ebpc_dec_bitbuf import ebpc_pkg::*; #(
   // is only accepted with DataWidth bits free), then everything moves up by take_i. This
   // keeps the take (the parser's result, late in the cycle) to one shifter in front of the
   // register: (buf | word >> cnt) << take == (buf << take) | word >> (cnt - take).
-  // Word j of a beat goes to the j-th place from the top; lanes above `last` read 0 (a
-  // single word is always whole).
-  logic [Words-1:0]    kept;
-  logic [InBits-1:0]   in_bits;   // the beat's words, MSB first, clean past them
-  logic [CntWidth-1:0] in_cnt;    // their number of bits
-  assign kept    = (Words == 1 || last_i == '0) ? '1 : (last_i | (last_i - 1'b1));
+  logic [InBits-1:0]   in_bits;   // the word (the beat's words, MSB first, clean past them)
+  logic [CntWidth-1:0] in_cnt;    // its number of bits
   assign in_last = (last_i != '0);
-  always_comb begin
-    in_cnt = '0;
-    for (int j = 0; j < Words; j++) begin
-      in_bits[InBits-1-j*DataWidth -: DataWidth] = kept[j] ? data_i[j*DataWidth +: DataWidth] : '0;
-      if (kept[j]) in_cnt = in_cnt + CntWidth'(DataWidth);
+  if (Words == 1) begin : gen_word
+    // (A single word is always whole; no lane logic, which Icarus would evaluate every cycle.)
+    assign in_bits = data_i;
+    assign in_cnt  = CntWidth'(DataWidth);
+  end else begin : gen_beat
+    // Word j of a beat goes to the j-th place from the top; lanes above `last` read 0.
+    logic [Words-1:0] kept;
+    assign kept = (last_i == '0) ? '1 : (last_i | (last_i - 1'b1));
+    always_comb begin
+      in_cnt = '0;
+      for (int j = 0; j < Words; j++) begin
+        in_bits[InBits-1-j*DataWidth -: DataWidth] = kept[j] ? data_i[j*DataWidth +: DataWidth] : '0;
+        if (kept[j]) in_cnt = in_cnt + CntWidth'(DataWidth);
+      end
     end
   end
   assign word_aligned = {in_bits, {(BufBits-InBits){1'b0}}} >> cnt_q;

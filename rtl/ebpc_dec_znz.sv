@@ -93,27 +93,40 @@ module ebpc_dec_znz import ebpc_pkg::*; #(
     .last_in_o(last_in)
   );
 
-  always_comb begin : p_syms
-    logic [BufBits-1:0]        seg;
-    logic [CntW-1:0]           len, at, fin;
-    logic [(Lanes+1)*CntW-1:0] o;
-    at = '0;
-    o  = '0;
-    for (int j = 0; j < Lanes; j++) begin
-      // Symbol j starts at `at` <= j * SymBits, inside the buffer.
-      o[j*CntW +: CntW] = at;
-      seg            = win << at;
-      sym_nz_o[j]    = seg[BufBits-1];
-      sym_run_o[j*LogZ +: LogZ] = seg[BufBits-2 -: LogZ];
-      len            = seg[BufBits-1] ? CntW'(1) : CntW'(SymBits);
-      fin            = at + len;
-      sym_valid_o[j] = !busy_q && (cnt >= fin);
-      sym_trunc_o[j] = !busy_q && last_in && (cnt < fin);
-      sym_clean_o[j] = last_in && (cnt - fin < CntW'(W));
-      at             = fin;
+  if (Lanes == 1) begin : gen_word
+    // The head symbol only (as the loop below at Lanes = 1, without the loop and the shifter,
+    // which Icarus would run every cycle).
+    logic [CntW-1:0] len;
+    assign sym_nz_o    = win[BufBits-1];
+    assign sym_run_o   = win[BufBits-2 -: LogZ];
+    assign len         = sym_nz_o ? CntW'(1) : CntW'(SymBits);
+    assign sym_valid_o = !busy_q && (cnt >= len);
+    assign sym_trunc_o = !busy_q && last_in && (cnt < len);
+    assign sym_clean_o = last_in && (cnt - len < CntW'(W));
+    assign off         = {len, CntW'(0)};
+  end else begin : gen_beat
+    always_comb begin : p_syms
+      logic [BufBits-1:0]        seg;
+      logic [CntW-1:0]           len, at, fin;
+      logic [(Lanes+1)*CntW-1:0] o;
+      at = '0;
+      o  = '0;
+      for (int j = 0; j < Lanes; j++) begin
+        // Symbol j starts at `at` <= j * SymBits, inside the buffer.
+        o[j*CntW +: CntW] = at;
+        seg            = win << at;
+        sym_nz_o[j]    = seg[BufBits-1];
+        sym_run_o[j*LogZ +: LogZ] = seg[BufBits-2 -: LogZ];
+        len            = seg[BufBits-1] ? CntW'(1) : CntW'(SymBits);
+        fin            = at + len;
+        sym_valid_o[j] = !busy_q && (cnt >= fin);
+        sym_trunc_o[j] = !busy_q && last_in && (cnt < fin);
+        sym_clean_o[j] = last_in && (cnt - fin < CntW'(W));
+        at             = fin;
+      end
+      o[Lanes*CntW +: CntW] = at;
+      off = o;
     end
-    o[Lanes*CntW +: CntW] = at;
-    off = o;
   end
 
   assign busy_o = busy_q;
