@@ -135,13 +135,13 @@ synth:
 	$(PYTHON) -m ebpc_synth $(if $(W),-W $(W)) $(if $(N),-N $(N)) $(if $(Z),-Z $(Z)) $(if $(P),-P $(P)) $(if $(LANES),-L $(LANES)) \
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
-# Formal (docs/verification.md): unbounded proofs (abc pdr) of the RTL assertions of the encoder
-# and decoder (W = 8, 16) under the input-protocol assumptions, BMC backups, the encoder with word
-# counts (BMC), the end-to-end loopback property (BMC), the covers, and deliberately broken
+# Formal (docs/verification.md): unbounded proofs (k-induction) of the RTL assertions of the
+# encoder and decoder (W = 8, 16; Lanes = 2, 4 at W = 8) under the input-protocol assumptions, the
+# encoder with word counts (BMC), the end-to-end loopback property (BMC), the covers, and deliberately broken
 # properties that must fail; writes build/formal/summary.json. DEPTH overrides every job's BMC
 # depth (default: the job's own).
 DEPTH       ?=
-FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,encoder_l2,decoder_l2,loopback
+FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,encoder_l2,decoder_l2,encoder_l4,decoder_l4,loopback
 ## make formal [DEPTH=n]      SymbiYosys: proofs, e2e loopback BMC, covers, broken properties -> build/formal/summary.json
 formal:
 	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) $(if $(DEPTH),--depth $(DEPTH))

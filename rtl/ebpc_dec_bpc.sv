@@ -417,6 +417,16 @@ module ebpc_dec_bpc import ebpc_pkg::*; #(
   `EBPC_ASSERT_BLOCK_BEGIN(clk_i, rst_ni)
     // A bad block ends its stream; the plane index stays within the block.
     `EBPC_ASSERT("ebpc_dec_bpc.bad_block_end", !blk_valid_o || blk_err_o == '0 || blk_end_o)
+    // (Invariants an unbounded proof needs: the error ends the stream in every state until
+    // the next block's base clears it; a block being parsed has none.)
+    `EBPC_ASSERT("ebpc_dec_bpc.error_ends_stream", err_q == '0 || end_q)
+    `EBPC_ASSERT("ebpc_dec_bpc.parsing_clean", state_q != SPlanes || err_q == '0)
+    // Between blocks (the stream's next one, or after a clean end the next stream's first,
+    // none of whose bits is taken yet) with a `last` word in, a base's W bits at least are
+    // left: the stronger form of base_before_last that induction needs.
+    `EBPC_ASSERT_MSG("ebpc_dec_bpc.bits_between_blocks",
+                     !(last_in && (state_q == SBase || (state_q == SFull && err_q == '0))) || cnt >= CntW'(W),
+                     $sformatf("%0d bits left", cnt))
     `EBPC_ASSERT_MSG("ebpc_dec_bpc.plane_range", state_q != SPlanes || 32'(plane_q) <= W,
                      $sformatf("plane %0d", plane_q))
     // A block start never waits with the stream's `last` word in and no base left.

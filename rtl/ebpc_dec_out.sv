@@ -672,6 +672,13 @@ module ebpc_dec_out import ebpc_pkg::*; #(
       // h2 holds a block only behind h, h3 only behind h2.
       `EBPC_ASSERT("ebpc_dec_out.h2_behind_h", !h2valid_q || hvalid_q)
       `EBPC_ASSERT("ebpc_dec_out.h3_behind_h2", !h3valid_q || h2valid_q)
+      // A beat being filled holds no final word (the final word closes its beat). An
+      // invariant for the unbounded proof: out_last_q has no reset.
+      `EBPC_ASSERT("ebpc_dec_out.filling_not_last", fill_q == '0 || out_last_q == '0)
+      // A bad block ends its stream in every slot of the queue, as in h.
+      `EBPC_ASSERT("ebpc_dec_out.h2_bad_block_end", !h2valid_q || h2err_q == '0 || h2end_q)
+      `EBPC_ASSERT("ebpc_dec_out.h3_bad_block_end",
+                   !h3valid_q || h3_q[RecW-2 -: $bits(bpc_err_t)] == '0 || h3_q[RecW-1])
     `EBPC_ASSERT_BLOCK_END
     /* verilator coverage_on */
 `endif

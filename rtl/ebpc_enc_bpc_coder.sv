@@ -291,6 +291,12 @@ module ebpc_enc_bpc_coder #(
     `EBPC_ASSERT_MSG("ebpc_enc_bpc_coder.group_flags",
                      !busy_q || (first_q == (grp_q == '0) && final_q == (32'(grp_q) == Groups - 1)),
                      $sformatf("first/final flags disagree with group %0d", grp_q))
+    // Invariants of the stored block that an unbounded proof needs (k-induction does not
+    // derive them from reset): an empty token is its transmission's last block; group 0 carries no run
+    // and no plane in; an open run spans at most the planes coded so far.
+    `EBPC_ASSERT("ebpc_enc_bpc_coder.empty_is_last", !empty_q || last_q)
+    `EBPC_ASSERT("ebpc_enc_bpc_coder.first_group_clean", !(busy_q && first_q) || (run_q == '0 && prev_q == '0))
+    `EBPC_ASSERT("ebpc_enc_bpc_coder.run_span", !busy_q || 32'(run_q) <= 32'(grp_q) * P)
     // The collector never says both "more words" and "last block".
     `EBPC_ASSERT("ebpc_enc_bpc_coder.more_and_end", !(blk_more_i && blk_end_i))
 `ifndef FORMAL

@@ -82,6 +82,34 @@ module ebpc_encoder_formal #(
     end
   end
 
+  // ---------------------------------------------------------------------------------------
+  // Inductive invariants: what the unbounded proof (k-induction) needs besides the RTL's own
+  // assertions. They hold from reset by construction; the proof checks them like any other
+  // property. A transmission is "in flight" from its last input word to done_o (the encoder's
+  // infl_q); each stream counts its done events that wait for the other's (*_wait_q). Every
+  // other in-flight transmission is still inside that stream's path:
+  // - ZNZ: in the packer, flushing its final word (at most one);
+  // - BPC: in the collector (its last block waits: closed_q), in the coder (it holds the last
+  //   block: last_q, or a block the collector has since marked as the last: end_q) or in the
+  //   packer (flushing).
+  // ---------------------------------------------------------------------------------------
+  logic [2:0] znz_path, bpc_path;
+  assign znz_path = 3'(dut.u_znz_packer.flush_q);
+  assign bpc_path = 3'(dut.u_collector.closed_q) + 3'(dut.u_bpc_packer.flush_q) +
+                    3'(dut.u_coder.busy_q && (dut.u_coder.last_q || dut.u_collector.end_q));
+
+  always @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (3'(dut.infl_q) == 3'(dut.znz_wait_q) + znz_path);  // inv_znz_in_flight
+      assert (3'(dut.infl_q) == 3'(dut.bpc_wait_q) + bpc_path);  // inv_bpc_in_flight
+      // The collector's end_q and sent_q speak of the block in the coder: one loaded without
+      // last whose final chunk waits for the verdict.
+      assert (!dut.u_collector.end_q || (dut.u_coder.busy_q && !dut.u_coder.last_q && !dut.u_coder.empty_q));  // inv_end_in_coder
+      assert (!dut.u_collector.sent_q || (dut.u_coder.busy_q && !dut.u_coder.last_q && !dut.u_collector.end_q &&
+                                          !dut.u_collector.closed_q && dut.u_collector.cnt_q == '0));  // inv_sent_in_coder
+    end
+  end
+
 `ifdef EBPC_FORMAL_BROKEN
   // Deliberately false: the BPC coder and the in-flight limit stall the input too.
   always @(posedge clk_i) begin

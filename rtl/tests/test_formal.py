@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""SymbiYosys (rtl/formal/formal.py): the decoder's RTL assertions are proven for all depths
-(abc pdr) under the input-protocol assumptions, every cover is reached, each deliberately broken
-property is refuted (by the prove engine for the cores, by BMC for the loopback's wrong
-end-to-end property), the encoder with word counts holds to a short BMC depth, and the summary
-lists each job's properties with its verdict. The default regression runs what takes seconds to
-a minute (REGRESSION), Lanes = 2 included (BMC, planted property, covers); FULL=1 (EBPC_FULL=1) adds the encoder's and the W = 16 proofs, the
-encoder with counts to 24 cycles and the loopback's end-to-end BMC to its full depth (the long
-runs of `make formal`)."""
+"""SymbiYosys (rtl/formal/formal.py): the encoder's and decoder's RTL assertions are proven for
+all depths (k-induction) under the input-protocol assumptions, every cover is reached, each
+deliberately broken property is refuted (by the prove engine for the cores, by BMC for the
+loopback's wrong end-to-end property), the encoder with word counts holds to a short BMC depth,
+and the summary lists each job's properties with its verdict. The default regression runs what
+takes seconds (REGRESSION): the proofs at W = 8 with Lanes = 1 and 2; FULL=1 (EBPC_FULL=1) adds
+the W = 16 and Lanes = 4 proofs, the encoder with counts to 24 cycles and the loopback's
+end-to-end BMC to its full depth (the long runs of `make formal`)."""
 
 from __future__ import annotations
 
@@ -33,22 +33,22 @@ def _formal():
 formal = _formal()
 FULL = os.environ.get("EBPC_FULL", "") == "1"
 
-# (job, task, depth) of the default regression: the decoder's proof, the planted properties
-# (refuted by the prove engine for the cores), the covers, the encoder with word counts to a
-# short BMC depth and the loopback's planted end-to-end property.
+# (job, task, depth) of the default regression: the proofs at W = 8 (Lanes = 1, 2), the
+# planted properties (refuted by the prove engine for the cores), the covers, the encoder with
+# word counts to a short BMC depth and the loopback's planted end-to-end property.
 REGRESSION = [
     ("decoder", "prove", 24), ("decoder", "broken", 24), ("decoder", "cover", 24),
-    ("encoder", "broken", 24), ("encoder", "cover", 24), ("encoder_counts", "bmc", 10),
-    ("loopback", "broken", 24), ("loopback", "cover", 24),
-    ("decoder_l2", "bmc", 10), ("decoder_l2", "broken", 24), ("encoder_l2", "broken", 24),
-    ("encoder_l2", "cover", 24),
+    ("encoder", "prove", 24), ("encoder", "broken", 24), ("encoder", "cover", 24),
+    ("encoder_counts", "bmc", 10), ("loopback", "broken", 24), ("loopback", "cover", 24),
+    ("decoder_l2", "prove", 24), ("decoder_l2", "broken", 24), ("encoder_l2", "prove", 24),
+    ("encoder_l2", "broken", 24), ("encoder_l2", "cover", 24),
 ]
-# FULL=1: the encoder's proofs, the W = 16 jobs and the loopback's end-to-end BMC.
+# FULL=1: the W = 16 and Lanes = 4 proofs and the loopback's end-to-end BMC.
 FULL_ONLY = [
-    ("encoder", "prove", 24), ("encoder_w16", "prove", 24), ("encoder_w16", "broken", 24),
+    ("encoder_w16", "prove", 24), ("encoder_w16", "broken", 24),
     ("decoder_w16", "prove", 24), ("decoder_w16", "broken", 24),
+    ("encoder_l4", "prove", 24), ("decoder_l4", "prove", 24), ("decoder_l2", "cover", 24),
     ("encoder_counts", "bmc", 24), ("loopback", "bmc", formal.LOOPBACK_DEPTH),
-    ("decoder_l2", "bmc", 24), ("encoder_l2", "bmc", 24), ("decoder_l2", "cover", 24),
 ]
 CASES = REGRESSION + (FULL_ONLY if FULL else [])
 
@@ -69,7 +69,9 @@ def test_formal(job, task, depth, tmp_path):
 
 def test_sby_file_lists_the_manifest_files_and_the_harness():
     text = formal.sby_text("encoder", 24, 24)
-    assert "prove: mode prove" in text and "prove: abc pdr" in text and "broken: expect fail" in text
+    assert "prove: mode prove" in text and "prove: smtbmc yices" in text and "broken: expect fail" in text
+    k = formal.JOBS["encoder"].induction_depth
+    assert f"prove: depth {k}" in text and f"broken: depth {k}" in text     # k-induction's k
     for name in ("ebpc_fifo.sv", "ebpc_enc_packer.sv", "ebpc_encoder.sv", "ebpc_encoder_formal.sv"):
         assert name in text
     assert "ebpc_decoder.sv" not in text and "-U SYNTHESIS -D FORMAL" in text

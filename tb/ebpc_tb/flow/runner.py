@@ -328,6 +328,11 @@ def _build_locked(sim, top_module, config, waves, params, bdir, force, quiet, ne
         text = log.read_text(errors="replace") if log.exists() else ""
         raise BuildError(f"{sim} build of {top_module} produced no {binary.name}", text)
     stamp.write_text(json.dumps(key))
+    # Verilator's precompiled headers (two *.gch of ~80 MB each) serve only the compilation:
+    # kept, they made a build directory ~160 MB and `make test`'s ~60 builds ran a CI disk
+    # full. A rebuild makes them again.
+    for pch in bdir.glob("*.gch"):
+        pch.unlink()
     if share_runtime:
         _save_runtime(bdir, waves)
     if not quiet:
