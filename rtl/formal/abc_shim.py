@@ -20,6 +20,7 @@ Paths in the commands must be relative to the working directory (YoWASP maps onl
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -46,6 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(engines) != 1:
         print(f"abc_shim: expected one of {', '.join(ENGINES)} in the commands", file=sys.stderr)
         return 2
+    # EBPC_ABC_SECONDS: a time limit for bmc3 (SymbiYosys passes none), so that a run its caller
+    # would cut off ends by itself and still tells how many frames it checked.
+    seconds = os.environ.get("EBPC_ABC_SECONDS", "")
+    engine = commands[engines[0]]
+    if seconds.isdigit() and engine.split()[0] == "bmc3" and " -T " not in f" {engine} ":
+        commands[engines[0]] = f"{engine} -T {seconds}"
     status = Path("abc_shim_status.txt")
     status.unlink(missing_ok=True)
     commands.insert(engines[0] + 1, f"write_status {status.name}")
@@ -81,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         frame = words[1] if len(words) > 1 else "0"
         print(f"Output 0 of miter design_aiger was asserted in frame {frame}.")
     elif commands[engines[0]].split()[0] == "bmc3":
-        # bmc3 -F F without a time or conflict limit: undecided means every frame was checked.
+        # bmc3 -F F: undecided means every frame was checked, unless a time limit (-T) stopped
+        # it first: the status then names the last frame checked.
         frames = re.search(r"-F\s+(\d+)", commands[engines[0]])
         if frames is None:
             print("abc_shim: bmc3 without -F: no verdict", file=sys.stderr)

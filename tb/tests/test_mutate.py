@@ -116,9 +116,10 @@ def test_rewaive_reads_back_a_report_and_applies_the_waivers(tmp_path, capsys):
 
 
 def test_covering_and_broad_runs():
-    # A decoder stage serves every Lanes: the single-word bench and the beat bench at 2 and 8.
+    # A decoder stage serves every Lanes: the native bench with words and beats, the AXI4-Stream
+    # bench with beats of 2 and 8.
     assert [(r.top, r.params) for r in mutant_runs.covering_runs("ebpc_dec_bpc")] == \
-        [("decoder", ()), ("axis_decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=8",))]
+        [("decoder", ()), ("decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=8",))]
     assert [r.top for r in mutant_runs.covering_runs("ebpc_fifo")] == ["encoder", "decoder", "loopback"]
     broad = mutant_runs.broad_runs("ebpc_enc_znz")
     assert {r.config for r in broad} >= set(mutant_runs.BROAD_CONFIGS)

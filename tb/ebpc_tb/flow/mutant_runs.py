@@ -47,11 +47,13 @@ COVERING: dict[str, list[tuple[str, tuple[str, ...]]]] = {
     "ebpc_enc_collector": [("encoder", ()), ("encoder", ("Lanes=2",)), ("encoder", ("Lanes=8",))],
     "ebpc_beat_convert": [("loopback", ("Lanes=4", "DecLanes=1")), ("loopback", ("Lanes=1", "DecLanes=4"))],
 }
-# The decoder's stages serve the single-word core and the multi-word one: the decoder bench,
-# and the AXI4-Stream decoder bench with beats (every test: conformance, corners, vectors,
-# random, truncated streams) at two and eight lanes.
+# The decoder's stages serve the single-word core and the multi-word one: the decoder bench
+# with words and with beats of two (its malformed streams too: every error flag, L = 0), and
+# the AXI4-Stream decoder bench with beats (conformance, corners, vectors, random, truncated
+# streams) at two and eight lanes.
 for _module in ("ebpc_dec_bitbuf", "ebpc_dec_bpc", "ebpc_dec_znz", "ebpc_dec_out"):
-    COVERING[_module] = DECODER_RUNS + [("axis_decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=8",))]
+    COVERING[_module] = DECODER_RUNS + [("decoder", ("Lanes=2",)), ("axis_decoder", ("Lanes=2",)),
+                                        ("axis_decoder", ("Lanes=8",))]
 # Broad stage: W/N/Z sets holding every other value of the sweep (W 16, 32; N 16; Z 2, 64),
 # then knobs at the default W/N/Z that reach other code (one plane per cycle, a whole block
 # per cycle, three planes per cycle with the word counts).
