@@ -136,12 +136,12 @@ synth:
 	  $(if $(TOPS),--tops $(TOPS)) $(foreach p,$(PARAMS),--param $(p))
 
 # Formal (docs/verification.md): unbounded proofs (k-induction) of the RTL assertions of the
-# encoder and decoder (W = 8, 16; Lanes = 2, 4 at W = 8) under the input-protocol assumptions, the
-# encoder with word counts (BMC), the end-to-end loopback property (BMC), the covers, and deliberately broken
-# properties that must fail; writes build/formal/summary.json. DEPTH overrides every job's BMC
-# depth (default: the job's own).
+# encoder and decoder (W = 8, 16, 32; Lanes = 2, 4 at W = 8, the decoder's 8 too) under the
+# input-protocol assumptions, the encoder with word counts (BMC), the end-to-end loopback
+# property (BMC), the covers, and deliberately broken properties that must fail; writes
+# build/formal/summary.json. DEPTH overrides every job's BMC depth (default: the job's own).
 DEPTH       ?=
-FORMAL_JOBS ?= decoder,decoder_w16,encoder,encoder_w16,encoder_counts,encoder_l2,decoder_l2,encoder_l4,decoder_l4,loopback
+FORMAL_JOBS ?= decoder,decoder_w16,decoder_w32,encoder,encoder_w16,encoder_w32,encoder_counts,encoder_l2,decoder_l2,encoder_l4,decoder_l4,decoder_l8,loopback
 ## make formal [DEPTH=n]      SymbiYosys: proofs, e2e loopback BMC, covers, broken properties -> build/formal/summary.json
 formal:
 	$(PYTHON) rtl/formal/formal.py --jobs $(FORMAL_JOBS) $(if $(DEPTH),--depth $(DEPTH))

@@ -5,7 +5,7 @@ deliberately broken property is refuted (by the prove engine for the cores, by B
 loopback's wrong end-to-end property), the encoder with word counts holds to a short BMC depth,
 and the summary lists each job's properties with its verdict. The default regression runs what
 takes seconds (REGRESSION): the proofs at W = 8 with Lanes = 1 and 2; FULL=1 (EBPC_FULL=1) adds
-the W = 16 and Lanes = 4 proofs, the encoder with counts to 24 cycles and the loopback's
+the W = 16, W = 32 and Lanes = 4 proofs, the encoder with counts to 24 cycles and the loopback's
 end-to-end BMC to its full depth (the long runs of `make formal`)."""
 
 from __future__ import annotations
@@ -43,10 +43,11 @@ REGRESSION = [
     ("decoder_l2", "prove", 24), ("decoder_l2", "broken", 24), ("encoder_l2", "prove", 24),
     ("encoder_l2", "broken", 24), ("encoder_l2", "cover", 24),
 ]
-# FULL=1: the W = 16 and Lanes = 4 proofs and the loopback's end-to-end BMC.
+# FULL=1: the W = 16, W = 32 and Lanes = 4 proofs and the loopback's end-to-end BMC.
 FULL_ONLY = [
     ("encoder_w16", "prove", 24), ("encoder_w16", "broken", 24),
     ("decoder_w16", "prove", 24), ("decoder_w16", "broken", 24),
+    ("encoder_w32", "prove", 24), ("decoder_w32", "prove", 24),
     ("encoder_l4", "prove", 24), ("decoder_l4", "prove", 24), ("decoder_l2", "cover", 24),
     ("encoder_counts", "bmc", 24), ("loopback", "bmc", formal.LOOPBACK_DEPTH),
 ]
