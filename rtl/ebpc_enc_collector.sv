@@ -221,8 +221,11 @@ module ebpc_enc_collector #(
     // The caller only consumes a beat the collector is ready for.
     `EBPC_ASSERT("ebpc_enc_collector.in_fire_not_ready", !in_fire_i || in_ready_o)
     // Fill count: never above the store, no word stored into a full block.
+    // (constant where Cap is the count's largest value, N + Lanes = 2^k - 1)
+    /* verilator lint_off CMPCONST */
     `EBPC_ASSERT_MSG("ebpc_enc_collector.fill_range", 32'(cnt_q) <= Cap,
                      $sformatf("%0d words", cnt_q))
+    /* verilator lint_on CMPCONST */
     `EBPC_ASSERT_MSG("ebpc_enc_collector.store_full", !(store && cnt_keep >= CntWidth'(N)),
                      "a word stored behind a full block")
     // The coder's block is either followed by more words or the last, never both; the end
